@@ -1,0 +1,1 @@
+"""The govkg OWL ontology (``govkg.ttl``) and its Python face."""
