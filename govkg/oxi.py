@@ -1,0 +1,187 @@
+"""The one module that speaks to pyoxigraph; everything else goes through these functions.
+
+Terms and query results are pyoxigraph's own objects (passed through, not converted,
+for speed); use the predicates below rather than importing pyoxigraph elsewhere.
+
+>>> store = memory_store()
+>>> load(store, b'<http://e/a> <http://e/p> "x" .', format="nt", graph="http://e/g")
+>>> [row["o"].value for row in select(store, "SELECT ?o WHERE { ?s ?p ?o }")]
+['x']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "owl": ox.RdfFormat.RDF_XML,
+}
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+Store = ox.Store
+SyntaxErrorType = SyntaxError
+
+
+def rdf_format(name: str) -> ox.RdfFormat:
+    """The pyoxigraph format of a short name or file suffix (``ttl``, ``nt``, ``jsonld`` ...)."""
+    try:
+        return FORMATS[name.lower().lstrip(".")]
+    except KeyError:
+        raise ValueError(f"unknown RDF format: {name}") from None
+
+
+def memory_store() -> ox.Store:
+    """A new empty in-memory store."""
+    return ox.Store()
+
+
+def disk_store(path: str | os.PathLike[str], *, read_only: bool = False) -> ox.Store:
+    """The on-disk store at ``path`` (created when missing, unless read-only)."""
+    return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+
+
+def _graph(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.NamedNode(graph) if graph else ox.DefaultGraph()
+
+
+def load(
+    store: ox.Store,
+    data: bytes | str | IO[bytes] | None = None,
+    *,
+    format: str,
+    graph: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+    base_iri: str | None = None,
+) -> None:
+    """Load RDF in one transaction (all or nothing; held in memory)."""
+    store.load(
+        data,
+        format=rdf_format(format),
+        path=None if path is None else str(path),
+        to_graph=None if format in ("nq", "nquads", "trig") else _graph(graph),
+        base_iri=base_iri,
+    )
+
+
+def bulk_load(
+    store: ox.Store,
+    data: bytes | str | IO[bytes] | None = None,
+    *,
+    format: str,
+    graph: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> None:
+    """Load RDF fast, not atomically: only into a store nobody else sees yet."""
+    store.bulk_load(
+        data,
+        format=rdf_format(format),
+        path=None if path is None else str(path),
+        to_graph=None if format in ("nq", "nquads", "trig") else _graph(graph),
+    )
+
+
+def parse(
+    data: bytes | str | IO[bytes] | None = None,
+    *,
+    format: str,
+    path: str | os.PathLike[str] | None = None,
+    base_iri: str | None = None,
+) -> Iterator[Any]:
+    """The triples or quads of a serialization; raises SyntaxError with line and column."""
+    return ox.parse(
+        data, format=rdf_format(format), path=None if path is None else str(path), base_iri=base_iri
+    )
+
+
+def query(store: ox.Store, sparql: str, *, union_default: bool = True, **options: Any) -> Any:
+    """Run a SPARQL query; the default graph is the union of all graphs unless told not."""
+    if "default_graph" in options or "named_graphs" in options:
+        union_default = False
+        if options.get("default_graph") is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in options["default_graph"]]
+        if options.get("named_graphs") is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in options["named_graphs"]]
+    return store.query(sparql, use_default_graph_as_union=union_default, **options)
+
+
+def select(store: ox.Store, sparql: str, **options: Any) -> Iterator[Any]:
+    """The solutions of a SELECT query (each indexable by variable name)."""
+    return iter(query(store, sparql, **options))
+
+
+def update(store: ox.Store, sparql: str) -> None:
+    """Run a SPARQL update in one transaction."""
+    store.update(sparql)
+
+
+def serialize_results(results: Any, format: str) -> bytes:
+    """SELECT/ASK results in a SPARQL results format: json, xml, csv or tsv."""
+    return results.serialize(format=RESULT_FORMATS[format])
+
+
+def serialize_graph(triples: Any, format: str) -> bytes:
+    """CONSTRUCT/DESCRIBE results, or any triples, in an RDF format."""
+    if hasattr(triples, "serialize"):
+        return triples.serialize(format=rdf_format(format))
+    return ox.serialize(triples, format=rdf_format(format))
+
+
+def dump(store: ox.Store, output: IO[bytes], *, format: str, graph: str | None = None) -> None:
+    """Write a graph of the store (or, for quad formats, all of it) to ``output``."""
+    fmt = rdf_format(format)
+    if graph is not None:
+        store.dump(output, format=fmt, from_graph=ox.NamedNode(graph))
+    elif fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        store.dump(output, format=fmt)
+    else:
+        store.dump(output, format=fmt, from_graph=ox.DefaultGraph())
+
+
+def named_graphs(store: ox.Store) -> list[str]:
+    """The IRIs of the store's named graphs."""
+    return [g.value for g in store.named_graphs()]
+
+
+def triples_of(store: ox.Store, graph: str | None = None) -> Iterable[Any]:
+    """The quads of one named graph, or of the whole store."""
+    return store.quads_for_pattern(None, None, None, None if graph is None else _graph(graph))
+
+
+def is_iri(term: Any) -> bool:
+    return isinstance(term, ox.NamedNode)
+
+
+def is_blank(term: Any) -> bool:
+    return isinstance(term, ox.BlankNode)
+
+
+def is_literal(term: Any) -> bool:
+    return isinstance(term, ox.Literal)
+
+
+def is_boolean_result(results: Any) -> bool:
+    return isinstance(results, bool)
+
+
+def is_graph_result(results: Any) -> bool:
+    return isinstance(results, ox.QueryTriples)
