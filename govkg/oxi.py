@@ -146,15 +146,50 @@ def serialize_graph(triples: Any, format: str) -> bytes:
     return ox.serialize(triples, format=rdf_format(format))
 
 
-def dump(store: ox.Store, output: IO[bytes], *, format: str, graph: str | None = None) -> None:
-    """Write a graph of the store (or, for quad formats, all of it) to ``output``."""
+def dump(
+    store: ox.Store,
+    output: IO[bytes],
+    *,
+    format: str,
+    graph: str | None = None,
+    prefixes: dict[str, str] | None = None,
+) -> None:
+    """Write one named graph of the store, or (for quad formats) all of it, to ``output``."""
     fmt = rdf_format(format)
+    options: dict[str, Any] = {"prefixes": prefixes} if prefixes and _has_prefixes(fmt) else {}
     if graph is not None:
-        store.dump(output, format=fmt, from_graph=ox.NamedNode(graph))
-    elif fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        store.dump(output, format=fmt)
+        store.dump(output, format=fmt, from_graph=ox.NamedNode(graph), **options)
     else:
-        store.dump(output, format=fmt, from_graph=ox.DefaultGraph())
+        store.dump(output, format=fmt, **options)
+
+
+def _has_prefixes(fmt: ox.RdfFormat) -> bool:
+    return fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+
+
+def serialize_stream(
+    triples: Iterable[Any],
+    output: IO[bytes],
+    *,
+    format: str,
+    prefixes: dict[str, str] | None = None,
+) -> None:
+    """Serialize triples (e.g. CONSTRUCT results) into ``output`` as they come."""
+    fmt = rdf_format(format)
+    options: dict[str, Any] = {"prefixes": prefixes} if prefixes and _has_prefixes(fmt) else {}
+    ox.serialize(triples, output, format=fmt, **options)
+
+
+def graph_node(graph: str) -> ox.NamedNode:
+    return ox.NamedNode(graph)
+
+
+def count(store: ox.Store, graph: str | None = None) -> int:
+    """The number of quads in one named graph, or in the whole store."""
+    if graph is None:
+        return len(store)
+    solutions = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(solutions))["n"].value)
 
 
 def named_graphs(store: ox.Store) -> list[str]:
@@ -185,3 +220,43 @@ def is_boolean_result(results: Any) -> bool:
 
 def is_graph_result(results: Any) -> bool:
     return isinstance(results, ox.QueryTriples)
+
+
+def convert_to_ntriples(
+    data: bytes, *, format: str, output: IO[bytes], base_iri: str | None = None
+) -> None:
+    """Re-serialize RDF of any triple format as N-Triples into ``output``."""
+    ox.serialize(
+        ox.parse(data, format=rdf_format(format), base_iri=base_iri),
+        output,
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+
+
+def named_node(iri: str) -> ox.NamedNode:
+    """An IRI term."""
+    return ox.NamedNode(iri)
+
+
+def blank_node(label: str | None = None) -> ox.BlankNode:
+    """A blank node term, with the given label (kept as its id) or a fresh one."""
+    return ox.BlankNode(label) if label is not None else ox.BlankNode()
+
+
+def literal(value: str, *, datatype: str | None = None, language: str | None = None) -> ox.Literal:
+    """A literal term: plain, typed (``datatype`` an IRI) or language-tagged."""
+    if language:
+        return ox.Literal(value, language=language)
+    if datatype:
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
+    return ox.Literal(value)
+
+
+def add_quads(store: ox.Store, quads: Iterable[Any]) -> None:
+    """Insert already-parsed quads (from :func:`parse`) as they are, blank-node ids kept."""
+    store.extend(quads)
+
+
+def literal_parts(term: Any) -> tuple[str, str | None, str | None]:
+    """(lexical value, datatype IRI, language) of a literal term."""
+    return term.value, term.datatype.value, term.language

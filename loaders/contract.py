@@ -65,7 +65,13 @@ AGENCY_KINDS = {
     "国有企业": "StateOwnedEnterprise",
     "其他": "OtherAgencyKind",
 }
-LEVELS = {"国家": "National", "省": "Provincial", "市": "Municipal", "县": "County", "乡": "Township"}
+LEVELS = {
+    "国家": "National",
+    "省": "Provincial",
+    "市": "Municipal",
+    "县": "County",
+    "乡": "Township",
+}
 RANKS = {
     "正部级": "FullMinisterialRank",
     "副部级": "ViceMinisterialRank",

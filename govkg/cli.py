@@ -1,0 +1,177 @@
+"""The ``govkg`` command. Commands stay thin: parse options, call the library, print.
+
+Errors are translated here, and only here: every GovkgError is printed with its
+location (file, table, row, column) in Chinese and English, and the exit status is 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from govkg import __version__
+from govkg.errors import GovkgError
+from govkg.settings import Settings
+
+Command = Callable[[argparse.Namespace, Settings], int]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(function: Command) -> Command:
+        COMMANDS[name] = function
+        return function
+
+    return register
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="PATH",
+        help="存储目录 the store directory (default: $GOVKG_STORE, else "
+        "$XDG_DATA_HOME/govkg/store or ~/.local/share/govkg/store)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govkg",
+        description="政府职能与数据职责知识图谱：发现职责交叉与职责缺位。"
+        " A knowledge graph of government functions and data duties: find overlapping"
+        " and missing responsibilities.",
+    )
+    parser.add_argument("--version", action="version", version=f"govkg {__version__}")
+    parser.add_argument(
+        "--base-iri", metavar="IRI", help="实体 IRI 的前缀 base IRI of entities ($GOVKG_BASE_IRI)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    load = sub.add_parser(
+        "load",
+        help="加载工作簿或 RDF 文件 load workbooks and RDF files into the store",
+        description="把工作簿（.xlsx 或 CSV 文件夹）和 RDF 文件（Turtle、N-Triples、JSON-LD）"
+        "加载进存储，每个来源一个命名图；再次加载同一来源会替换它的图。全部成功或全部不写。"
+        " Load workbooks (.xlsx or a folder of CSV) and RDF files (Turtle, N-Triples,"
+        " JSON-LD) into the store, each source into its own named graph; loading a source"
+        " again replaces its graph. All or nothing.",
+    )
+    load.add_argument("sources", nargs="+", type=Path, metavar="FILE_OR_DIR")
+    load.add_argument("--graph", metavar="IRI", help="命名图 IRI the named graph (one source)")
+    _store_options(load)
+
+    query = sub.add_parser(
+        "query",
+        help="SPARQL 查询 run a SPARQL query",
+        description="在存储上运行 SPARQL 1.1 查询；默认图是所有命名图的并集；gk: org: dcat: "
+        "dct: prov: skos: 等前缀已预先声明。 Run a SPARQL 1.1 query on the store; the default"
+        " graph is the union of all named graphs; the prefixes gk: org: dcat: dct: prov:"
+        " skos: ... are predeclared.",
+    )
+    query.add_argument("sparql", help="查询文本，或 @文件 the query, or @FILE")
+    query.add_argument(
+        "--format",
+        default="table",
+        choices=["table", "json", "csv", "tsv", "xml", "ttl", "nt"],
+        help="结果格式 result format (json is SPARQL 1.1 Query Results JSON; ttl/nt for CONSTRUCT)",
+    )
+    _store_options(query)
+
+    export = sub.add_parser(
+        "export",
+        help="导出图 export the graph",
+        description="导出存储中的数据。 Export the store's data: ttl, nt, jsonld give the union of"
+        " all graphs (or one --graph); nq and trig keep the named graphs.",
+    )
+    export.add_argument("--format", default="ttl", choices=["ttl", "nt", "jsonld", "nq", "trig"])
+    export.add_argument("--graph", metavar="IRI", help="只导出这个命名图 only this named graph")
+    export.add_argument("-o", "--output", type=Path, help="输出文件 output file (default stdout)")
+    _store_options(export)
+
+    graphs = sub.add_parser(
+        "graphs",
+        help="列出已加载的来源 list loaded sources",
+        description="列出存储中的命名图及其来源（PROV-O）。 List the store's named graphs with"
+        " their provenance.",
+    )
+    _store_options(graphs)
+    return parser
+
+
+@command("load")
+def _load(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.loading import load_sources
+
+    report = load_sources(args.sources, settings, graph=args.graph)
+    for source in report.sources:
+        print(
+            f"已加载 loaded {source.path} → <{source.graph}>: "
+            f"{source.rows:,} 行 rows, {source.triples:,} 三元组 triples"
+        )
+    rate = report.triples / report.seconds if report.seconds else 0
+    print(f"用时 took {report.seconds:.2f} s ({rate:,.0f} triples/s); 存储 store: {settings.store}")
+    return 0
+
+
+@command("query")
+def _query(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.querying import render, run_query
+    from govkg.store import GraphStore
+
+    text = args.sparql
+    if text.startswith("@"):
+        text = Path(text[1:]).read_text(encoding="utf-8")
+    outcome = run_query(GraphStore(settings.store).open_reader(), text)
+    sys.stdout.buffer.write(render(outcome, args.format))
+    return 0
+
+
+@command("export")
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg import exporting
+    from govkg.store import GraphStore
+
+    reader = GraphStore(settings.store).open_reader()
+    if args.output:
+        with args.output.open("wb") as out:
+            exporting.export(reader, out, format=args.format, graph=args.graph)
+    else:
+        exporting.export(reader, sys.stdout.buffer, format=args.format, graph=args.graph)
+    return 0
+
+
+@command("graphs")
+def _graphs(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.querying import render, run_query
+    from govkg.store import GraphStore
+
+    outcome = run_query(
+        GraphStore(settings.store).open_reader(),
+        """SELECT ?graph ?source ?loaded ?rows WHERE {
+             GRAPH ?graph { ?graph a gk:SourceGraph ; prov:wasDerivedFrom ?source ;
+                              prov:generatedAtTime ?loaded ; gk:rowsRead ?rows } }
+           ORDER BY ?graph""",
+    )
+    sys.stdout.buffer.write(render(outcome, "table"))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(store=getattr(args, "store", None), base_iri=args.base_iri)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except GovkgError as error:
+        print("错误 error:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return error.exit_status
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The one settings object: environment variables and CLI options flow into it, and from
+it into everything else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from govkg.ontology.namespaces import DEFAULT_BASE_IRI
+
+
+def default_store_path(env: Mapping[str, str]) -> Path:
+    """``$XDG_DATA_HOME/govkg/store``, or ``~/.local/share/govkg/store``."""
+    data_home = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "govkg" / "store"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Environment variables are ``GOVKG_<FIELD>``.
+
+    >>> Settings.from_env({"GOVKG_STORE": "/tmp/s", "GOVKG_PORT": "9000"}).port
+    9000
+    >>> Settings.from_env({}, store="/x").store
+    PosixPath('/x')
+    """
+
+    store: Path
+    base_iri: str = DEFAULT_BASE_IRI
+    host: str = "127.0.0.1"
+    port: int = 8000
+    token: str | None = None  # bearer token for /update and /load
+    query_timeout: float = 30.0  # seconds
+    row_limit: int = 10_000
+    max_body_bytes: int = 50 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **options: object) -> Settings:
+        """Settings from the environment, overridden by options that are not None."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {"store": default_store_path(env)}
+        for field in fields(cls):
+            raw = env.get(f"GOVKG_{field.name.upper()}")
+            if raw:
+                values[field.name] = raw
+        values.update({k: v for k, v in options.items() if v is not None})
+        return cls(**_coerce(values))
+
+    def with_options(self, **options: object) -> Settings:
+        return replace(self, **_coerce({k: v for k, v in options.items() if v is not None}))
+
+
+def _coerce(values: dict[str, object]) -> dict[str, object]:
+    types = {
+        "store": Path,
+        "port": int,
+        "query_timeout": float,
+        "row_limit": int,
+        "max_body_bytes": int,
+    }
+    out = dict(values)
+    for name, kind in types.items():
+        if name in out and not isinstance(out[name], kind):
+            out[name] = kind(out[name])  # type: ignore[operator]
+    if "base_iri" in out and not str(out["base_iri"]).endswith(("/", "#")):
+        out["base_iri"] = f"{out['base_iri']}/"
+    return out

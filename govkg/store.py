@@ -1,0 +1,218 @@
+"""The embedded on-disk store, written copy-on-write so that a load is all or nothing.
+
+A store is a directory::
+
+    STORE/
+      current -> gen-000007     the live generation (a symlink, switched atomically)
+      gen-000007/               a pyoxigraph (RocksDB) database
+      lock                      held by the one writer
+
+A load never touches the live generation. It builds the next one beside it (a RocksDB
+checkpoint, which hard-links the live files, or a rebuild from the graphs it keeps),
+bulk-loads the new sources there, and only then switches ``current``. A crash or a kill
+at any point leaves ``current`` as it was; the half-built generation is removed by the
+next writer. Readers open the live generation read-only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govkg import oxi
+from govkg.errors import Problem, StoreError
+
+CURRENT = "current"
+# Deleting quads from RocksDB runs at about 25,000 quads/s here, bulk loading at about
+# 300,000: a graph to replace is cleared in place when that is cheaper than rebuilding
+# the generation from the graphs that stay.
+CLEAR_RATE = 25_000
+BULK_RATE = 300_000
+
+
+@dataclass(frozen=True)
+class GraphData:
+    """The content of one named graph to write: N-Triples (or another format) in a file."""
+
+    graph: str
+    path: Path
+    format: str = "nt"
+
+
+class GraphStore:
+    """An on-disk store of named graphs.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp()) / "store"
+    >>> store = GraphStore(root)
+    >>> data = root.parent / "g.nt"
+    >>> _ = data.write_text('<http://e/a> <http://e/p> "x" .\\n')
+    >>> store.replace_graphs([GraphData("http://e/g", data)])
+    >>> store.named_graphs()
+    ['http://e/g']
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    # -- reading ---------------------------------------------------------------------
+    def exists(self) -> bool:
+        return (self.path / CURRENT).exists()
+
+    def open_reader(self) -> oxi.Store:
+        """The live generation, read-only; an empty store when nothing was loaded yet."""
+        if not self.path.exists():
+            raise StoreError(
+                Problem(
+                    str(self.path),
+                    "存储不存在：请先用 govkg load 加载数据",
+                    "the store does not exist: load data with `govkg load` first",
+                )
+            )
+        if not self.exists():
+            return oxi.memory_store()
+        try:
+            return oxi.disk_store(self.path / CURRENT, read_only=True)
+        except OSError as error:
+            raise StoreError(
+                Problem(str(self.path), f"无法打开存储：{error}", f"cannot open the store: {error}")
+            ) from None
+
+    def named_graphs(self) -> list[str]:
+        return sorted(oxi.named_graphs(self.open_reader()))
+
+    # -- writing ---------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with (self.path / "lock").open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(
+                    Problem(
+                        str(self.path),
+                        "另一个加载正在写入这个存储，请稍后再试",
+                        "another load is writing to this store; try again later",
+                    )
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _live_generation(self) -> Path | None:
+        link = self.path / CURRENT
+        return self.path / os.readlink(link) if link.is_symlink() else None
+
+    def _remove_leftovers(self, live: Path | None) -> None:
+        """Generations a killed writer left half-built, and old ones no longer live."""
+        for entry in self.path.glob("gen-*"):
+            if entry != live:
+                shutil.rmtree(entry, ignore_errors=True)
+        for entry in self.path.glob("tmp-*"):
+            shutil.rmtree(entry, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[StoreWriter]:
+        """The one writer: holds the lock, and a scratch folder beside the store."""
+        with self._writer_lock():
+            self._remove_leftovers(self._live_generation())
+            with tempfile.TemporaryDirectory(prefix="tmp-", dir=self.path) as scratch:
+                yield StoreWriter(self, Path(scratch))
+
+    def replace_graphs(self, graphs: list[GraphData]) -> None:
+        """Replace (or add) the named graphs given, all or nothing."""
+        with self.writer() as writer:
+            writer.replace_graphs(graphs)
+
+    def _switch_to(self, target: Path, live: Path | None) -> None:
+        link = self.path / f"{CURRENT}.{os.getpid()}"
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        link.symlink_to(target.name)
+        os.replace(link, self.path / CURRENT)
+        _fsync_dir(self.path)
+        if live is not None:
+            shutil.rmtree(live, ignore_errors=True)
+
+
+class StoreWriter:
+    """What the writer of a store may do while it holds the lock."""
+
+    def __init__(self, store: GraphStore, scratch: Path) -> None:
+        self.store = store
+        self.scratch = scratch
+
+    def replace_graphs(
+        self, graphs: list[GraphData], *, on_stage: Callable[[str], None] | None = None
+    ) -> None:
+        """Build the next generation with these graphs replaced, then switch to it."""
+        stage = on_stage or (lambda _name: None)
+        live = self.store._live_generation()
+        number = int(live.name.split("-")[1]) + 1 if live else 1
+        target = self.store.path / f"gen-{number:06d}"
+        try:
+            self._build_generation(live, target, {g.graph for g in graphs}, graphs, stage)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        stage("switch")
+        self.store._switch_to(target, live)
+
+    def _build_generation(
+        self,
+        live: Path | None,
+        target: Path,
+        replaced: set[str],
+        graphs: list[GraphData],
+        stage: Callable[[str], None],
+    ) -> None:
+        store: Any
+        if live is None:
+            store = oxi.disk_store(target)
+        else:
+            current = oxi.disk_store(live, read_only=True)
+            present = [g for g in oxi.named_graphs(current) if g in replaced]
+            old = sum(oxi.count(current, g) for g in present)
+            kept = len(current) - old
+            if old / CLEAR_RATE <= kept / BULK_RATE:
+                stage("checkpoint")
+                current.backup(str(target))
+                del current
+                store = oxi.disk_store(target)
+                for graph in present:
+                    stage("clear")
+                    store.clear_graph(oxi.graph_node(graph))
+            else:
+                stage("copy")
+                store = oxi.disk_store(target)
+                for index, graph in enumerate(oxi.named_graphs(current)):
+                    if graph in replaced:
+                        continue
+                    dump = self.scratch / f"kept-{index}.nt"
+                    with dump.open("wb") as out:
+                        oxi.dump(current, out, format="nt", graph=graph)
+                    oxi.bulk_load(store, path=dump, format="nt", graph=graph)
+                    dump.unlink()
+                del current
+        for data in graphs:
+            stage("store")
+            oxi.bulk_load(store, path=data.path, format=data.format, graph=data.graph)
+        store.flush()
+        del store
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

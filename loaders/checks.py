@@ -1,0 +1,126 @@
+"""Checking a workbook against the contract: every problem, with table, row and column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from govkg.loaders.codes import uscc_is_valid
+from govkg.loaders.contract import (
+    AGENCY_ID_PATTERN,
+    GOVERNMENT_PATTERN,
+    SHARED_ID_SPACE,
+    TABLES,
+    Column,
+    Kind,
+    parse_bool,
+    split_list,
+)
+from govkg.loaders.workbook import Workbook
+
+from govkg.errors import InputError, Problem
+
+
+def _id_spaces(workbook: Workbook, problems: list[Problem]) -> dict[str, set[str]]:
+    """The ids of every table (agencies and units share one space); duplicates reported."""
+    spaces: dict[str, set[str]] = {}
+    shared: dict[str, str] = {}  # id -> sheet where first seen, across agencies and units
+    for table in TABLES:
+        ids: set[str] = set()
+        sheet = workbook.sheet(table.name)
+        for number, row in workbook.rows(table.name):
+            value = row[0]
+            if not value:
+                continue
+            seen_in = shared.get(value) if table.name in SHARED_ID_SPACE else None
+            if value in ids or seen_in is not None:
+                where = f"（另见「{seen_in}」）" if seen_in and seen_in != sheet else ""
+                where_en = f" (also in '{seen_in}')" if seen_in and seen_in != sheet else ""
+                problems.append(
+                    Problem(
+                        workbook.file_of(table.name),
+                        f"编码「{value}」重复{where}",
+                        f"duplicate id '{value}'{where_en}",
+                        table=sheet,
+                        row=number,
+                        column=table.columns[0].zh,
+                    )
+                )
+            ids.add(value)
+            if table.name in SHARED_ID_SPACE:
+                shared.setdefault(value, sheet)
+        spaces[table.name] = ids
+    return spaces
+
+
+def _check_cell(
+    column: Column, value: str, spaces: dict[str, set[str]]
+) -> Iterable[tuple[str, str]]:
+    """The (zh, en) problems of one non-empty cell."""
+    kind = column.kind
+    if kind is Kind.AGENCY_ID and not AGENCY_ID_PATTERN.fullmatch(value):
+        yield (
+            f"编码「{value}」不合规则：只能由字母、数字和 . _ - 组成，至多 64 个字符",
+            f"id '{value}' must match [A-Za-z0-9._-]{{1,64}}",
+        )
+    elif kind is Kind.ENUM and column.values is not None and value not in column.values:
+        allowed = "、".join(v for v in column.values if not v.isascii())
+        yield (
+            f"「{value}」不是允许的取值（{allowed}）",
+            f"'{value}' is not one of the allowed values ({allowed})",
+        )
+    elif kind is Kind.BOOL and parse_bool(value) is None:
+        yield (
+            f"「{value}」不是是/否值（是/否、yes/no、true/false、1/0）",
+            f"'{value}' is not a yes/no value (是/否, yes/no, true/false, 1/0)",
+        )
+    elif kind is Kind.INT and not (value.isascii() and value.isdigit()):
+        yield (f"「{value}」不是非负整数", f"'{value}' is not an integer ≥ 0")
+    elif kind is Kind.GOVERNMENT and not GOVERNMENT_PATTERN.fullmatch(value):
+        yield (f"「{value}」不是6位行政区划代码", f"'{value}' is not a 6-digit division code")
+    elif kind is Kind.USCC and not uscc_is_valid(value):
+        yield (
+            f"统一社会信用代码「{value}」无效（须18位大写，校验码符合 GB 32100-2015）",
+            f"USCC '{value}' is invalid (18 upper-case characters, "
+            "check character per GB 32100-2015)",
+        )
+    elif kind in (Kind.REF, Kind.REF_LIST):
+        items = split_list(value) if kind is Kind.REF_LIST else [value]
+        for item in items:
+            if not any(item in spaces[t] for t in column.refers_to):
+                yield (f"引用的编码「{item}」不存在", f"referenced id '{item}' does not exist")
+        if column.name == "agencies" and len(set(items)) < 2:
+            yield ("须列出两个或以上机构编码", "must name two or more agency ids")
+
+
+def check_workbook(workbook: Workbook) -> None:
+    """Raise InputError listing every way the workbook breaks the contract."""
+    problems: list[Problem] = []
+    spaces = _id_spaces(workbook, problems)
+    for table in TABLES:
+        data = workbook.tables.get(table.name)
+        if data is None:
+            continue
+        for number, row in data.rows:
+            for column, value in zip(table.columns, row, strict=True):
+                if not value:
+                    if column.required:
+                        problems.append(
+                            Problem(
+                                data.file,
+                                "必填单元格为空",
+                                "required cell is empty",
+                                table=data.sheet,
+                                row=number,
+                                column=column.zh,
+                            )
+                        )
+                    continue
+                for zh, en in _check_cell(column, value, spaces):
+                    problems.append(
+                        Problem(data.file, zh, en, table=data.sheet, row=number, column=column.zh)
+                    )
+    if problems:
+        order = {t.name: i for i, t in enumerate(TABLES)}
+        position = {workbook.sheet(name): i for name, i in order.items()}
+        problems.sort(key=lambda p: (position.get(p.table or "", 0), p.row or 0))
+        raise InputError(problems)

@@ -1,0 +1,177 @@
+"""Reading a mandate workbook (one .xlsx, or a folder of CSV) into contract tables.
+
+Rows are kept as tuples in the contract's column order, with the row number a spreadsheet
+shows (the header is row 1). Checking the contract is ``loaders.checks``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govkg.loaders import xlsx_reader
+from govkg.loaders.contract import TABLES, TABLES_BY_NAME, Table, column_for, table_for
+
+from govkg.errors import InputError, Problem
+
+
+@dataclass
+class TableRows:
+    """One table of a workbook: its rows in contract column order."""
+
+    table: Table
+    sheet: str  # the name as the user wrote it (sheet or CSV file name)
+    file: str  # the file holding it: the .xlsx, or the table's CSV file
+    rows: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+
+    def index(self, column: str) -> int:
+        return next(i for i, c in enumerate(self.table.columns) if c.name == column)
+
+
+@dataclass
+class Workbook:
+    """The tables of one workbook; a missing table is an empty one."""
+
+    file: str
+    tables: dict[str, TableRows]
+
+    def rows(self, table: str) -> list[tuple[int, tuple[str, ...]]]:
+        found = self.tables.get(table)
+        return found.rows if found else []
+
+    def file_of(self, table: str) -> str:
+        found = self.tables.get(table)
+        return found.file if found else self.file
+
+    def sheet(self, table: str) -> str:
+        found = self.tables.get(table)
+        return found.sheet if found else TABLES_BY_NAME[table].zh
+
+    def row_count(self) -> int:
+        return sum(len(t.rows) for t in self.tables.values())
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.reader(handle):
+            yield [cell.strip() for cell in row]
+
+
+def _sources(path: Path) -> list[tuple[str, str, Iterator[list[str]]]]:
+    """(sheet name, file, rows) for every sheet or CSV file of the workbook."""
+    if path.is_dir():
+        return [(p.stem, str(p), _csv_rows(p)) for p in sorted(path.glob("*.csv"))]
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return [
+            (name, str(path), xlsx_reader.iter_sheet(path, name))
+            for name in xlsx_reader.sheet_names(path)
+        ]
+    if path.suffix.lower() == ".csv":
+        return [(path.stem, str(path), _csv_rows(path))]
+    raise InputError(
+        Problem(
+            str(path),
+            "不是工作簿（.xlsx 文件或 CSV 文件夹）",
+            "not a workbook (.xlsx file or CSV folder)",
+        )
+    )
+
+
+def read_workbook(path: str | Path) -> Workbook:
+    """Read the contract tables of a workbook; raise InputError for what cannot be read.
+
+    Sheets whose names are not contract tables are ignored; extra columns too. Only the
+    shape is checked here (tables, headers); cells are checked by ``check_workbook``.
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.exists():
+        raise InputError(Problem(file, "文件不存在", "file does not exist"))
+    problems: list[Problem] = []
+    tables: dict[str, TableRows] = {}
+    try:
+        sources = _sources(path)
+    except InputError:
+        raise
+    except Exception as error:  # calamine raises its own types for damaged files
+        raise InputError(
+            Problem(file, f"无法读取工作簿：{error}", f"cannot read workbook: {error}")
+        ) from None
+    for sheet, sheet_file, rows in sources:
+        table = table_for(sheet)
+        if table is None:
+            continue
+        if table.name in tables:
+            problems.append(
+                Problem(
+                    sheet_file,
+                    f"表重复（另见「{tables[table.name].sheet}」）",
+                    f"table given twice (also '{tables[table.name].sheet}')",
+                    table=sheet,
+                )
+            )
+            continue
+        try:
+            tables[table.name] = _read_table(sheet_file, table, sheet, rows, problems)
+        except (UnicodeDecodeError, csv.Error) as error:
+            problems.append(
+                Problem(sheet_file, f"无法读取：{error}", f"cannot read: {error}", table=sheet)
+            )
+    if "agencies" not in tables:
+        problems.append(
+            Problem(
+                file,
+                "缺少必需的表「机构」(agencies)",
+                "required table 'agencies' (机构) is missing",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return Workbook(file, tables)
+
+
+def _read_table(
+    file: str, table: Table, sheet: str, rows: Iterator[list[str]], problems: list[Problem]
+) -> TableRows:
+    result = TableRows(table, sheet, file)
+    header = next(rows, None)
+    if header is None:  # an empty sheet is an empty table
+        return result
+    positions: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        name = column_for(table, cell) if cell else None
+        if name is None:
+            continue
+        if name in positions:
+            problems.append(
+                Problem(file, "列重复", "column given twice", table=sheet, row=1, column=cell)
+            )
+        positions[name] = position
+    for column in table.columns:
+        if column.required and column.name not in positions:
+            problems.append(
+                Problem(
+                    file,
+                    f"缺少必需的列「{column.zh}」({column.name})",
+                    f"required column '{column.name}' ({column.zh}) is missing",
+                    table=sheet,
+                    row=1,
+                    column=column.zh,
+                )
+            )
+    order = [positions.get(c.name) for c in table.columns]
+    for number, row in enumerate(rows, start=2):
+        if not any(row):
+            continue  # blank lines are common at the end of spreadsheets
+        width = len(row)
+        result.rows.append(
+            (number, tuple(row[i] if i is not None and i < width else "" for i in order))
+        )
+    return result
+
+
+def empty_workbook(file: str = "") -> Workbook:
+    """A workbook with every table present and empty."""
+    return Workbook(file, {t.name: TableRows(t, t.zh, file) for t in TABLES})
