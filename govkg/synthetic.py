@@ -1,0 +1,305 @@
+"""Synthetic mandate workbooks: deterministic, contract-exact, from a county to a province.
+
+``generate_workbook`` writes a workbook (``shared/workbook.md``) for a fictional province
+江淮省 (division codes 32xxxx): one government per ~40 agencies, the usual departments of
+each (``synthetic_names.TEMPLATES``), 事业单位 under them, internal units, a function tree
+with the categories 信息化 and 数据管理, lead and support duties, division rows, power items
+from both lists sharing base codes, datasets with sources and data duties.
+
+Every row is a pure function of the seed and the row's position (a 64-bit mixing hash, no
+shared random stream), so each table can be produced on its own and streamed: memory
+holds the agencies and nothing that grows with units, power items or datasets.
+
+Instances of every rule R1–R15 are planted: each candidate is hit with probability
+``violations`` and the first candidate of each rule is always hit (when ``violations``
+> 0), so even a tiny workbook has findings; everything else is clean.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from govkg import synthetic_names as N
+from govkg.loaders.codes import USCC_CHARSET
+from govkg.loaders.contract import TABLES
+from govkg.synthetic_plan import Agency, Plan
+
+Row = list[str]
+
+
+class SyntheticWorkbook(Plan):
+    """A planned synthetic workbook; ``rows(table)`` streams the rows of one table."""
+
+    def rows(self, table: str) -> Iterator[Row]:
+        """The rows of a contract table, cells in the contract's column order."""
+        return getattr(self, f"_{table}")()
+
+    def _agencies(self) -> Iterator[Row]:
+        ranks = {"省": ("正厅级", "副厅级", "正处级"), "市": ("正处级", "副处级", "正科级")}
+        for a in self.agencies:
+            code, gname, level = self.govs[a.gov]
+            r = ranks.get(level, ("正科级", "副科级", "副科级"))
+            rank = r[2] if a.template == -1 else r[1] if a.kind == "部门管理机构" else r[0]
+            if a.kind in ("议事协调机构", "国有企业"):
+                rank = ""
+            plate = N.NAMEPLATES.get(a.template)
+            cdo = a.kind in N.CDO_KINDS or a.template == N.OFFICE
+            yield [
+                a.id, a.name, a.kind, code, level, a.parent, a.hosted_in, rank,
+                gname + plate if plate else "", a.uscc, a.staffing,
+                "分管数据工作的负责同志" if cdo and not a.r9 else "",
+                "" if rank == "" else a.name + "职能配置、内设机构和人员编制规定",
+            ]  # fmt: skip
+
+    def _units(self) -> Iterator[Row]:
+        suffix = {"省": "处", "市": "科"}
+        for a in self.agencies:
+            s = suffix.get(self.govs[a.gov][2], "股")
+            for j in range(a.n_units):
+                if j == 0:
+                    name = "科技信息化" + s
+                else:
+                    k = j - 1
+                    n = len(N.LEAVES)
+                    name = N.LEAVES[k % n] + (N.ORDINALS[k // n % 10] if k >= n else "") + s
+                yield [self.unit_id(a, j), a.id, name, str(self.unit_staffing(a, j))]
+
+    def _functions(self) -> Iterator[Row]:
+        for i, (name, _) in enumerate(N.GROUPS):
+            yield [f"G{i + 1}", name, "", "", ""]
+        group_of = {t: i for i, (_, ts) in enumerate(N.GROUPS) for t in ts}
+        for t, tpl in enumerate(N.TEMPLATES):
+            yes = self.yes if t < self.mandatory else ""
+            cat = "数据管理" if t == N.DATA_BUREAU else ""
+            yield [f"F{t + 1:02d}", tpl.domain + "管理", f"G{group_of[t] + 1}", yes, cat]
+            for i, leaf in enumerate(N.LEAVES):
+                yield [f"F{t + 1:02d}.{i + 1}", tpl.domain + leaf, f"F{t + 1:02d}", "", ""]
+            yield [f"F{t + 1:02d}.IT", tpl.domain + "信息化建设", f"F{t + 1:02d}", "", "信息化"]
+        for c, (name, _, _) in enumerate(N.CROSS_FUNCTIONS):
+            yield [f"FX{c + 1}", name, "", "", ""]
+
+    def _duties(self) -> Iterator[Row]:
+        for a in self.agencies:
+            present = self.by_template[a.gov]
+            dom = N.TEMPLATES[a.domain].domain
+            lead = "配合" if a.template == -1 or a.r3 else "牵头"
+            text = f"负责{dom}工作的统筹规划和组织实施"
+            yield [f"{a.id}-D1", a.id, text, f"F{a.domain + 1:02d}", lead, "三定规定第三条(一)"]
+            for c, (name, ta, tb) in enumerate(N.CROSS_FUNCTIONS):
+                if a.template in (ta, tb) and ta in present and tb in present:
+                    row = [
+                        f"{a.id}-X{c + 1}",
+                        a.id,
+                        f"负责{name}相关工作",
+                        f"FX{c + 1}",
+                        "牵头",
+                        "",
+                    ]
+                    yield row
+            if a.r2_target >= 0:
+                t = a.r2_target
+                text = f"负责{N.TEMPLATES[t].domain}相关工作"
+                yield [f"{a.id}-D2", a.id, text, f"F{t + 1:02d}", "牵头", ""]
+            if a.r10:
+                yield [f"{a.id}-D3", a.id, "配合推进公共数据资源开发利用", "F02", "配合", ""]
+            role = "配合" if a.template == -1 else "牵头"
+            for j in range(a.n_units):
+                key, f = a.unit_offset + j, f"F{a.domain + 1:02d}"
+                if j == 0 or (j == 1 and a.r6):
+                    fn, text = f + ".IT", f"负责本单位{dom}信息化建设和网络安全"
+                elif j % 2 == 0 and self._hit(5, key):
+                    continue  # R5: a unit without duties
+                elif j % 2 == 1 and j >= 3 and self._hit(14, key):
+                    other = a.domain + 1 if a.domain + 1 < len(N.TEMPLATES) else 2
+                    fn, text = f"F{other + 1:02d}.1", "承担其他领域有关工作"  # R14
+                    yield [f"{self.unit_id(a, j)}-D1", self.unit_id(a, j), text, fn, "配合", ""]
+                    continue
+                else:
+                    leaf = N.LEAVES[(j - 1) % len(N.LEAVES)]
+                    fn, text = f"{f}.{(j - 1) % len(N.LEAVES) + 1}", f"承担{dom}{leaf}工作"
+                yield [f"{self.unit_id(a, j)}-D1", self.unit_id(a, j), text, fn, role, ""]
+
+    def _divisions(self) -> Iterator[Row]:
+        for g, present in enumerate(self.by_template):
+            for c, (name, ta, tb) in enumerate(N.CROSS_FUNCTIONS):
+                if ta in present and tb in present:
+                    a, b = present[ta], present[tb]
+                    text = f"{a.name}负责{name}的源头管理，{b.name}负责后续环节监管"
+                    basis = f"编办发〔2024〕{c + 1}号"
+                    yield [
+                        f"FG{self.govs[g][0]}-{c + 1}",
+                        f"{a.id};{b.id}",
+                        f"FX{c + 1}",
+                        text,
+                        basis,
+                    ]
+
+    def _base(self, t: int, k: int, sub: int = 0) -> tuple[str, str, str, str]:
+        """(base code, name, type, basis) of catalogue entry (k, sub) of template t (四级四同).
+
+        Sub-entries (sub > 0) are the other base codes R8's plant lists in one list only.
+        """
+        x = self._h(80, t, k, sub)
+        types = list(N.POWER_SUFFIXES)
+        ptype = types[x % len(types)]
+        dash = "-01" if x >> 8 & 15 == 0 else ""  # some base codes carry a dash (see R15)
+        code = f"{x % len(types) + 1:02d}{t + 1:03d}{k:04d}{sub:03d}{dash}"
+        obj = N.POWER_OBJECTS[k % len(N.POWER_OBJECTS)]
+        nth = f"（{k // len(N.POWER_OBJECTS) + 1}）" if k >= len(N.POWER_OBJECTS) else ""
+        domain = N.TEMPLATES[t].domain
+        return (
+            code,
+            f"{domain}{obj}{N.POWER_SUFFIXES[ptype]}{nth}",
+            ptype,
+            f"《{domain}管理条例》第{k % 60 + 1}条",
+        )
+
+    def _power_items(self) -> Iterator[Row]:
+        for a in self.agencies:
+            gov = self.govs[a.gov][0]
+            for p in range(a.n_pairs):
+                key = a.pair_offset + p
+                x = self._h(81, key)
+                code, name, ptype, basis = self._base(a.domain, p)
+                days, mats = str(5 + x % 16), N.MATERIALS[x % 3 : x % 3 + 2 + (x >> 4) % 3]
+                materials = (";" if x >> 8 & 1 else "；").join(mats)
+                bname = name + "（旧版）" if self._hit(7, key) else name  # R7
+                yield [f"QL-{a.id}-{p + 1:04d}", code, bname, ptype, a.id, basis,
+                       days, materials, "编办", ""]  # fmt: skip
+                if self._hit(8, key):  # R8: the service list has another base code
+                    code, name, ptype, basis = self._base(a.domain, p, 1)
+                impl = f"{code}-{gov}000000-000-{a.uscc}-1-{p % 99 + 1:02d}"
+                if self._hit(15, key):
+                    impl = self._bad_impl(code, gov, a.uscc, p, x)
+                yield [f"ZW-{a.id}-{p + 1:04d}", code, name, ptype, a.id, basis,
+                       days, materials, "政务服务", impl]  # fmt: skip
+            if a.extra_item:  # pair 0 listed twice in 编办 (alone, R8 reports it: unavoidable)
+                code, name, ptype, basis = self._base(a.domain, 0)
+                yield [f"QL-{a.id}-X", code, name, ptype, a.id, basis, "", "", "编办", ""]
+
+    @staticmethod
+    def _bad_impl(code: str, gov: str, uscc: str, p: int, x: int) -> str:
+        """R15: an impl_code wrong in one of four ways."""
+        mode = x >> 12 & 3
+        if mode == 0:  # area code of another province
+            return f"{code}-110101000000-000-{uscc}-1-01"
+        if mode == 1:  # wrong check character
+            wrong = USCC_CHARSET[(USCC_CHARSET.index(uscc[-1]) + 1) % len(USCC_CHARSET)]
+            return f"{code}-{gov}000000-000-{uscc[:-1]}{wrong}-1-01"
+        if mode == 2:  # base code of another item
+            return f"{code[:-3]}999-{gov}000000-000-{uscc}-1-01"
+        return f"{code}-{gov}000000-{uscc}-1-{p % 99 + 1:02d}"  # the 000 part is missing
+
+    def _dataset_plants(self, a: Agency, j: int) -> tuple[int, bool]:
+        """(R1 mode: 0 none, 1 no source, 2 two sources; R13) for the dataset with key j."""
+        if j != self.forced[13] and self._hit(1, j):
+            two = len(self.by_template[a.gov]) > 1 and self._h(74, j) & 1
+            return (2 if two else 1), False
+        return 0, self._hit(13, j)
+
+    def _datasets(self) -> Iterator[Row]:
+        updates = list(N.UPDATES)
+        for a in self.agencies:
+            dom = N.TEMPLATES[a.domain].domain
+            present = self.by_template[a.gov]
+            other = present.get(N.DATA_BUREAU if a.template == N.OFFICE else N.OFFICE)
+            for k in range(a.n_datasets):
+                j = a.ds_offset + k
+                x = self._h(90, j)
+                r1, r13 = self._dataset_plants(a, j)
+                share = N.SHARES[0 if x % 20 < 10 else 1 if x % 20 < 17 else 2]
+                if r1 == 1:
+                    share = "不予共享"  # keep R13 quiet where R1 speaks
+                elif r13:
+                    share = "有条件共享"
+                sources = {0: a.id, 1: "", 2: f"{a.id};{other.id if other else ''}"}[r1]
+                obj = N.DATA_OBJECTS[k % len(N.DATA_OBJECTS)]
+                nth = f"（{k // len(N.DATA_OBJECTS) + 1}）" if k >= len(N.DATA_OBJECTS) else ""
+                yield [f"DS-{a.id}-{k + 1:04d}", a.name + obj + nth, sources, share,
+                       N.OPENS[(x >> 8) % 3], updates[(x >> 16) % 7],
+                       dom + N.SYSTEMS[k % len(N.SYSTEMS)]]  # fmt: skip
+
+    def _data_duties(self) -> Iterator[Row]:
+        for a in self.agencies:
+            mandate = self.no if a.r4 else self.yes
+            if a.template == N.DATA_BUREAU:  # duties over no single dataset
+                for n, kind in enumerate(("汇聚", "管理", "安全")):
+                    text = f"负责公共数据{kind}工作"
+                    yield [f"{a.id}-SJ{n + 1}", a.id, kind, "", mandate, text]
+            for k in range(a.n_datasets):
+                j, ds = a.ds_offset + k, f"DS-{a.id}-{k + 1:04d}"
+                kind = "采集" if self._dataset_plants(a, j)[1] else "提供"  # R13
+                yield [f"{ds}-P", a.id, kind, ds, mandate, "按目录提供数据共享服务"]
+                if a.n_units:
+                    unit = self.unit_id(a, k % a.n_units)
+                    yield [f"{ds}-C", unit, "采集", ds, self.no, "负责数据采集和更新"]
+
+
+def _header(table: str, language: str) -> tuple[str, list[str]]:
+    t = next(t for t in TABLES if t.name == table)
+    if language == "zh":
+        return t.zh, [c.zh for c in t.columns]
+    return t.name, [c.name for c in t.columns]
+
+
+def generate_workbook(
+    out: Path | str,
+    *,
+    agencies: int,
+    seed: int = 0,
+    units: int | None = None,
+    power_items: int | None = None,
+    datasets: int | None = None,
+    format: str = "csv",
+    headers: str = "en",
+    violations: float = 0.01,
+) -> dict[str, int]:
+    """Write a synthetic workbook and return its row counts per table (English names).
+
+    ``format="csv"`` writes a folder ``out`` of ``<table>.csv`` files; ``"xlsx"`` writes
+    the file ``out``. ``headers`` is ``"en"`` or ``"zh"`` (table, sheet and column names;
+    yes/no cells follow: yes/no or 是/否). ``units``, ``power_items`` and ``datasets``
+    default to 10, 200 and 20 per agency; ``violations`` is the rate of planted rule
+    instances (0 for a clean workbook).
+
+    >>> import tempfile
+    >>> generate_workbook(Path(tempfile.mkdtemp()) / "wb", agencies=3)["agencies"]
+    3
+    """
+    if format not in ("csv", "xlsx") or headers not in ("en", "zh"):
+        raise ValueError("format is csv or xlsx; headers is en or zh")
+    plan = SyntheticWorkbook(
+        agencies=agencies, seed=seed, units=units, power_items=power_items,
+        datasets=datasets, violations=violations,
+        bools=("是", "否") if headers == "zh" else ("yes", "no"),
+    )  # fmt: skip
+    counts = {t.name: 0 for t in TABLES}
+
+    def counted(table: str) -> Iterator[Row]:
+        for row in plan.rows(table):
+            counts[table] += 1
+            yield row
+
+    out = Path(out)
+    if format == "csv":
+        out.mkdir(parents=True, exist_ok=True)
+        for t in TABLES:
+            name, header = _header(t.name, headers)
+            with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow(header)
+                writer.writerows(counted(t.name))
+    else:
+        from govkg.loaders.xlsx_writer import write_xlsx  # openpyxl only when asked for
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_xlsx(
+            out,
+            {
+                _header(t.name, headers)[0]: (_header(t.name, headers)[1], counted(t.name))
+                for t in TABLES
+            },
+        )
+    return counts
