@@ -132,8 +132,10 @@ class Plan:
 
     def _h(self, tag: int, *keys: int) -> int:
         """A 64-bit hash of the seed, a tag and keys (splitmix64 finaliser)."""
-        x = (self.seed * 0x9E3779B97F4A7C15 + tag) & _MASK
-        for k in keys:
+        # The tag goes through the full mix too: xor-ing it in alone would make the
+        # planted sets of two rules mere permutations of each other.
+        x = (self.seed * 0x9E3779B97F4A7C15) & _MASK
+        for k in (tag, *keys):
             x = ((x ^ k) * 0xBF58476D1CE4E5B9) & _MASK
             x = ((x ^ (x >> 31)) * 0x94D049BB133111EB) & _MASK
             x ^= x >> 29
