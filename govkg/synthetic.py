@@ -112,7 +112,7 @@ class SyntheticWorkbook(Plan):
                 elif j % 2 == 0 and self._hit(5, key):
                     continue  # R5: a unit without duties
                 elif j % 2 == 1 and j >= 3 and self._hit(14, key):
-                    other = a.domain + 1 if a.domain + 1 < len(N.TEMPLATES) else 2
+                    other = a.domain + 1 if 1 < a.domain + 1 < len(N.TEMPLATES) else 2
                     fn, text = f"F{other + 1:02d}.1", "承担其他领域有关工作"  # R14
                     yield [f"{self.unit_id(a, j)}-D1", self.unit_id(a, j), text, fn, "配合", ""]
                     continue
