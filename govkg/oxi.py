@@ -260,3 +260,16 @@ def add_quads(store: ox.Store, quads: Iterable[Any]) -> None:
 def literal_parts(term: Any) -> tuple[str, str | None, str | None]:
     """(lexical value, datatype IRI, language) of a literal term."""
     return term.value, term.datatype.value, term.language
+
+
+def add_triples(
+    store: ox.Store, triples: Iterable[tuple[Any, Any, Any]], *, graph: str | None = None
+) -> None:
+    """Insert (subject, predicate, object) term triples into one graph of the store."""
+    g = _graph(graph)
+    store.extend(ox.Quad(s, p, o, g) for s, p, o in triples)
+
+
+def in_default_graph(quad: Any) -> bool:
+    """Whether a quad lies in the default graph."""
+    return isinstance(quad.graph_name, ox.DefaultGraph)

@@ -1,0 +1,394 @@
+"""The default SHACL engine: shapes compiled to SPARQL, run on a pyoxigraph store.
+
+Each constraint becomes one SELECT over all focus nodes of its shape at once (see
+:mod:`govkg.shapes.compile_core` and :mod:`govkg.shapes.compile_sparql`). A focus set is a
+group pattern that binds ``?this`` - a shape's targets, or the value nodes of a parent
+shape - so nested shapes (sh:node, sh:and ...) are again queried set-at-a-time, and only
+their conformance is combined in Python. A shape with targets whose tree holds anything
+the compiler cannot translate goes, whole, to pyshacl (the fallback); results are merged.
+
+>>> from govkg import oxi
+>>> store = oxi.memory_store()
+>>> oxi.load(store, b'<http://e/a> a <http://e/C> .', format="ttl")
+>>> shapes = '''@prefix sh: <http://www.w3.org/ns/shacl#> .
+... <http://e/S> a sh:NodeShape ; sh:targetClass <http://e/C> ;
+...   sh:property [ sh:path <http://e/name> ; sh:minCount 1 ] .'''
+>>> report = validate(store, shapes)
+>>> report.conforms, [r.focus for r in report.results], report.compiled
+(False, ['<http://e/a>'], 1)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from govkg.shapes import pyshacl_engine
+from govkg.shapes.compile_core import Unsupported, compile_constraint, term
+from govkg.shapes.compile_sparql import (
+    SHAPES_GRAPH,
+    ShaclFailure,
+    component_queries,
+    select_constraint,
+    uses_shapes_graph,
+)
+from govkg.shapes.results import SH, ValidationReport, ValidationResult, dedupe, severity_name
+from govkg.shapes.shapes_model import ShapesGraph
+
+from govkg import oxi
+
+__all__ = ["ShaclFailure", "ShapesGraph", "Unsupported", "ValidationReport", "validate"]
+
+CORE = {
+    "class", "datatype", "nodeKind", "minExclusive", "minInclusive", "maxExclusive",
+    "maxInclusive", "minLength", "maxLength", "pattern", "languageIn", "in", "hasValue",
+    "minCount", "maxCount", "uniqueLang", "equals", "disjoint", "lessThan",
+    "lessThanOrEquals", "closed",
+}  # fmt: skip
+COMPONENT = {
+    "class": "Class", "nodeKind": "NodeKind", "in": "In", "languageIn": "LanguageIn",
+    "lessThanOrEquals": "LessThanOrEquals", "uniqueLang": "UniqueLang", "hasValue": "HasValue",
+}  # fmt: skip
+LOGICAL = {"node": "Node", "not": "Not", "and": "And", "or": "Or", "xone": "Xone"}
+MAX_DEPTH = 32
+
+
+def component_iri(param: str) -> str:
+    name = COMPONENT.get(param, param[:1].upper() + param[1:])
+    return f"<{SH}{name}ConstraintComponent>"
+
+
+def _get(row: Any, var: str) -> Any | None:
+    try:
+        return row[var]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _text(node: Any) -> str:
+    return str(node) if oxi.is_blank(node) else node.value
+
+
+def _messages(templates: Iterable[Any], bindings: dict[str, Any]) -> tuple:
+    """sh:message values with ``{?var}``/``{$var}`` replaced by the solution's values."""
+
+    def fill(m: re.Match[str]) -> str:
+        value = bindings.get(m.group(1))
+        return _text(value) if value is not None else m.group(0)
+
+    return tuple(
+        (re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", fill, t.value), t.language or None)
+        for t in templates
+        if oxi.is_literal(t)
+    )
+
+
+class Compiler:
+    """Runs the compiled queries of shapes on one store; caches nested conformance."""
+
+    def __init__(self, store: Any, sg: ShapesGraph, union_default: bool = True) -> None:
+        self.store, self.sg, self.union = store, sg, union_default
+        self.queries = 0
+        self._cache: dict[tuple[str, str], list[ValidationResult]] = {}
+        self._scratch: Any = None
+
+    # --- plumbing ------------------------------------------------------------------------
+    def run(self, sparql: str) -> Any:
+        self.queries += 1
+        try:
+            if uses_shapes_graph(sparql):
+                return oxi.query(self.scratch(), sparql, union_default=False)
+            return oxi.query(self.store, sparql, union_default=self.union)
+        except SyntaxError as e:  # a query oxigraph cannot parse goes to pyshacl
+            raise Unsupported(f"SPARQL syntax: {e}") from e
+
+    def scratch(self) -> Any:
+        """A copy of the data (default graph) with the shapes graph as a named graph, for
+        queries using $shapesGraph: the caller's store is never written to."""
+        if self._scratch is None:
+            self._scratch = oxi.memory_store()
+            data = (
+                (q.subject, q.predicate, q.object)
+                for q in oxi.triples_of(self.store)
+                if self.union or oxi.in_default_graph(q)
+            )
+            oxi.add_triples(self._scratch, data)
+            oxi.add_triples(
+                self._scratch,
+                ((t.subject, t.predicate, t.object) for t in self.sg.triples),
+                graph=SHAPES_GRAPH,
+            )
+        return self._scratch
+
+    def focus_nodes(self, focus: str) -> list[str]:
+        return [str(r["this"]) for r in self.run(f"SELECT DISTINCT ?this WHERE {{ {focus} }}")]
+
+    def pairs(self, focus: str, path: str | None) -> list[tuple[str, str]]:
+        """(focus node, value node) pairs: the value nodes of every focus node."""
+        if path is None:
+            return [(t, t) for t in self.focus_nodes(focus)]
+        rows = self.run(f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value }}")
+        return [(str(r["this"]), str(r["value"])) for r in rows]
+
+    @staticmethod
+    def value_focus(focus: str, path: str | None) -> str:
+        """The focus pattern of the value nodes of ``focus`` along ``path``."""
+        if path is None:
+            return focus
+        return (
+            f"{{ SELECT DISTINCT ?this WHERE {{ {{ SELECT (?this AS ?vf) WHERE {{ {focus} }} }} "
+            f"?vf {path} ?this }} }}"
+        )
+
+    def targets(self, shape: Any) -> str:
+        """The focus pattern of a shape's targets."""
+        sg, parts = self.sg, []
+        nodes = [term(n) for n in sg.objects(shape, SH + "targetNode")]
+        if nodes:
+            parts.append(f"VALUES ?this {{ {' '.join(nodes)} }}")
+        classes = [term(c) for c in sg.objects(shape, SH + "targetClass")]
+        if sg.is_class(shape) and sg.is_shape_typed(shape) and oxi.is_iri(shape):
+            classes.append(str(shape))
+        subclass = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+        for c in dict.fromkeys(classes):
+            parts.append(f"?this a ?tc . ?tc {subclass} {c} .")
+        for p in sg.objects(shape, SH + "targetSubjectsOf"):
+            parts.append(f"?this {term(p)} ?to .")
+        for p in sg.objects(shape, SH + "targetObjectsOf"):
+            parts.append(f"?ts {term(p)} ?this .")
+        if sg.objects(shape, SH + "target"):
+            raise Unsupported("SPARQL-based targets")
+        if not parts:
+            return "FILTER(false)"
+        union = " UNION ".join(f"{{ {p} }}" for p in parts)
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+    # --- shapes --------------------------------------------------------------------------
+    def validate_root(self, shape: Any) -> list[ValidationResult]:
+        return self.shape(shape, self.targets(shape), 0)
+
+    def nonconforming(self, shape: Any, focus: str, depth: int) -> set[str]:
+        return {r.focus for r in self.shape(shape, focus, depth + 1)}
+
+    def shape(self, shape: Any, focus: str, depth: int) -> list[ValidationResult]:
+        """All results of a shape for the focus nodes that ``focus`` binds to ``?this``."""
+        if depth > MAX_DEPTH:
+            raise Unsupported("shapes nested too deeply (recursive shapes)")
+        key = (str(shape), focus)
+        if key not in self._cache:
+            self._cache[key] = dedupe(self._shape(shape, focus, depth))
+        return self._cache[key]
+
+    def _shape(self, shape: Any, focus: str, depth: int) -> list[ValidationResult]:
+        sg = self.sg
+        if sg.boolean(shape, SH + "deactivated"):
+            return []
+        path_node = sg.value(shape, SH + "path")
+        try:
+            path = sg.path(path_node) if path_node is not None else None
+        except ValueError as e:
+            raise Unsupported(str(e)) from e
+        sev = sg.value(shape, SH + "severity")
+        severity = severity_name(sev.value if sev is not None else SH + "Violation")
+        shape_messages = sg.objects(shape, SH + "message")
+        base = (str(shape), severity)
+        out: list[ValidationResult] = []
+
+        def emit(rows: Any, comp: str, messages: Iterable[Any] = shape_messages) -> None:
+            for row in rows:
+                this, value, rpath = _get(row, "this"), _get(row, "value"), _get(row, "rpath")
+                res_path = str(rpath) if rpath is not None else path
+                bindings = {"this": this, "value": value}
+                out.append(
+                    ValidationResult(
+                        str(this), res_path, None if value is None else str(value), base[0],
+                        comp, base[1], _messages(messages, bindings),
+                    )
+                )  # fmt: skip
+
+        for pred, objs in sg.predicates(shape).items():
+            if not pred.startswith(SH):
+                continue
+            name = pred[len(SH) :]
+            for obj in objs:
+                if name in CORE:
+                    query = compile_constraint(sg, shape, name, obj, focus, path)
+                    if query is not None:
+                        emit(self.run(query), component_iri(name))
+                elif name == "property":
+                    out.extend(self.shape(obj, self.value_focus(focus, path), depth + 1))
+                elif name in LOGICAL:
+                    bad = self.logical(name, obj, focus, path, depth)
+                    comp = f"<{SH}{LOGICAL[name]}ConstraintComponent>"
+                    msgs = _messages(shape_messages, {})
+                    out.extend(
+                        ValidationResult(t, path, v, base[0], comp, base[1], msgs) for t, v in bad
+                    )
+                elif name == "qualifiedValueShape":
+                    out.extend(self.qualified(shape, obj, focus, path, depth, base))
+                elif name == "sparql":
+                    out.extend(self.sparql(shape, obj, focus, path, base))
+        for comp, query, validator, params in component_queries(sg, shape, focus, path):
+            templates = sg.objects(validator, SH + "message") or shape_messages
+            for row in self.run(query):
+                this, value = _get(row, "this"), _get(row, "value")
+                if value is None and path is None:
+                    value = this
+                msgs = _messages(templates, {**params, "this": this, "value": value})
+                out.append(
+                    ValidationResult(
+                        str(this), path, None if value is None else str(value), base[0],
+                        comp, base[1], msgs,
+                    )
+                )  # fmt: skip
+        return out
+
+    def logical(
+        self, name: str, obj: Any, focus: str, path: str | None, depth: int
+    ) -> list[tuple[str, str]]:
+        """(focus, value) pairs failing sh:node / sh:not / sh:and / sh:or / sh:xone."""
+        members = [obj] if name in ("node", "not") else self.sg.items(obj)
+        if any(oxi.is_literal(m) for m in members):
+            raise Unsupported(f"a literal as shape in sh:{name}")
+        vf = self.value_focus(focus, path)
+        bad = [self.nonconforming(m, vf, depth) for m in members]
+        pairs = self.pairs(focus, path)
+        if name == "node":
+            return [(t, v) for t, v in pairs if v in bad[0]]
+        if name == "not":
+            return [(t, v) for t, v in pairs if v not in bad[0]]
+        if name == "and":
+            return [(t, v) for t, v in pairs if any(v in b for b in bad)]
+        if name == "or":
+            return [(t, v) for t, v in pairs if all(v in b for b in bad)]
+        return [(t, v) for t, v in pairs if sum(v not in b for b in bad) != 1]
+
+    def qualified(
+        self, shape: Any, q: Any, focus: str, path: str | None, depth: int, base: tuple
+    ) -> list[ValidationResult]:
+        """sh:qualifiedMinCount / sh:qualifiedMaxCount, with disjoint sibling shapes."""
+        sg = self.sg
+        lo, hi = (
+            sg.value(shape, SH + "qualifiedMinCount"),
+            sg.value(shape, SH + "qualifiedMaxCount"),
+        )
+        if (lo is None and hi is None) or path is None:
+            return []
+        vf = self.value_focus(focus, path)
+        bad = self.nonconforming(q, vf, depth)
+        siblings: list[set[str]] = []
+        if sg.boolean(shape, SH + "qualifiedValueShapesDisjoint"):
+            seen = {str(q)}
+            for parent in sg.subjects(SH + "property", shape):
+                for prop in sg.objects(parent, SH + "property"):
+                    for sib in sg.objects(prop, SH + "qualifiedValueShape"):
+                        if str(sib) not in seen:
+                            seen.add(str(sib))
+                            siblings.append(self.nonconforming(sib, vf, depth))
+        counts: dict[str, int] = defaultdict(int)
+        for t, v in self.pairs(focus, path):
+            if v not in bad and all(v in s for s in siblings):
+                counts[t] += 1
+        messages = _messages(sg.objects(shape, SH + "message"), {})
+        out = []
+        for t in self.focus_nodes(focus):
+            for limit, comp, failed in (
+                (lo, "QualifiedMinCount", lambda n, k: n < k),
+                (hi, "QualifiedMaxCount", lambda n, k: n > k),
+            ):
+                if limit is not None and failed(counts[t], int(limit.value)):
+                    iri = f"<{SH}{comp}ConstraintComponent>"
+                    out.append(ValidationResult(t, path, None, base[0], iri, base[1], messages))
+        return out
+
+    def sparql(
+        self, shape: Any, node: Any, focus: str, path: str | None, base: tuple
+    ) -> list[ValidationResult]:
+        """The results of one sh:sparql SELECT constraint."""
+        sg = self.sg
+        if sg.boolean(node, SH + "deactivated"):
+            return []
+        rows = self.run(select_constraint(sg, shape, node, focus, path))
+        templates = sg.objects(node, SH + "message") or sg.objects(shape, SH + "message")
+        comp = f"<{SH}SPARQLConstraintComponent>"
+        out = []
+        for row in rows:
+            failure = _get(row, "failure")
+            if failure is not None and failure.value.lower() in ("true", "1"):
+                raise ShaclFailure(f"sh:sparql constraint of {shape} reported ?failure")
+            this = _get(row, "this")
+            if this is None:
+                continue
+            value, rpath, message = _get(row, "value"), _get(row, "path"), _get(row, "message")
+            if value is None and path is None:
+                value = this
+            bindings = {v.value: row[v] for v in rows.variables if row[v] is not None}
+            msgs = (
+                ((message.value, message.language or None),)
+                if message is not None and oxi.is_literal(message)
+                else _messages(templates, bindings)
+            )
+            out.append(
+                ValidationResult(
+                    str(this), str(rpath) if rpath is not None else path,
+                    None if value is None else str(value), base[0], comp, base[1], msgs,
+                )
+            )  # fmt: skip
+        return out
+
+
+def _store(data: Any, data_format: str) -> Any:
+    if isinstance(data, bytes | str):
+        store = oxi.memory_store()
+        raw = data.encode() if isinstance(data, str) else data
+        oxi.bulk_load(store, raw, format=data_format)
+        return store
+    return data
+
+
+def validate(
+    data: Any,
+    shapes: ShapesGraph | bytes | str,
+    *,
+    engine: str = "default",
+    data_format: str = "ttl",
+    union_default: bool = True,
+) -> ValidationReport:
+    """Validate ``data`` (a pyoxigraph store, or Turtle/N-Triples bytes) against ``shapes``.
+
+    ``engine`` is ``"default"`` (compiled SPARQL with pyshacl as fallback) or ``"pyshacl"``.
+    With ``union_default`` the data graph is the union of all the store's graphs.
+    Raises ShaclFailure when the shapes ask for something SHACL forbids.
+    """
+    store = _store(data, data_format)
+    sg = shapes if isinstance(shapes, ShapesGraph) else ShapesGraph.parse(shapes)
+    if engine == "pyshacl":
+        return pyshacl_engine.validate_store(store, sg, union_default=union_default)
+    if engine != "default":
+        raise ValueError(f"unknown SHACL engine: {engine}")
+    compiler = Compiler(store, sg, union_default)
+    results: list[ValidationResult] = []
+    fallback: list[Any] = []
+    compiled = 0
+    for root in sg.shapes():
+        if not sg.has_targets(root):
+            continue
+        try:
+            results.extend(compiler.validate_root(root))
+            compiled += 1
+        except Unsupported:
+            fallback.append(root)
+    if fallback:
+        extra = pyshacl_engine.validate_store(store, sg, only=fallback, union_default=union_default)
+        results.extend(extra.results)
+    results = dedupe(results)
+    return ValidationReport(
+        conforms=not results,
+        results=results,
+        engine="default",
+        compiled=compiled,
+        fallback=len(fallback),
+        fallback_shapes=[str(s) for s in fallback],
+    )
