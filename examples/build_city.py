@@ -8,11 +8,11 @@ gives the same tables. ``examples/README.md`` says which rows are planted for wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from govkg.loaders.codes import uscc_check_character
-from govkg.loaders.contract import TABLES
+from govkg.loaders.contract import LIST_SOURCES, TABLES
 from govkg.loaders.xlsx_writer import write_xlsx
 
 CITY = "329900"  # 江海市 (a code of the 32 province no real city uses)
@@ -240,7 +240,6 @@ class AgencySpec:
     government: str = CITY
     mandate: str = ""
     basis_article: str = "三定规定"  # how the duty basis names the mandate
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def level(self) -> str:
@@ -2372,8 +2371,7 @@ def _wrong_impl_codes(usccs: dict[str, str]) -> dict[str, str]:
 def _power_item_rows(usccs: dict[str, str]) -> list[Row]:
     wrong = _wrong_impl_codes(usccs)
     rows: list[Row] = []
-    serial = {("编办", CITY): 0, ("政务服务", CITY): 0, ("编办", DISTRICT): 0}
-    serial[("政务服务", DISTRICT)] = 0
+    serial = {(source, government): 0 for source in LIST_SOURCES for government in (CITY, DISTRICT)}
     prefixes = {"编办": "QLQD", "政务服务": "ZWFW"}
 
     def add(source: str, government: str, agency: str, item: ItemSpec) -> None:
