@@ -9,6 +9,7 @@ other shapes (sh:node, sh:and ...) are evaluated by the engine, not here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from govkg.shapes.results import RDF, SH, XSD
@@ -102,14 +103,36 @@ def datatype_condition(dt: str) -> str:
     return cond
 
 
+def instance_of(var: str, classes: list[str]) -> str:
+    """A pattern: ``var`` has rdf:type one of ``classes`` (a closed subclass set)."""
+    if len(classes) == 1:
+        return f"{var} <{RDF}type> {classes[0]} ."
+    return f"VALUES ?cls {{ {' '.join(classes)} }} {var} <{RDF}type> ?cls ."
+
+
 def compile_constraint(
-    sg: ShapesGraph, shape: Any, param: str, node: Any, focus: str, path: str | None
+    sg: ShapesGraph,
+    shape: Any,
+    param: str,
+    node: Any,
+    focus: str,
+    path: str | None,
+    subclasses: Callable[[str], list[str]] | None = None,
 ) -> str | None:
-    """The query for one parameter value of a core component (None: nothing to check)."""
+    """The query for one parameter value of a core component (None: nothing to check).
+
+    ``subclasses(c)`` gives the classes of the data graph under ``c`` (``c`` included);
+    with it, sh:class tests rdf:type against that set instead of walking
+    rdfs:subClassOf* once per value node."""
     if param == "class":
+        test = (
+            instance_of("?value", subclasses(iri(node)))
+            if subclasses is not None
+            else f"?value {RDF_TYPE_CLOSURE} {iri(node)}"
+        )
         return (
             f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values_of(path)} "
-            f"FILTER NOT EXISTS {{ ?value {RDF_TYPE_CLOSURE} {iri(node)} }} }}"
+            f"FILTER NOT EXISTS {{ {test} }} }}"
         )
     if param == "datatype":
         return per_value(focus, path, datatype_condition(iri(node)[1:-1]))

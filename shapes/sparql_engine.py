@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from govkg.shapes import pyshacl_engine
-from govkg.shapes.compile_core import Unsupported, compile_constraint, term
+from govkg.shapes.compile_core import Unsupported, compile_constraint, instance_of, term
 from govkg.shapes.compile_sparql import (
     SHAPES_GRAPH,
     ShaclFailure,
@@ -53,6 +54,7 @@ COMPONENT = {
 }  # fmt: skip
 LOGICAL = {"node": "Node", "not": "Not", "and": "And", "or": "Or", "xone": "Xone"}
 MAX_DEPTH = 32
+SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 
 
 def component_iri(param: str) -> str:
@@ -88,11 +90,27 @@ def _messages(templates: Iterable[Any], bindings: dict[str, Any]) -> tuple:
 class Compiler:
     """Runs the compiled queries of shapes on one store; caches nested conformance."""
 
-    def __init__(self, store: Any, sg: ShapesGraph, union_default: bool = True) -> None:
+    def __init__(
+        self, store: Any, sg: ShapesGraph, union_default: bool = True, workers: int = 2
+    ) -> None:
         self.store, self.sg, self.union = store, sg, union_default
         self.queries = 0
-        self._cache: dict[tuple[str, str], list[ValidationResult]] = {}
+        self._cache: dict[tuple[str, str], list[Future]] = {}
+        self._classes: dict[str, list[str]] = {}
         self._scratch: Any = None
+        self.pool = ThreadPoolExecutor(workers) if workers > 1 else None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def subclasses(self, cls: str) -> list[str]:
+        """``cls`` and the classes under it (rdfs:subClassOf* in the data), as N-Triples."""
+        if cls not in self._classes:
+            query = f"SELECT DISTINCT ?c WHERE {{ ?c {SUBCLASS} {cls} }}"
+            found = [str(r["c"]) for r in self.run(query) if not oxi.is_literal(r["c"])]
+            self._classes[cls] = sorted(set(found) | {cls})
+        return self._classes[cls]
 
     # --- plumbing ------------------------------------------------------------------------
     def run(self, sparql: str) -> Any:
@@ -151,9 +169,9 @@ class Compiler:
         classes = [term(c) for c in sg.objects(shape, SH + "targetClass")]
         if sg.is_class(shape) and sg.is_shape_typed(shape) and oxi.is_iri(shape):
             classes.append(str(shape))
-        subclass = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
-        for c in dict.fromkeys(classes):
-            parts.append(f"?this a ?tc . ?tc {subclass} {c} .")
+        members = sorted({m for c in classes for m in self.subclasses(c)})
+        if members:
+            parts.append(instance_of("?this", members))
         for p in sg.objects(shape, SH + "targetSubjectsOf"):
             parts.append(f"?this {term(p)} ?to .")
         for p in sg.objects(shape, SH + "targetObjectsOf"):
@@ -162,26 +180,77 @@ class Compiler:
             raise Unsupported("SPARQL-based targets")
         if not parts:
             return "FILTER(false)"
+        if len(parts) == 1 and len(members) == 1:
+            # One class: each node has its rdf:type triple once, so no DISTINCT is needed,
+            # and no helper variable is left to clash with the variables of sh:sparql.
+            return parts[0]
         union = " UNION ".join(f"{{ {p} }}" for p in parts)
         return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
 
     # --- shapes --------------------------------------------------------------------------
-    def validate_root(self, shape: Any) -> list[ValidationResult]:
+    def submit(self, fn: Callable[..., list[ValidationResult]], *args: Any) -> Future:
+        """Run a leaf job (queries only, no waiting on other jobs) on the pool."""
+        if self.pool is not None:
+            return self.pool.submit(fn, *args)
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args))
+        except Exception as e:  # delivered when the result is asked for, as with the pool
+            fut.set_exception(e)
+        return fut
+
+    @staticmethod
+    def collect(futures: Iterable[Future]) -> list[ValidationResult]:
+        return [r for f in futures for r in f.result()]
+
+    def validate_root(self, shape: Any) -> list[Future]:
         return self.shape(shape, self.targets(shape), 0)
 
     def nonconforming(self, shape: Any, focus: str, depth: int) -> set[str]:
-        return {r.focus for r in self.shape(shape, focus, depth + 1)}
+        return {r.focus for r in self.collect(self.shape(shape, focus, depth + 1))}
 
-    def shape(self, shape: Any, focus: str, depth: int) -> list[ValidationResult]:
-        """All results of a shape for the focus nodes that ``focus`` binds to ``?this``."""
+    def shape(self, shape: Any, focus: str, depth: int) -> list[Future]:
+        """Jobs giving all results of a shape for the focus nodes ``focus`` binds to ``?this``."""
         if depth > MAX_DEPTH:
             raise Unsupported("shapes nested too deeply (recursive shapes)")
         key = (str(shape), focus)
         if key not in self._cache:
-            self._cache[key] = dedupe(self._shape(shape, focus, depth))
+            self._cache[key] = self._shape(shape, focus, depth)
         return self._cache[key]
 
-    def _shape(self, shape: Any, focus: str, depth: int) -> list[ValidationResult]:
+    def core_job(
+        self, query: str, comp: str, path: str | None, base: tuple, messages: list[Any]
+    ) -> list[ValidationResult]:
+        out = []
+        for row in self.run(query):
+            this, value, rpath = _get(row, "this"), _get(row, "value"), _get(row, "rpath")
+            out.append(
+                ValidationResult(
+                    str(this), str(rpath) if rpath is not None else path,
+                    None if value is None else str(value), base[0], comp, base[1],
+                    _messages(messages, {"this": this, "value": value}) if messages else (),
+                )
+            )  # fmt: skip
+        return out
+
+    def component_job(
+        self, query: str, comp: str, path: str | None, base: tuple, templates: list, params: dict
+    ) -> list[ValidationResult]:
+        out = []
+        for row in self.run(query):
+            this, value = _get(row, "this"), _get(row, "value")
+            if value is None and path is None:
+                value = this
+            msgs = _messages(templates, {**params, "this": this, "value": value})
+            out.append(
+                ValidationResult(
+                    str(this), path, None if value is None else str(value), base[0],
+                    comp, base[1], msgs,
+                )
+            )  # fmt: skip
+        return out
+
+    def _shape(self, shape: Any, focus: str, depth: int) -> list[Future]:
         sg = self.sg
         if sg.boolean(shape, SH + "deactivated"):
             return []
@@ -194,55 +263,39 @@ class Compiler:
         severity = severity_name(sev.value if sev is not None else SH + "Violation")
         shape_messages = sg.objects(shape, SH + "message")
         base = (str(shape), severity)
-        out: list[ValidationResult] = []
-
-        def emit(rows: Any, comp: str, messages: Iterable[Any] = shape_messages) -> None:
-            for row in rows:
-                this, value, rpath = _get(row, "this"), _get(row, "value"), _get(row, "rpath")
-                res_path = str(rpath) if rpath is not None else path
-                bindings = {"this": this, "value": value}
-                out.append(
-                    ValidationResult(
-                        str(this), res_path, None if value is None else str(value), base[0],
-                        comp, base[1], _messages(messages, bindings),
-                    )
-                )  # fmt: skip
-
+        out: list[Future] = []
         for pred, objs in sg.predicates(shape).items():
             if not pred.startswith(SH):
                 continue
             name = pred[len(SH) :]
             for obj in objs:
                 if name in CORE:
-                    query = compile_constraint(sg, shape, name, obj, focus, path)
+                    query = compile_constraint(sg, shape, name, obj, focus, path, self.subclasses)
                     if query is not None:
-                        emit(self.run(query), component_iri(name))
+                        comp = component_iri(name)
+                        out.append(
+                            self.submit(self.core_job, query, comp, path, base, shape_messages)
+                        )
                 elif name == "property":
                     out.extend(self.shape(obj, self.value_focus(focus, path), depth + 1))
                 elif name in LOGICAL:
                     bad = self.logical(name, obj, focus, path, depth)
                     comp = f"<{SH}{LOGICAL[name]}ConstraintComponent>"
                     msgs = _messages(shape_messages, {})
-                    out.extend(
+                    found = [
                         ValidationResult(t, path, v, base[0], comp, base[1], msgs) for t, v in bad
-                    )
+                    ]
+                    out.append(self.submit(lambda r: r, found))
                 elif name == "qualifiedValueShape":
-                    out.extend(self.qualified(shape, obj, focus, path, depth, base))
+                    found = self.qualified(shape, obj, focus, path, depth, base)
+                    out.append(self.submit(lambda r: r, found))
                 elif name == "sparql":
-                    out.extend(self.sparql(shape, obj, focus, path, base))
+                    query = self.sparql_query(shape, obj, focus, path)
+                    if query is not None:
+                        out.append(self.submit(self.sparql, shape, obj, query, path, base))
         for comp, query, validator, params in component_queries(sg, shape, focus, path):
             templates = sg.objects(validator, SH + "message") or shape_messages
-            for row in self.run(query):
-                this, value = _get(row, "this"), _get(row, "value")
-                if value is None and path is None:
-                    value = this
-                msgs = _messages(templates, {**params, "this": this, "value": value})
-                out.append(
-                    ValidationResult(
-                        str(this), path, None if value is None else str(value), base[0],
-                        comp, base[1], msgs,
-                    )
-                )  # fmt: skip
+            out.append(self.submit(self.component_job, query, comp, path, base, templates, params))
         return out
 
     def logical(
@@ -303,14 +356,17 @@ class Compiler:
                     out.append(ValidationResult(t, path, None, base[0], iri, base[1], messages))
         return out
 
+    def sparql_query(self, shape: Any, node: Any, focus: str, path: str | None) -> str | None:
+        if self.sg.boolean(node, SH + "deactivated"):
+            return None
+        return select_constraint(self.sg, shape, node, focus, path)
+
     def sparql(
-        self, shape: Any, node: Any, focus: str, path: str | None, base: tuple
+        self, shape: Any, node: Any, query: str, path: str | None, base: tuple
     ) -> list[ValidationResult]:
         """The results of one sh:sparql SELECT constraint."""
         sg = self.sg
-        if sg.boolean(node, SH + "deactivated"):
-            return []
-        rows = self.run(select_constraint(sg, shape, node, focus, path))
+        rows = self.run(query)
         templates = sg.objects(node, SH + "message") or sg.objects(shape, SH + "message")
         comp = f"<{SH}SPARQLConstraintComponent>"
         out = []
@@ -355,11 +411,13 @@ def validate(
     engine: str = "default",
     data_format: str = "ttl",
     union_default: bool = True,
+    workers: int = 2,
 ) -> ValidationReport:
     """Validate ``data`` (a pyoxigraph store, or Turtle/N-Triples bytes) against ``shapes``.
 
     ``engine`` is ``"default"`` (compiled SPARQL with pyshacl as fallback) or ``"pyshacl"``.
     With ``union_default`` the data graph is the union of all the store's graphs.
+    ``workers`` threads run the queries (pyoxigraph releases the GIL while evaluating).
     Raises ShaclFailure when the shapes ask for something SHACL forbids.
     """
     store = _store(data, data_format)
@@ -368,18 +426,27 @@ def validate(
         return pyshacl_engine.validate_store(store, sg, union_default=union_default)
     if engine != "default":
         raise ValueError(f"unknown SHACL engine: {engine}")
-    compiler = Compiler(store, sg, union_default)
+    compiler = Compiler(store, sg, union_default, workers)
     results: list[ValidationResult] = []
     fallback: list[Any] = []
-    compiled = 0
-    for root in sg.shapes():
-        if not sg.has_targets(root):
-            continue
-        try:
-            results.extend(compiler.validate_root(root))
-            compiled += 1
-        except Unsupported:
-            fallback.append(root)
+    pending: list[tuple[Any, list[Future]]] = []
+    try:
+        for root in sg.shapes():
+            if not sg.has_targets(root):
+                continue
+            try:
+                pending.append((root, compiler.validate_root(root)))
+            except Unsupported:
+                fallback.append(root)
+        compiled = 0
+        for root, futures in pending:
+            try:
+                results.extend(compiler.collect(futures))
+                compiled += 1
+            except Unsupported:
+                fallback.append(root)
+    finally:
+        compiler.close()
     if fallback:
         extra = pyshacl_engine.validate_store(store, sg, only=fallback, union_default=union_default)
         results.extend(extra.results)

@@ -203,3 +203,20 @@ def test_sparql_message_substitution() -> None:
     assert all(isinstance(r.severity, str) for r in report.results)
     assert RDF  # the report graph names rdf:type
     assert "ValidationReport" in report.to_ntriples()
+
+
+def test_fallback_to_pyshacl() -> None:
+    """A shape the compiler cannot translate (a blank node in sh:in) goes whole to pyshacl,
+    the others stay compiled, and the merged results equal pyshacl's."""
+    shapes = SHAPES + """
+ex:OddShape a sh:NodeShape ; sh:targetClass ex:Function ;
+  sh:property [ sh:path ex:level ; sh:in ( 3 [ ex:p 1 ] ) ] .
+"""
+    store = oxi.memory_store()
+    oxi.load(store, DATA.encode(), format="ttl")
+    sg = ShapesGraph.parse(shapes)
+    ours = validate(store, sg)
+    assert ours.fallback == 1 and ours.compiled == 3
+    assert ours.fallback_shapes == ["<http://example.org/OddShape>"]
+    assert ours.key_set() == validate(store, sg, engine="pyshacl").key_set()
+    assert any(r.source_shape.startswith("_:") and r.value == '"x"' for r in ours.results)
