@@ -110,6 +110,69 @@ def instance_of(var: str, classes: list[str]) -> str:
     return f"VALUES ?cls {{ {' '.join(classes)} }} {var} <{RDF}type> ?cls ."
 
 
+def value_condition(
+    sg: ShapesGraph,
+    shape: Any,
+    param: str,
+    node: Any,
+    subclasses: Callable[[str], list[str]] | None = None,
+) -> str | None:
+    """The test a single value node ``?value`` must pass, for the components that test
+    each value node on its own (None for the other components)."""
+    if param == "class":
+        test = (
+            instance_of("?value", subclasses(iri(node)))
+            if subclasses is not None
+            else f"?value {RDF_TYPE_CLOSURE} {iri(node)}"
+        )
+        return f"EXISTS {{ {test} }}"
+    if param == "datatype":
+        return datatype_condition(iri(node)[1:-1])
+    if param == "nodeKind":
+        kind = iri(node)[1:-1].removeprefix(SH)
+        if kind not in NODE_KINDS:
+            raise Unsupported(f"node kind {kind}")
+        return NODE_KINDS[kind]
+    if param in RANGES:
+        return f"?value {RANGES[param]} {term(node)}"
+    if param == "minLength":
+        return f"STRLEN(STR(?value)) >= {integer(node)}"
+    if param == "maxLength":
+        return f"!isBlank(?value) && STRLEN(STR(?value)) <= {integer(node)}"
+    if param == "pattern":
+        flags = sg.value(shape, SH + "flags")
+        extra = f", {sparql_string(flags.value)}" if flags is not None else ""
+        return f"!isBlank(?value) && REGEX(STR(?value), {sparql_string(node.value)}{extra})"
+    if param == "languageIn":
+        tags = [t.value for t in sg.items(node)]
+        cond = " || ".join(f"langMatches(lang(?value), {sparql_string(t)})" for t in tags)
+        return f"isLiteral(?value) && ({cond})" if tags else "false"
+    if param == "in":
+        members = [term(m) for m in sg.items(node)]
+        return " || ".join(f"sameTerm(?value, {m})" for m in members) or "false"
+    return None
+
+
+def batch_check(
+    sg: ShapesGraph,
+    shape: Any,
+    param: str,
+    node: Any,
+    path: str | None,
+    subclasses: Callable[[str], list[str]] | None = None,
+) -> tuple[str, bool] | None:
+    """(expression true when ``?this`` passes, whether results name values), for the
+    checks that can share one scan of the focus nodes with others; None otherwise."""
+    cond = value_condition(sg, shape, param, node, subclasses)
+    if cond is not None:
+        return f"NOT EXISTS {{ {values_of(path)} FILTER(!COALESCE({cond}, false)) }}", True
+    if path is not None and param in ("minCount", "maxCount") and integer(node) == 1:
+        if param == "minCount":
+            return f"EXISTS {{ ?this {path} ?value }}", False
+        return f"NOT EXISTS {{ ?this {path} ?va , ?vb FILTER(!sameTerm(?va, ?vb)) }}", False
+    return None
+
+
 def compile_constraint(
     sg: ShapesGraph,
     shape: Any,
@@ -124,43 +187,8 @@ def compile_constraint(
     ``subclasses(c)`` gives the classes of the data graph under ``c`` (``c`` included);
     with it, sh:class tests rdf:type against that set instead of walking
     rdfs:subClassOf* once per value node."""
-    if param == "class":
-        test = (
-            instance_of("?value", subclasses(iri(node)))
-            if subclasses is not None
-            else f"?value {RDF_TYPE_CLOSURE} {iri(node)}"
-        )
-        return (
-            f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values_of(path)} "
-            f"FILTER NOT EXISTS {{ {test} }} }}"
-        )
-    if param == "datatype":
-        return per_value(focus, path, datatype_condition(iri(node)[1:-1]))
-    if param == "nodeKind":
-        kind = iri(node)[1:-1].removeprefix(SH)
-        if kind not in NODE_KINDS:
-            raise Unsupported(f"node kind {kind}")
-        return per_value(focus, path, NODE_KINDS[kind])
-    if param in RANGES:
-        return per_value(focus, path, f"?value {RANGES[param]} {term(node)}")
-    if param == "minLength":
-        return per_value(focus, path, f"STRLEN(STR(?value)) >= {integer(node)}")
-    if param == "maxLength":
-        return per_value(focus, path, f"!isBlank(?value) && STRLEN(STR(?value)) <= {integer(node)}")
-    if param == "pattern":
-        flags = sg.value(shape, SH + "flags")
-        extra = f", {sparql_string(flags.value)}" if flags is not None else ""
-        cond = f"!isBlank(?value) && REGEX(STR(?value), {sparql_string(node.value)}{extra})"
-        return per_value(focus, path, cond)
-    if param == "languageIn":
-        tags = [t.value for t in sg.items(node)]
-        if not tags:
-            return per_value(focus, path, "false")
-        cond = " || ".join(f"langMatches(lang(?value), {sparql_string(t)})" for t in tags)
-        return per_value(focus, path, f"isLiteral(?value) && ({cond})")
-    if param == "in":
-        members = [term(m) for m in sg.items(node)]
-        cond = " || ".join(f"sameTerm(?value, {m})" for m in members) or "false"
+    cond = value_condition(sg, shape, param, node, subclasses)
+    if cond is not None:
         return per_value(focus, path, cond)
     if param == "hasValue":
         if path is None:

@@ -20,14 +20,20 @@ the compiler cannot translate goes, whole, to pyshacl (the fallback); results ar
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from govkg.shapes import pyshacl_engine
-from govkg.shapes.compile_core import Unsupported, compile_constraint, instance_of, term
+from govkg.shapes.batching import Check, chunks, fill_messages, get, run_batch
+from govkg.shapes.compile_core import (
+    Unsupported,
+    batch_check,
+    compile_constraint,
+    instance_of,
+    term,
+)
 from govkg.shapes.compile_sparql import (
     SHAPES_GRAPH,
     ShaclFailure,
@@ -62,36 +68,16 @@ def component_iri(param: str) -> str:
     return f"<{SH}{name}ConstraintComponent>"
 
 
-def _get(row: Any, var: str) -> Any | None:
-    try:
-        return row[var]
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def _text(node: Any) -> str:
-    return str(node) if oxi.is_blank(node) else node.value
-
-
-def _messages(templates: Iterable[Any], bindings: dict[str, Any]) -> tuple:
-    """sh:message values with ``{?var}``/``{$var}`` replaced by the solution's values."""
-
-    def fill(m: re.Match[str]) -> str:
-        value = bindings.get(m.group(1))
-        return _text(value) if value is not None else m.group(0)
-
-    return tuple(
-        (re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", fill, t.value), t.language or None)
-        for t in templates
-        if oxi.is_literal(t)
-    )
-
-
 class Compiler:
     """Runs the compiled queries of shapes on one store; caches nested conformance."""
 
     def __init__(
-        self, store: Any, sg: ShapesGraph, union_default: bool = True, workers: int = 2
+        self,
+        store: Any,
+        sg: ShapesGraph,
+        union_default: bool = True,
+        workers: int = 2,
+        batching: bool = True,
     ) -> None:
         self.store, self.sg, self.union = store, sg, union_default
         self.queries = 0
@@ -99,6 +85,9 @@ class Compiler:
         self._classes: dict[str, list[str]] = {}
         self._scratch: Any = None
         self.pool = ThreadPoolExecutor(workers) if workers > 1 else None
+        self.workers = workers
+        self.batching = batching
+        self._batches: dict[str, list[Check]] = {}
 
     def close(self) -> None:
         if self.pool is not None:
@@ -207,7 +196,20 @@ class Compiler:
         return self.shape(shape, self.targets(shape), 0)
 
     def nonconforming(self, shape: Any, focus: str, depth: int) -> set[str]:
-        return {r.focus for r in self.collect(self.shape(shape, focus, depth + 1))}
+        futures = self.shape(shape, focus, depth + 1)
+        self.flush()
+        return {r.focus for r in self.collect(futures)}
+
+    def flush(self) -> None:
+        """Start the batched checks gathered so far (one scan per focus set and chunk)."""
+        batches, self._batches = self._batches, {}
+        for focus, checks in batches.items():
+            for part in chunks(checks, self.workers):
+                args = (self.run, self.core_job, self.sg, self.subclasses, focus, part)
+                if self.pool is not None:
+                    self.pool.submit(run_batch, *args)
+                else:
+                    run_batch(*args)
 
     def shape(self, shape: Any, focus: str, depth: int) -> list[Future]:
         """Jobs giving all results of a shape for the focus nodes ``focus`` binds to ``?this``."""
@@ -223,12 +225,12 @@ class Compiler:
     ) -> list[ValidationResult]:
         out = []
         for row in self.run(query):
-            this, value, rpath = _get(row, "this"), _get(row, "value"), _get(row, "rpath")
+            this, value, rpath = get(row, "this"), get(row, "value"), get(row, "rpath")
             out.append(
                 ValidationResult(
                     str(this), str(rpath) if rpath is not None else path,
                     None if value is None else str(value), base[0], comp, base[1],
-                    _messages(messages, {"this": this, "value": value}) if messages else (),
+                    fill_messages(messages, {"this": this, "value": value}) if messages else (),
                 )
             )  # fmt: skip
         return out
@@ -238,10 +240,10 @@ class Compiler:
     ) -> list[ValidationResult]:
         out = []
         for row in self.run(query):
-            this, value = _get(row, "this"), _get(row, "value")
+            this, value = get(row, "this"), get(row, "value")
             if value is None and path is None:
                 value = this
-            msgs = _messages(templates, {**params, "this": this, "value": value})
+            msgs = fill_messages(templates, {**params, "this": this, "value": value})
             out.append(
                 ValidationResult(
                     str(this), path, None if value is None else str(value), base[0],
@@ -270,6 +272,13 @@ class Compiler:
             name = pred[len(SH) :]
             for obj in objs:
                 if name in CORE:
+                    check = batch_check(sg, shape, name, obj, path, self.subclasses)
+                    if check is not None and self.batching:
+                        item = Check(*check, shape, name, obj, path, component_iri(name), base,
+                                     shape_messages)  # fmt: skip
+                        self._batches.setdefault(focus, []).append(item)
+                        out.append(item.future)
+                        continue
                     query = compile_constraint(sg, shape, name, obj, focus, path, self.subclasses)
                     if query is not None:
                         comp = component_iri(name)
@@ -281,7 +290,7 @@ class Compiler:
                 elif name in LOGICAL:
                     bad = self.logical(name, obj, focus, path, depth)
                     comp = f"<{SH}{LOGICAL[name]}ConstraintComponent>"
-                    msgs = _messages(shape_messages, {})
+                    msgs = fill_messages(shape_messages, {})
                     found = [
                         ValidationResult(t, path, v, base[0], comp, base[1], msgs) for t, v in bad
                     ]
@@ -344,7 +353,7 @@ class Compiler:
         for t, v in self.pairs(focus, path):
             if v not in bad and all(v in s for s in siblings):
                 counts[t] += 1
-        messages = _messages(sg.objects(shape, SH + "message"), {})
+        messages = fill_messages(sg.objects(shape, SH + "message"), {})
         out = []
         for t in self.focus_nodes(focus):
             for limit, comp, failed in (
@@ -371,20 +380,20 @@ class Compiler:
         comp = f"<{SH}SPARQLConstraintComponent>"
         out = []
         for row in rows:
-            failure = _get(row, "failure")
+            failure = get(row, "failure")
             if failure is not None and failure.value.lower() in ("true", "1"):
                 raise ShaclFailure(f"sh:sparql constraint of {shape} reported ?failure")
-            this = _get(row, "this")
+            this = get(row, "this")
             if this is None:
                 continue
-            value, rpath, message = _get(row, "value"), _get(row, "path"), _get(row, "message")
+            value, rpath, message = get(row, "value"), get(row, "path"), get(row, "message")
             if value is None and path is None:
                 value = this
             bindings = {v.value: row[v] for v in rows.variables if row[v] is not None}
             msgs = (
                 ((message.value, message.language or None),)
                 if message is not None and oxi.is_literal(message)
-                else _messages(templates, bindings)
+                else fill_messages(templates, bindings)
             )
             out.append(
                 ValidationResult(
@@ -412,12 +421,14 @@ def validate(
     data_format: str = "ttl",
     union_default: bool = True,
     workers: int = 2,
+    batching: bool = True,
 ) -> ValidationReport:
     """Validate ``data`` (a pyoxigraph store, or Turtle/N-Triples bytes) against ``shapes``.
 
     ``engine`` is ``"default"`` (compiled SPARQL with pyshacl as fallback) or ``"pyshacl"``.
     With ``union_default`` the data graph is the union of all the store's graphs.
-    ``workers`` threads run the queries (pyoxigraph releases the GIL while evaluating).
+    ``workers`` threads run the queries (pyoxigraph releases the GIL while evaluating);
+    ``batching`` lets per-focus checks of one focus set share a query.
     Raises ShaclFailure when the shapes ask for something SHACL forbids.
     """
     store = _store(data, data_format)
@@ -426,7 +437,7 @@ def validate(
         return pyshacl_engine.validate_store(store, sg, union_default=union_default)
     if engine != "default":
         raise ValueError(f"unknown SHACL engine: {engine}")
-    compiler = Compiler(store, sg, union_default, workers)
+    compiler = Compiler(store, sg, union_default, workers, batching)
     results: list[ValidationResult] = []
     fallback: list[Any] = []
     pending: list[tuple[Any, list[Future]]] = []
@@ -438,6 +449,7 @@ def validate(
                 pending.append((root, compiler.validate_root(root)))
             except Unsupported:
                 fallback.append(root)
+        compiler.flush()
         compiled = 0
         for root, futures in pending:
             try:
