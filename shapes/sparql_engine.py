@@ -20,12 +20,11 @@ the compiler cannot translate goes, whole, to pyshacl (the fallback); results ar
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from govkg.shapes import pyshacl_engine
+from govkg.shapes import nested, pyshacl_engine
 from govkg.shapes.batching import Check, chunks, fill_messages, get, run_batch
 from govkg.shapes.compile_core import (
     Unsupported,
@@ -288,7 +287,7 @@ class Compiler:
                 elif name == "property":
                     out.extend(self.shape(obj, self.value_focus(focus, path), depth + 1))
                 elif name in LOGICAL:
-                    bad = self.logical(name, obj, focus, path, depth)
+                    bad = nested.logical(self, name, obj, focus, path, depth)
                     comp = f"<{SH}{LOGICAL[name]}ConstraintComponent>"
                     msgs = fill_messages(shape_messages, {})
                     found = [
@@ -296,7 +295,7 @@ class Compiler:
                     ]
                     out.append(self.submit(lambda r: r, found))
                 elif name == "qualifiedValueShape":
-                    found = self.qualified(shape, obj, focus, path, depth, base)
+                    found = nested.qualified(self, shape, obj, focus, path, depth, base)
                     out.append(self.submit(lambda r: r, found))
                 elif name == "sparql":
                     query = self.sparql_query(shape, obj, focus, path)
@@ -305,64 +304,6 @@ class Compiler:
         for comp, query, validator, params in component_queries(sg, shape, focus, path):
             templates = sg.objects(validator, SH + "message") or shape_messages
             out.append(self.submit(self.component_job, query, comp, path, base, templates, params))
-        return out
-
-    def logical(
-        self, name: str, obj: Any, focus: str, path: str | None, depth: int
-    ) -> list[tuple[str, str]]:
-        """(focus, value) pairs failing sh:node / sh:not / sh:and / sh:or / sh:xone."""
-        members = [obj] if name in ("node", "not") else self.sg.items(obj)
-        if any(oxi.is_literal(m) for m in members):
-            raise Unsupported(f"a literal as shape in sh:{name}")
-        vf = self.value_focus(focus, path)
-        bad = [self.nonconforming(m, vf, depth) for m in members]
-        pairs = self.pairs(focus, path)
-        if name == "node":
-            return [(t, v) for t, v in pairs if v in bad[0]]
-        if name == "not":
-            return [(t, v) for t, v in pairs if v not in bad[0]]
-        if name == "and":
-            return [(t, v) for t, v in pairs if any(v in b for b in bad)]
-        if name == "or":
-            return [(t, v) for t, v in pairs if all(v in b for b in bad)]
-        return [(t, v) for t, v in pairs if sum(v not in b for b in bad) != 1]
-
-    def qualified(
-        self, shape: Any, q: Any, focus: str, path: str | None, depth: int, base: tuple
-    ) -> list[ValidationResult]:
-        """sh:qualifiedMinCount / sh:qualifiedMaxCount, with disjoint sibling shapes."""
-        sg = self.sg
-        lo, hi = (
-            sg.value(shape, SH + "qualifiedMinCount"),
-            sg.value(shape, SH + "qualifiedMaxCount"),
-        )
-        if (lo is None and hi is None) or path is None:
-            return []
-        vf = self.value_focus(focus, path)
-        bad = self.nonconforming(q, vf, depth)
-        siblings: list[set[str]] = []
-        if sg.boolean(shape, SH + "qualifiedValueShapesDisjoint"):
-            seen = {str(q)}
-            for parent in sg.subjects(SH + "property", shape):
-                for prop in sg.objects(parent, SH + "property"):
-                    for sib in sg.objects(prop, SH + "qualifiedValueShape"):
-                        if str(sib) not in seen:
-                            seen.add(str(sib))
-                            siblings.append(self.nonconforming(sib, vf, depth))
-        counts: dict[str, int] = defaultdict(int)
-        for t, v in self.pairs(focus, path):
-            if v not in bad and all(v in s for s in siblings):
-                counts[t] += 1
-        messages = fill_messages(sg.objects(shape, SH + "message"), {})
-        out = []
-        for t in self.focus_nodes(focus):
-            for limit, comp, failed in (
-                (lo, "QualifiedMinCount", lambda n, k: n < k),
-                (hi, "QualifiedMaxCount", lambda n, k: n > k),
-            ):
-                if limit is not None and failed(counts[t], int(limit.value)):
-                    iri = f"<{SH}{comp}ConstraintComponent>"
-                    out.append(ValidationResult(t, path, None, base[0], iri, base[1], messages))
         return out
 
     def sparql_query(self, shape: Any, node: Any, focus: str, path: str | None) -> str | None:
