@@ -123,10 +123,8 @@ def validate_store(
     union_default: bool = True,
 ) -> ValidationReport:
     """Validate a pyoxigraph store with pyshacl (only the shapes ``only`` when given)."""
-    quads = oxi.triples_of(store) if union_default else oxi.triples_of(store, graph=None)
-    if not union_default:
-        quads = (q for q in quads if str(q.graph_name) == "DEFAULT")
-    data = _graph(quads)
+    quads = oxi.triples_of(store)
+    data = _graph(q for q in quads if union_default or oxi.in_default_graph(q))
     shapes = shapes_for(sg, only)
     _conforms, report, _text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", abort_on_first=False

@@ -20,6 +20,7 @@ the compiler cannot translate goes, whole, to pyshacl (the fallback); results ar
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -83,6 +84,7 @@ class Compiler:
         self._cache: dict[tuple[str, str], list[Future]] = {}
         self._classes: dict[str, list[str]] = {}
         self._scratch: Any = None
+        self._lock = threading.Lock()
         self.pool = ThreadPoolExecutor(workers) if workers > 1 else None
         self.workers = workers
         self.batching = batching
@@ -113,6 +115,10 @@ class Compiler:
     def scratch(self) -> Any:
         """A copy of the data (default graph) with the shapes graph as a named graph, for
         queries using $shapesGraph: the caller's store is never written to."""
+        with self._lock:  # jobs on both threads may ask for it first
+            return self._make_scratch()
+
+    def _make_scratch(self) -> Any:
         if self._scratch is None:
             self._scratch = oxi.memory_store()
             data = (
