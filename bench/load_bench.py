@@ -40,6 +40,7 @@ class Result:
     agencies: int
     generate_s: float
     load_s: float
+    cpu_s: float
     triples: int
     peak_rss_mb: float
     store_mb: float
@@ -47,21 +48,22 @@ class Result:
     def line(self) -> str:
         return (
             f"| {self.format} | {self.rows:,} | {self.agencies:,} | {self.generate_s:.1f} "
-            f"| {self.load_s:.1f} | {self.rows / self.load_s:,.0f} | {self.triples:,} "
+            f"| {self.load_s:.1f} | {self.cpu_s:.1f} | {self.rows / self.load_s:,.0f} "
+            f"| {self.triples:,} "
             f"| {self.triples / self.load_s:,.0f} | {self.peak_rss_mb:,.0f} "
-            f"| {self.peak_rss_mb * 1024 / (self.rows / 1000):,.1f} | {self.store_mb:,.0f} |"
+            f"| {self.peak_rss_mb * 1024 / self.rows:,.2f} | {self.store_mb:,.0f} |"
         )
 
 
 HEADER = (
-    "| format | rows | agencies | generate s | load s | rows/s | triples | triples/s "
-    "| peak RSS MB | RSS KB per 1k rows | store MB |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "| format | rows | agencies | generate s | load s | CPU s | rows/s | triples | triples/s "
+    "| peak RSS MB | RSS KB/row | store MB |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
-def run_child(argv: list[str]) -> tuple[float, float, str]:
-    """Run a command; its wall time (s), peak RSS (MB) and stdout."""
+def run_child(argv: list[str]) -> tuple[float, float, float, str]:
+    """Run a command; its wall time (s), CPU time (s), peak RSS (MB) and stdout."""
     started = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert child.stdout is not None and child.stderr is not None
@@ -71,7 +73,8 @@ def run_child(argv: list[str]) -> tuple[float, float, str]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({child.returncode}):\n{out}\n{err}")
-    return took, usage.ru_maxrss / 1024, out  # ru_maxrss is in KB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return took, cpu, usage.ru_maxrss / 1024, out  # ru_maxrss is in KB on Linux
 
 
 def dir_mb(path: Path) -> float:
@@ -86,10 +89,11 @@ def measure(size: int, fmt: str, work: Path) -> Result:
     started = time.perf_counter()
     counts = generate_workbook(target, agencies=agencies, format=fmt)
     generate_s = time.perf_counter() - started
-    load_s, rss, _ = run_child([str(GOVKG), "load", str(target), "--store", str(store)])
-    _, _, out = run_child([str(GOVKG), "query", COUNT, "--store", str(store), "--format", "csv"])
+    load_s, cpu_s, rss, _ = run_child([str(GOVKG), "load", str(target), "--store", str(store)])
+    _, _, _, out = run_child([str(GOVKG), "query", COUNT, "--store", str(store), "--format", "csv"])
     triples = int(out.split()[-1])
-    result = Result(fmt, sum(counts.values()), agencies, generate_s, load_s, triples, rss, 0)
+    rows = sum(counts.values())
+    result = Result(fmt, rows, agencies, generate_s, load_s, cpu_s, triples, rss, 0)
     result.store_mb = dir_mb(store)
     shutil.rmtree(store)
     return result
@@ -101,12 +105,8 @@ def profile(size: int, work: Path) -> None:
     if not target.exists():
         generate_workbook(target, agencies=max(1, round(size / ROWS_PER_AGENCY)))
     stats, store = work / "load.prof", work / "store-profile"
-    code = (
-        "import cProfile, sys; from govkg.cli import main; "
-        f'cProfile.run(\'main(["load", {str(target)!r}, "--store", {str(store)!r}])\', '
-        f"{str(stats)!r})"
-    )
-    run_child([sys.executable, "-c", code])
+    argv = [sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "govkg.cli"]
+    run_child([*argv, "load", str(target), "--store", str(store)])
     shutil.rmtree(store, ignore_errors=True)
     import pstats
 
