@@ -253,7 +253,8 @@ def test_hermit_finds_the_sample_consistent_and_infers_unstated_facts(
     assert GK + "CdoRequiredAgency" in report.types_of(agency + "A03")  # 政府组成部门
     assert GK + "SupportDuty" in report.types_of(BASE + "duty/D02")  # role 配合
     assert GK + "DutyHolder" in report.types_of(BASE + "unit/U01")
-    assert GK + "MandatoryFunction" in report.types_of(BASE + "function/F01")
+    assert GK + "LeadDuty" in report.types_of(BASE + "duty/D03")  # role 牵头
+    assert GK + "SharedDataset" in report.types_of(BASE + "dataset/DS01")  # 有条件共享
     assert GK + "DataSourceAgency" not in report.types_of(agency + "A01")
     facts = {(a.subject, a.predicate, a.object) for a in report.inferred_assertions}
     org = PREFIXES["org"]
@@ -303,6 +304,22 @@ def test_loader_output_is_consistent_with_the_ontology(small_city: Path) -> None
     assert {GK + "DutyHolder", GK + "CdoRequiredAgency"} <= report.types_of(
         "https://id.example/agency/A02"
     )
+
+
+def test_example_city_is_consistent_with_the_ontology() -> None:
+    city = REPO / "examples" / "city.xlsx"
+    data = workbook_to_ntriples(city, base_iri=BASE)
+    report = check_consistency(ONTOLOGY_FILE, data)
+    # The example plants an instance of every rule R1-R15: breaking rules is not a
+    # contradiction, so the ontology must accept it.
+    assert report.consistent, report.message
+    assert report.unsatisfiable_classes == ()
+    # Every source agency of a dataset is inferred to be a gk:DataSourceAgency.
+    graph = Graph().parse(data=data, format="nt")
+    sources = {str(o) for o in graph.objects(None, URIRef(GK + "sourceAgency"))}
+    assert sources
+    inferred = {t.individual for t in report.inferred_types if t.cls == GK + "DataSourceAgency"}
+    assert sources == inferred
 
 
 def test_missing_java_is_reported_in_chinese_then_english() -> None:
