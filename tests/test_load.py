@@ -23,8 +23,9 @@ def select(store: Path, sparql: str) -> list[dict[str, str]]:
 
 
 PROV = "http://www.w3.org/ns/prov#"
-LOAD_DEPENDENT = {rdflib.URIRef(PROV + p) for p in ("startedAtTime", "endedAtTime",
-                                                    "generatedAtTime")}
+LOAD_DEPENDENT = {
+    rdflib.URIRef(PROV + p) for p in ("startedAtTime", "endedAtTime", "generatedAtTime")
+}
 
 
 def store_graphs(store: Path, *, timeless: bool = False) -> dict[str, rdflib.Graph]:
@@ -86,8 +87,17 @@ def test_mapping_follows_the_contract(small_city: Path, tmp_path: Path) -> None:
 
 def test_xlsx_with_english_headers_gives_the_same_graph(small_city: Path, tmp_path: Path) -> None:
     english = {
-        "agencies": ["id", "name", "kind", "government", "level", "parent", "hosted_in",
-                     "staffing", "also_named"],
+        "agencies": [
+            "id",
+            "name",
+            "kind",
+            "government",
+            "level",
+            "parent",
+            "hosted_in",
+            "staffing",
+            "also_named",
+        ],
         "units": ["id", "agency", "name", "staffing"],
         "functions": ["id", "name", "broader", "mandatory", "category"],
         "duties": ["id", "holder", "text", "function", "role", "basis"],
@@ -104,8 +114,9 @@ def test_xlsx_with_english_headers_gives_the_same_graph(small_city: Path, tmp_pa
     assert done.returncode == 0, done.stderr
     graphs = []
     for store in (from_csv, from_xlsx):
-        done = run_govkg("export", "--store", store, "--graph", f"{BASE}graph/small-city",
-                         "--format", "nt")
+        done = run_govkg(
+            "export", "--store", store, "--graph", f"{BASE}graph/small-city", "--format", "nt"
+        )
         graph = rdflib.Graph().parse(data=done.stdout, format="nt")
         graph.remove((None, rdflib.URIRef("http://www.w3.org/ns/prov#startedAtTime"), None))
         for p in ("endedAtTime", "generatedAtTime", "wasDerivedFrom", "used"):
@@ -157,7 +168,16 @@ def test_bad_workbook_is_refused_whole_with_locations(small_city: Path, tmp_path
         {
             "agencies": [
                 ["id", "name", "kind", "government", "level", "parent", "uscc", "staffing"],
-                ["B01", "县政府办公室", "办事机构", "32990", "县", "B09", "11329900MB0000000X", "5.5"],
+                [
+                    "B01",
+                    "县政府办公室",
+                    "办事机构",
+                    "32990",
+                    "县",
+                    "B09",
+                    "11329900MB0000000X",
+                    "5.5",
+                ],
                 ["B01", "", "局", "329901", "county", "", "", ""],
             ],
             "units": [["id", "agency", "name"], ["B01", "B01", "秘书科"]],

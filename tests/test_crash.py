@@ -1,0 +1,88 @@
+"""A load killed at any moment leaves the store as it was (copy-on-write generations)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_govkg, write_csv_workbook
+from tests.test_load import same_graphs, store_graphs
+
+
+def big_workbook(folder: Path, items: int) -> Path:
+    agencies = [["id", "name", "kind", "government", "level"]]
+    agencies += [[f"A{i:03d}", f"测试局{i}", "政府组成部门", "329900", "市"] for i in range(100)]
+    power = [["id", "base_code", "name", "type", "agency", "source", "materials"]]
+    power += [
+        [
+            f"P{i:07d}",
+            f"{i % 5000:012d}",
+            f"事项{i}",
+            "行政许可",
+            f"A{i % 100:03d}",
+            "编办" if i % 2 else "政务服务",
+            "申请书;身份证明;营业执照",
+        ]
+        for i in range(items)
+    ]
+    return write_csv_workbook(folder, {"agencies": agencies, "power_items": power})
+
+
+def start_load(source: Path, store: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "govkg.cli", "load", str(source), "--store", str(store)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(predicate, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert process.poll() is None, "the load ended before the moment to kill it"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("moment", ["while reading", "while storing"])
+def test_killed_load_leaves_the_store_as_it_was(
+    moment: str, small_city: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    assert run_govkg("load", small_city, "--store", store).returncode == 0
+    before = store_graphs(store)
+    source = big_workbook(tmp_path / "small-city-2", 150_000)
+    load = start_load(source, store)
+    if moment == "while reading":
+        wait_for(lambda: any(store.glob("tmp-*/*.nt")), load)
+    else:
+        wait_for(lambda: (store / "gen-000002").exists(), load)
+        time.sleep(0.3)  # well inside the bulk load
+    os.kill(load.pid, signal.SIGKILL)
+    load.wait()
+    assert same_graphs(store_graphs(store), before)
+    # The next writer clears what the killed one left, and works.
+    done = run_govkg("load", small_city, "--store", store)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in store.glob("gen-*")) == ["gen-000002"]
+    assert not list(store.glob("tmp-*"))
+
+
+def test_second_writer_is_refused_while_one_loads(small_city: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    source = big_workbook(tmp_path / "big", 100_000)
+    load = start_load(source, store)
+    try:
+        wait_for(lambda: any(store.glob("tmp-*")), load)
+        done = run_govkg("load", small_city, "--store", store)
+        assert done.returncode == 2
+        assert "另一个加载" in done.stderr and "another load" in done.stderr
+    finally:
+        load.kill()
+        load.wait()
