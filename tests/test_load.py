@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import rdflib
+from govkg.loaders.xlsx_writer import write_xlsx
 from rdflib.compare import isomorphic
 
-from govkg.loaders.xlsx_writer import write_xlsx
 from tests.conftest import SMALL_CITY, run_govkg, write_csv_workbook
 
 BASE = "https://id.govkg.org/"
