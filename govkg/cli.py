@@ -97,7 +97,32 @@ def build_parser() -> argparse.ArgumentParser:
         " their provenance.",
     )
     _store_options(graphs)
+    _validate_parser(sub)
     return parser
+
+
+def _validate_parser(sub: argparse._SubParsersAction) -> None:
+    validate = sub.add_parser(
+        "validate",
+        help="按规则 R1–R15 校验 check the rules R1-R15",
+        description="按 shared/workbook.md 的规则 R1–R15 校验工作簿或 RDF 文件（不写入存储），"
+        "不给文件时校验存储；--draft 把征求意见稿并入基准后比较。退出码：0 通过，1 有违规，"
+        "2 输入有误。 Check workbooks or RDF files (nothing is stored) against the rules"
+        " R1-R15, or the store when no file is given; --draft merges a draft into the"
+        " baseline and compares. Exit status: 0 conforms, 1 violations, 2 bad input.",
+    )
+    validate.add_argument("sources", nargs="*", type=Path, metavar="FILE_OR_DIR")
+    validate.add_argument(
+        "--draft", type=Path, metavar="FILE", help="征求意见稿工作簿 a draft workbook"
+    )
+    validate.add_argument("--format", default="text", choices=["text", "json", "xlsx"])
+    validate.add_argument("-o", "--output", type=Path, help="输出文件 output file")
+    validate.add_argument("--lang", default="zh", choices=["zh", "en"], help="报告语言 language")
+    validate.add_argument(
+        "--rule", action="extend", nargs="+", metavar="RULE", help="只查这些规则 only these rules"
+    )
+    validate.add_argument("--engine", default="default", choices=["default", "pyshacl"])
+    _store_options(validate)
 
 
 @command("load")
@@ -156,6 +181,13 @@ def _graphs(args: argparse.Namespace, settings: Settings) -> int:
     )
     sys.stdout.buffer.write(render(outcome, "table"))
     return 0
+
+
+@command("validate")
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.shapes.cli_validate import run_validate
+
+    return run_validate(args, settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

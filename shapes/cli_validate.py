@@ -1,0 +1,59 @@
+"""The body of ``govkg validate`` (the command in govkg/cli.py only calls this)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from govkg.shapes.findings import conforms
+from govkg.shapes.report import json_report, text_report, xlsx_report
+from govkg.shapes.validation import Outcome, validate_disk_store, validate_sources
+
+from govkg.errors import InputError, Problem
+from govkg.settings import Settings
+
+
+def outcome_of(args: argparse.Namespace, settings: Settings) -> Outcome:
+    sources: list[Path] = list(args.sources)
+    if args.draft is not None:
+        from govkg.shapes.draft import validate_draft
+
+        if not sources:
+            raise InputError(
+                Problem(
+                    "--draft",
+                    "使用 --draft 时须给出基准工作簿",
+                    "--draft needs the baseline workbook",
+                )
+            )
+        return validate_draft(
+            sources, args.draft, base_iri=settings.base_iri, engine=args.engine, rules=args.rule
+        )
+    if sources:
+        return validate_sources(
+            sources, base_iri=settings.base_iri, engine=args.engine, rules=args.rule
+        )
+    return validate_disk_store(settings.store, engine=args.engine, rules=args.rule)
+
+
+def run_validate(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate, write the report, and return 0 (conforms) or 1 (violations)."""
+    if args.format == "xlsx" and args.output is None:
+        raise InputError(
+            Problem("-o", "xlsx 格式须用 -o 指定输出文件", "--format xlsx needs -o FILE")
+        )
+    outcome = outcome_of(args, settings)
+    if args.format == "xlsx":
+        xlsx_report(args.output, outcome.findings, outcome.book, args.lang)
+    else:
+        text = (
+            json_report(outcome.findings)
+            if args.format == "json"
+            else text_report(outcome.findings, outcome.book, args.lang)
+        )
+        if args.output is not None:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    return 0 if conforms(outcome.findings) else 1

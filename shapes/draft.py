@@ -1,0 +1,155 @@
+"""Checking a draft 三定 against the baseline (``shared/workbook.md``, "A draft is ...").
+
+For each agency in the draft's agencies table, the draft's rows replace every baseline row
+of that agency: the agency row, its units, the duties, data duties and power items it or
+its units hold, and the division rows that name it. Other draft rows replace the baseline
+row with the same id, or are added. The contract is checked on the merged workbook, each
+problem located in the file its row comes from. Baseline and merged workbook are both
+validated; every finding is marked new, resolved or unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from govkg.loaders.checks import check_workbook
+from govkg.loaders.contract import TABLES, split_list
+from govkg.loaders.workbook import TableRows, Workbook, read_workbook
+from govkg.shapes.findings import compare
+from govkg.shapes.validation import (
+    Outcome,
+    check_options,
+    memory_store,
+    read_sources,
+    rule_book,
+    validate_store,
+)
+
+from govkg.errors import InputError, Problem
+
+Row = tuple[int, tuple[str, ...]]
+# Rows of a re-mandated agency: table -> (column naming an agency or a unit, list?)
+OWNED = {
+    "agencies": ("id", False),
+    "units": ("agency", False),
+    "duties": ("holder", False),
+    "data_duties": ("holder", False),
+    "power_items": ("agency", False),
+    "divisions": ("agencies", True),
+}
+
+
+def _cell(data: TableRows, row: tuple[str, ...], column: str) -> str:
+    return row[data.index(column)]
+
+
+def _owned(
+    data: TableRows, row: tuple[str, ...], column: str, is_list: bool, owners: set[str]
+) -> bool:
+    cell = _cell(data, row, column)
+    return any(item in owners for item in (split_list(cell) if is_list else [cell]))
+
+
+def merge(baseline: Workbook, draft: Workbook) -> tuple[Workbook, dict[str, set[int]]]:
+    """The merged workbook, and for each table the positions of the rows taken from the
+    draft (so that problems can be located in the draft's file)."""
+    agencies = {row[0] for _, row in draft.rows("agencies") if row[0]}
+    units = {
+        row[0]
+        for name in ("units",)
+        for workbook in (baseline, draft)
+        for _, row in workbook.rows(name)
+        if workbook.tables.get(name) and _cell(workbook.tables[name], row, "agency") in agencies
+    }
+    owners = agencies | units
+    tables: dict[str, TableRows] = {}
+    from_draft: dict[str, set[int]] = {}
+    for table in TABLES:
+        base = baseline.tables.get(table.name)
+        extra = draft.tables.get(table.name)
+        if base is None and extra is None:
+            continue
+        kept: list[Row] = list(base.rows) if base is not None else []
+        if base is not None and table.name in OWNED:
+            column, is_list = OWNED[table.name]
+            people = owners if table.name in ("duties", "data_duties") else agencies
+
+            kept = [(n, row) for n, row in kept if not _owned(base, row, column, is_list, people)]
+        added = list(extra.rows) if extra is not None else []
+        replaced = {row[0] for _, row in added if row[0]}
+        kept = [(n, row) for n, row in kept if row[0] not in replaced]
+        template = base if base is not None else extra
+        assert template is not None
+        tables[table.name] = TableRows(template.table, template.sheet, template.file, kept + added)
+        from_draft[table.name] = set(range(len(kept), len(kept) + len(added)))
+    return Workbook(baseline.file, tables), from_draft
+
+
+def check_merged(
+    merged: Workbook, from_draft: dict[str, set[int]], baseline: Workbook, draft: Workbook
+) -> None:
+    """Check the contract on the merged workbook; each problem names its own file.
+
+    Rows from the draft are checked under negative row numbers, which tell them apart."""
+    marked = Workbook(
+        merged.file,
+        {
+            name: replace(
+                data,
+                rows=[
+                    (-n if i in from_draft.get(name, set()) else n, row)
+                    for i, (n, row) in enumerate(data.rows)
+                ],
+            )
+            for name, data in merged.tables.items()
+        },
+    )
+    try:
+        check_workbook(marked)
+    except InputError as error:
+        sheets = {merged.sheet(t.name): t.name for t in TABLES}
+        problems: list[Problem] = []
+        for p in error.problems:
+            table = sheets.get(p.table or "")
+            if p.row is not None and p.row < 0 and table is not None:
+                problems.append(
+                    replace(p, file=draft.file_of(table), table=draft.sheet(table), row=-p.row)
+                )
+            elif table is not None:
+                problems.append(replace(p, file=baseline.file_of(table)))
+            else:
+                problems.append(p)
+        raise InputError(problems) from None
+
+
+def validate_draft(
+    paths: Sequence[Path],
+    draft_path: Path,
+    *,
+    base_iri: str,
+    engine: str = "default",
+    rules: Sequence[str] | None = None,
+) -> Outcome:
+    """Findings of the merged workbook marked new/unchanged, plus the resolved ones."""
+    book = rule_book()
+    check_options(book, rules, engine)
+    workbooks, rdf = read_sources(paths)
+    if len(workbooks) != 1:
+        raise InputError(
+            Problem(
+                "--draft",
+                "使用 --draft 时须给出且只给出一个基准工作簿",
+                "--draft needs exactly one baseline workbook",
+            )
+        )
+    baseline = workbooks[0]
+    draft = read_workbook(draft_path)
+    merged, from_draft = merge(baseline, draft)
+    check_merged(merged, from_draft, baseline, draft)
+    before = validate_store(
+        memory_store([baseline], rdf, base_iri), book, engine=engine, rules=rules
+    )
+    after = validate_store(memory_store([merged], rdf, base_iri), book, engine=engine, rules=rules)
+    return Outcome(compare(before, after), book, draft=True)

@@ -1,0 +1,283 @@
+"""SHACL validation results as the findings of ``shared/workbook.md``.
+
+The mapping is generic (see the header of ``shapes/rules.ttl``): the rule, its names and
+message templates come from the shapes graph, focus and related from the result's focus
+node and ``sh:value``, ids and names from the data. No rule is known here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import Any
+from urllib.parse import unquote
+
+from govkg.ontology.namespaces import DCT, GK, SKOS, XSD
+from govkg.shapes.results import RDF_FIRST, RDF_REST, SH, ValidationResult
+from govkg.shapes.shapes_model import ShapesGraph
+
+from govkg import oxi
+
+SEVERITIES = ("violation", "warning", "info")
+STATUSES = ("new", "resolved", "unchanged")
+SEVERITY_ZH = {"violation": "违规", "warning": "警告", "info": "提示"}
+SHAPE_REFS = ("property", "node", "not", "qualifiedValueShape", "and", "or", "xone")
+_RULE_NUMBER = re.compile(r"(\d+)")
+
+
+def rules_ttl() -> str:
+    """The shapes of the rules R1-R15 (package data ``shapes/rules.ttl``)."""
+    return resources.files("govkg.shapes").joinpath("rules.ttl").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as its shape describes it."""
+
+    id: str
+    severity: str
+    name: dict[str, str]
+    message: dict[str, str]
+
+    @property
+    def number(self) -> int:
+        found = _RULE_NUMBER.search(self.id)
+        return int(found.group(1)) if found else 0
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    focus: str
+    related: tuple[str, ...]
+    message: dict[str, str] = field(compare=False, hash=False)
+    status: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, tuple[str, ...]]:
+        """What makes two findings the same finding (workbook.md)."""
+        return (self.rule, self.focus, self.related)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "focus": self.focus,
+            "related": list(self.related),
+            "message": dict(self.message),
+        }
+        if self.status is not None:
+            out["status"] = self.status
+        return out
+
+
+def rule_number(rule: str) -> int:
+    found = _RULE_NUMBER.search(rule)
+    return int(found.group(1)) if found else 0
+
+
+def sort_key(f: Finding) -> tuple[Any, ...]:
+    """Most serious first, then rule number, focus and related."""
+    status = STATUSES.index(f.status) if f.status in STATUSES else 0
+    severity = SEVERITIES.index(f.severity) if f.severity in SEVERITIES else len(SEVERITIES)
+    return (status, severity, rule_number(f.rule), f.rule, f.focus, f.related)
+
+
+# --- the shapes graph -------------------------------------------------------------------
+class RuleBook:
+    """The rules of a shapes graph and the way from a result's source shape to its rule."""
+
+    def __init__(self, sg: ShapesGraph) -> None:
+        self.sg = sg
+        self.rules: dict[str, Rule] = {}
+        self._by_shape: dict[str, str] = {}
+        for shape in sg.subjects(GK + "ruleId"):
+            rule_id = sg.value(shape, GK + "ruleId").value
+            severity = sg.value(shape, SH + "severity")
+            name = severity.value.rsplit("#", 1)[-1].lower() if severity is not None else ""
+            self.rules[rule_id] = Rule(
+                rule_id,
+                name or "violation",
+                _by_language(sg.objects(shape, SH + "name")),
+                _by_language(sg.objects(shape, SH + "message")),
+            )
+            self._by_shape[str(shape)] = rule_id
+
+    def rule_of(self, shape: str) -> str | None:
+        """The rule of a shape: its own gk:ruleId, or that of a shape referring to it."""
+        seen: set[str] = set()
+        todo = [shape]
+        while todo:
+            current = todo.pop()
+            if current in self._by_shape:
+                return self._by_shape[current]
+            if current in seen:
+                continue
+            seen.add(current)
+            # ShapesGraph looks objects up by their N-Triples string
+            for pred in (*(SH + p for p in SHAPE_REFS), RDF_FIRST, RDF_REST):
+                todo.extend(str(s) for s in self.sg.subjects(pred, current))
+        return None
+
+    def ordered(self) -> list[Rule]:
+        return sorted(self.rules.values(), key=lambda r: (r.number, r.id))
+
+
+def _by_language(literals: Iterable[Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for lit in literals:
+        if oxi.is_literal(lit):
+            out.setdefault(lit.language or "", lit.value)
+    return out
+
+
+# --- terms ------------------------------------------------------------------------------
+def parse_term(ntriples: str) -> Any:
+    """A pyoxigraph term from its N-Triples string."""
+    text = f"<urn:x-govkg:s> <urn:x-govkg:p> {ntriples} .\n".encode()
+    return next(iter(oxi.parse(text, format="nt"))).object
+
+
+def related_terms(value: str | None, focus: Any) -> list[Any]:
+    """The related terms a result's sh:value encodes (see rules.ttl)."""
+    if value is None:
+        return []
+    term = parse_term(value)
+    if oxi.is_literal(term):
+        _lex, datatype, language = oxi.literal_parts(term)
+        if language is None and datatype == XSD + "string":
+            out: list[Any] = []
+            for token in term.value.split(" "):
+                if not token:
+                    continue
+                if token.startswith("<") and token.endswith(">"):
+                    out.append(oxi.named_node(token[1:-1]))
+                else:
+                    out.append(oxi.literal(unquote(token)))
+            return out
+        return [term]
+    return [] if str(term) == str(focus) else [term]
+
+
+@dataclass
+class Names:
+    """Workbook ids and readable names of the data's nodes."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def id_of(self, term: Any) -> str:
+        if oxi.is_literal(term):
+            return term.value
+        return self.ids.get(str(term), term.value if oxi.is_iri(term) else str(term))
+
+    def label(self, term: Any) -> str:
+        ident = self.id_of(term)
+        name = self.names.get(str(term)) if not oxi.is_literal(term) else None
+        return f"{name}({ident})" if name else ident
+
+
+def lookup_names(store: Any, terms: Iterable[Any], chunk: int = 400) -> Names:
+    """Ids (dct:identifier, else gk:divisionCode) and names (skos:prefLabel, else a short
+    dct:description) of the IRIs among ``terms``."""
+    iris = sorted({str(t) for t in terms if oxi.is_iri(t)})
+    names = Names()
+    for start in range(0, len(iris), chunk):
+        part = " ".join(iris[start : start + chunk])
+        rows = oxi.select(
+            store,
+            f"""SELECT ?n (MIN(STR(?id)) AS ?i) (MIN(STR(?code)) AS ?c) (MIN(STR(?label)) AS ?l)
+                       (MIN(STR(?text)) AS ?t)
+                WHERE {{ VALUES ?n {{ {part} }}
+                  OPTIONAL {{ ?n <{DCT}identifier> ?id }}
+                  OPTIONAL {{ ?n <{GK}divisionCode> ?code }}
+                  OPTIONAL {{ ?n <{SKOS}prefLabel> ?label }}
+                  OPTIONAL {{ ?n <{DCT}description> ?text }} }}
+                GROUP BY ?n""",
+        )
+        for row in rows:
+            node = str(row["n"])
+            ident = row["i"] or row["c"]
+            if ident is not None:
+                names.ids[node] = ident.value
+            if row["l"] is not None:
+                names.names[node] = row["l"].value
+            elif row["t"] is not None:
+                text = row["t"].value
+                names.names[node] = f"「{text[:24]}…」" if len(text) > 24 else f"「{text}」"
+    return names
+
+
+def render(template: str, focus: str, related: Sequence[str], lang: str) -> str:
+    empty, sep = ("无", "、") if lang == "zh" else ("none", ", ")
+    text = template.replace("{$this}", focus).replace("{?this}", focus)
+    joined = sep.join(related) if related else empty
+    return text.replace("{$value}", joined).replace("{?value}", joined)
+
+
+# --- results to findings ----------------------------------------------------------------
+def findings_from_results(
+    results: Iterable[ValidationResult], store: Any, book: RuleBook
+) -> list[Finding]:
+    """One finding per (rule, focus, related), sorted; results of shapes without a rule
+    are left out."""
+    staged: list[tuple[Rule, str, Any, list[Any]]] = []
+    for result in results:
+        rule_id = book.rule_of(result.source_shape)
+        if rule_id is None:
+            continue
+        rule = book.rules[rule_id]
+        severity = result.severity.lower() if result.severity else rule.severity
+        if severity not in SEVERITIES:
+            severity = rule.severity
+        focus = parse_term(result.focus)
+        staged.append((rule, severity, focus, related_terms(result.value, focus)))
+    names = lookup_names(store, [t for _, _, f, rel in staged for t in (f, *rel)])
+    found: dict[tuple[str, str, tuple[str, ...]], Finding] = {}
+    for rule, severity, focus, related in staged:
+        by_id = sorted(((names.id_of(t), names.label(t)) for t in related), key=lambda p: p[0])
+        ids = tuple(dict.fromkeys(i for i, _ in by_id))
+        labels = list(dict.fromkeys(lbl for _, lbl in by_id))
+        focus_id, focus_label = names.id_of(focus), names.label(focus)
+        message = {
+            lang: render(
+                rule.message.get(lang, rule.message.get("", "")), focus_label, labels, lang
+            )
+            for lang in ("zh", "en")
+        }
+        finding = Finding(rule.id, severity, focus_id, ids, message)
+        found.setdefault(finding.key, finding)
+    return sorted(found.values(), key=sort_key)
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    out = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        if f.status != "resolved" and f.severity in out:
+            out[f.severity] += 1
+    return out
+
+
+def conforms(findings: Iterable[Finding]) -> bool:
+    return not any(f.severity == "violation" and f.status != "resolved" for f in findings)
+
+
+def as_json(findings: Sequence[Finding]) -> dict[str, Any]:
+    """The findings JSON of workbook.md."""
+    return {
+        "conforms": conforms(findings),
+        "counts": counts(findings),
+        "findings": [f.as_dict() for f in findings],
+    }
+
+
+def compare(baseline: Sequence[Finding], merged: Sequence[Finding]) -> list[Finding]:
+    """Merged findings marked new or unchanged, plus the baseline's resolved ones."""
+    before = {f.key for f in baseline}
+    after = {f.key for f in merged}
+    out = [replace(f, status="unchanged" if f.key in before else "new") for f in merged]
+    out += [replace(f, status="resolved") for f in baseline if f.key not in after]
+    return sorted(out, key=sort_key)
