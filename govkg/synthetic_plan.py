@@ -127,7 +127,7 @@ class Plan:
             pairs, ds = pairs + a.n_pairs, ds + a.n_datasets
         if n_power % 2:  # an odd total: one item listed twice in 编办 keeps R8 quiet
             holders[0].extra_item = True
-        self.forced: dict[int, int] = {1: 0, 13: 1, 7: 0, 8: 1, 15: 2}
+        self.forced: dict[int, int] = {1: 0, 13: 1, 7: 0, 8: 1, 15: 2, 3: 0}
         self._plant_agencies()
 
     def _h(self, tag: int, *keys: int) -> int:

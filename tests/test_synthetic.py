@@ -213,3 +213,14 @@ def planted(t: Tables) -> dict[str, int]:
         ),
         "R15": sum(r15(p) for p in t["power_items"] if p["impl_code"]),
     }
+
+
+@pytest.mark.parametrize("violations", [0.0, 0.02])
+def test_project_validator_sees_every_planted_rule(tmp_path: Path, violations: float) -> None:
+    # A tiny county: the forced first instance of each rule must still show up.
+    validation = pytest.importorskip("govkg.shapes.validation")
+    out = tmp_path / "wb"
+    generate_workbook(out, agencies=8, power_items=200, datasets=80, violations=violations)
+    outcome = validation.validate_sources([out], base_iri="https://id.govkg.org/")
+    rules = {f.rule for f in outcome.findings}
+    assert rules == ({f"R{i}" for i in range(1, 16)} if violations else set())
