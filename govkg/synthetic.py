@@ -89,25 +89,20 @@ class SyntheticWorkbook(Plan):
             yield [f"{a.id}-D1", a.id, text, f"F{a.domain + 1:02d}", lead, "三定规定第三条(一)"]
             for c, (name, ta, tb) in enumerate(N.CROSS_FUNCTIONS):
                 if a.template in (ta, tb) and ta in present and tb in present:
-                    row = [
-                        f"{a.id}-X{c + 1}",
-                        a.id,
-                        f"负责{name}相关工作",
-                        f"FX{c + 1}",
-                        "牵头",
-                        "",
-                    ]
-                    yield row
-            if a.r2_target >= 0:
+                    # Both departments lead it; the division row settles it (no R2).
+                    text = f"负责{name}相关工作"
+                    yield [f"{a.id}-X{c + 1}", a.id, text, f"FX{c + 1}", "牵头", ""]
+            if a.r2_target >= 0:  # R2: leads another department's root, no division
                 t = a.r2_target
                 text = f"负责{N.TEMPLATES[t].domain}相关工作"
                 yield [f"{a.id}-D2", a.id, text, f"F{t + 1:02d}", "牵头", ""]
-            if a.r10:
+            if a.r10:  # R10: a second line (发改) works on a 数据管理 function
                 yield [f"{a.id}-D3", a.id, "配合推进公共数据资源开发利用", "F02", "配合", ""]
+            # Units of a 事业单位 work on its parent's leaves: as 配合, or R2 would fire.
             role = "配合" if a.template == -1 else "牵头"
             for j in range(a.n_units):
                 key, f = a.unit_offset + j, f"F{a.domain + 1:02d}"
-                if j == 0 or (j == 1 and a.r6):
+                if j == 0 or (j == 1 and a.r6):  # one 信息化 unit per agency; two is R6
                     fn, text = f + ".IT", f"负责本单位{dom}信息化建设和网络安全"
                 elif j % 2 == 0 and self._hit(5, key):
                     continue  # R5: a unit without duties
@@ -128,13 +123,8 @@ class SyntheticWorkbook(Plan):
                     a, b = present[ta], present[tb]
                     text = f"{a.name}负责{name}的源头管理，{b.name}负责后续环节监管"
                     basis = f"编办发〔2024〕{c + 1}号"
-                    yield [
-                        f"FG{self.govs[g][0]}-{c + 1}",
-                        f"{a.id};{b.id}",
-                        f"FX{c + 1}",
-                        text,
-                        basis,
-                    ]
+                    fid = f"FX{c + 1}"
+                    yield [f"FG{self.govs[g][0]}-{c + 1}", f"{a.id};{b.id}", fid, text, basis]
 
     def _base(self, t: int, k: int, sub: int = 0) -> tuple[str, str, str, str]:
         """(base code, name, type, basis) of catalogue entry (k, sub) of template t (四级四同).
