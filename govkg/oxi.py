@@ -215,7 +215,7 @@ def is_literal(term: Any) -> bool:
 
 
 def is_boolean_result(results: Any) -> bool:
-    return isinstance(results, bool)
+    return isinstance(results, ox.QueryBoolean)
 
 
 def is_graph_result(results: Any) -> bool:

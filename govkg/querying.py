@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -23,24 +24,39 @@ class QueryOutcome:
 def run_query(store: Any, sparql: str, **options: Any) -> QueryOutcome:
     """Run a query (the project's prefixes are predeclared); a bad query is an InputError
     that keeps the parser's position."""
-    text = sparql if "prefix" in sparql.lower() else sparql_prefixes() + sparql
+    prefixes = "" if "prefix" in sparql.lower() else sparql_prefixes()
     try:
-        results = oxi.query(store, text, **options)
+        results = oxi.query(store, prefixes + sparql, **options)
     except SyntaxError as error:
-        raise InputError(
-            Problem(
-                "SPARQL",
-                f"查询语法错误：{error}",
-                f"query syntax error: {error}",
-                line=error.lineno,
-                char=error.offset,
-            )
-        ) from None
+        raise query_syntax_error(error, prefixes.count("\n")) from None
     if oxi.is_boolean_result(results):
         return QueryOutcome("ask", results)
     if oxi.is_graph_result(results):
         return QueryOutcome("graph", results)
     return QueryOutcome("select", results)
+
+
+def query_syntax_error(error: SyntaxError, hidden_lines: int = 0) -> InputError:
+    """The parser's complaint, its position counted in the text the user wrote.
+
+    >>> print(query_syntax_error(SyntaxError("error at 12:26: expected ..."), 11))
+    SPARQL › 第1行第26列 line 1 column 26: 查询语法错误：expected ... / query syntax error: expected ...
+    """
+    message = str(error.msg if error.msg else error)
+    line = column = None
+    found = re.match(r"error at (\d+):(\d+): ?(.*)", message, re.S)
+    if found:
+        line, column = int(found[1]) - hidden_lines, int(found[2])
+        message = found[3]
+    return InputError(
+        Problem(
+            "SPARQL",
+            f"查询语法错误：{message}",
+            f"query syntax error: {message}",
+            line=line,
+            char=column,
+        )
+    )
 
 
 def term_text(term: Any) -> str:
