@@ -39,8 +39,8 @@ def run_query(store: Any, sparql: str, **options: Any) -> QueryOutcome:
 def query_syntax_error(error: SyntaxError, hidden_lines: int = 0) -> InputError:
     """The parser's complaint, its position counted in the text the user wrote.
 
-    >>> print(query_syntax_error(SyntaxError("error at 12:26: expected ..."), 11))
-    SPARQL › 第1行第26列 line 1 column 26: 查询语法错误：expected ... / query syntax error: expected ...
+    >>> query_syntax_error(SyntaxError("error at 12:26: expected ..."), 11).problems[0].line
+    1
     """
     message = str(error.msg if error.msg else error)
     line = column = None

@@ -16,7 +16,8 @@ from rdflib.compare import isomorphic
 
 from tests.conftest import run_govkg
 
-AGENCIES = "SELECT ?id ?name WHERE { ?a a gk:Agency ; dct:identifier ?id ; skos:prefLabel ?name } ORDER BY ?id"
+AGENCIES = """SELECT ?id ?name WHERE { ?a a gk:Agency ; dct:identifier ?id ;
+                                          skos:prefLabel ?name } ORDER BY ?id"""
 
 
 def test_query_formats(small_city: Path, tmp_path: Path) -> None:
