@@ -6,6 +6,7 @@ province-scale load, and N-Triples needs only escaping.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ SEGMENTS = {
     "data_duties": "data-duty",
 }
 
+_IRI_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 A = f"<{RDF}type>"
 ID = f"<{DCT}identifier>"
@@ -61,7 +63,9 @@ class IriMaker:
         self.base = base_iri
 
     def entity(self, table: str, workbook_id: str) -> str:
-        return f"<{self.base}{SEGMENTS[table]}/{quote(workbook_id, safe='._-~')}>"
+        # Most ids are already safe in an IRI; quoting them all costs a tenth of a load.
+        safe = workbook_id if _IRI_SAFE.fullmatch(workbook_id) else quote(workbook_id, safe="._-~")
+        return f"<{self.base}{SEGMENTS[table]}/{safe}>"
 
     def government(self, code: str) -> str:
         return f"<{self.base}government/{code}>"
@@ -116,10 +120,16 @@ def workbook_triples(workbook: Workbook, base_iri: str) -> Iterator[str]:
     yield "".join(lines)
 
 
+_CONCEPTS: dict[tuple[str, str], dict[str, str]] = {
+    (table.name, column.name): {value: gk(local) for value, local in column.values.items()}
+    for table in TABLES_BY_NAME.values()
+    for column in table.columns
+    if column.values
+}
+
+
 def _enum(table: str, column: str, value: str) -> str:
-    values = TABLES_BY_NAME[table].column(column).values
-    assert values is not None
-    return gk(values[value])
+    return _CONCEPTS[table, column][value]
 
 
 def _agency(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
