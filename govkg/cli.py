@@ -98,7 +98,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _store_options(graphs)
     _validate_parser(sub)
+    _serve_parser(sub)
     return parser
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="启动 HTTP API 服务 serve the HTTP API (SPARQL endpoint and REST)",
+        description="启动 HTTP API：/sparql（SPARQL 1.1 协议）、REST 资源和 /docs；默认只监听本机"
+        " 127.0.0.1。写入（/update、/load）需设置 GOVKG_TOKEN。 Serve the HTTP API: /sparql"
+        " (SPARQL 1.1 Protocol), REST resources and /docs; binds to 127.0.0.1 unless told"
+        " otherwise. Writes (/update, /load) need GOVKG_TOKEN.",
+    )
+    serve.add_argument("--host", help="监听地址 host to bind (default 127.0.0.1, $GOVKG_HOST)")
+    serve.add_argument("--port", type=int, help="端口 port (default 8000, $GOVKG_PORT)")
+    _store_options(serve)
 
 
 def _validate_parser(sub: argparse._SubParsersAction) -> None:
@@ -188,6 +203,18 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     from govkg.shapes.cli_validate import run_validate
 
     return run_validate(args, settings)
+
+
+@command("serve")
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from govkg.api.main import create_app
+
+    settings = settings.with_options(host=args.host, port=args.port)
+    print(f"govkg API: http://{settings.host}:{settings.port}/docs 存储 store: {settings.store}")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -273,3 +273,13 @@ def add_triples(
 def in_default_graph(quad: Any) -> bool:
     """Whether a quad lies in the default graph."""
     return isinstance(quad.graph_name, ox.DefaultGraph)
+
+
+def is_triple_term(term: Any) -> bool:
+    """Whether a term is a quoted triple (RDF-star)."""
+    return isinstance(term, ox.Triple)
+
+
+def results_from_json(data: bytes) -> Any:
+    """SPARQL results parsed from SPARQL 1.1 Query Results JSON (to re-serialize them)."""
+    return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)

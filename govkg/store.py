@@ -167,6 +167,29 @@ class StoreWriter:
         stage("switch")
         self.store._switch_to(target, live)
 
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL Update to a copy of the live generation, then switch to it.
+
+        The update runs in one transaction on the copy: a failing update, or a writer
+        killed at any point, leaves ``current`` as it was.
+        """
+        live = self.store._live_generation()
+        number = int(live.name.split("-")[1]) + 1 if live else 1
+        target = self.store.path / f"gen-{number:06d}"
+        try:
+            if live is not None:
+                current = oxi.disk_store(live, read_only=True)
+                current.backup(str(target))
+                del current
+            store = oxi.disk_store(target)
+            oxi.update(store, sparql)
+            store.flush()
+            del store
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        self.store._switch_to(target, live)
+
     def _build_generation(
         self,
         live: Path | None,

@@ -1,0 +1,70 @@
+"""Dependencies of the routes, as Annotated types."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from govkg.api.errors import ApiError
+from govkg.api.state import AppState, Snapshot
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.govkg
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_snapshot(state: StateDep) -> Snapshot:
+    return state.snapshot()
+
+
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int
+    offset: int
+
+
+def page_params(
+    limit: Annotated[
+        int, Query(ge=1, le=1000, description="每页条数 items per page", examples=[20])
+    ] = 50,
+    offset: Annotated[
+        int, Query(ge=0, le=10_000_000, description="跳过条数 items to skip", examples=[0])
+    ] = 0,
+) -> Page:
+    return Page(limit, offset)
+
+
+PageDep = Annotated[Page, Depends(page_params)]
+
+
+def require_token(request: Request, state: StateDep) -> None:
+    """The bearer token of the settings, compared in constant time."""
+    expected = state.settings.token
+    if not expected:
+        raise ApiError(
+            403,
+            "服务器未设置令牌（GOVKG_TOKEN），不接受写入",
+            "no token is set on the server (GOVKG_TOKEN): writes are refused",
+        )
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise ApiError(
+            401,
+            "需要令牌：Authorization: Bearer <令牌>",
+            "a token is required: Authorization: Bearer <token>",
+            headers={"WWW-Authenticate": 'Bearer realm="govkg"'},
+        )
+    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        raise ApiError(403, "令牌不正确", "the token is not valid")
+
+
+TokenDep = Annotated[None, Depends(require_token)]

@@ -1,0 +1,49 @@
+"""/findings: what the rules R1-R15 find in the store, computed once per generation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from govkg.api.deps import PageDep, SnapshotDep, StateDep
+from govkg.api.models import Finding, Paged
+
+router = APIRouter(prefix="/findings", tags=["findings 问题"])
+
+
+@router.get("", response_model=Paged[Finding], summary="发现的问题 list findings")
+async def list_findings(
+    snap: SnapshotDep,
+    state: StateDep,
+    page: PageDep,
+    rule: Annotated[
+        str | None, Query(max_length=20, description="规则 rule id", examples=["R2"])
+    ] = None,
+    severity: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="严重程度 severity: violation, warning, info",
+            examples=["violation"],
+        ),
+    ] = None,
+    government: Annotated[
+        str | None, Query(max_length=20, description="政府代码 government", examples=["329900"])
+    ] = None,
+    agency: Annotated[
+        str | None, Query(max_length=200, description="机构编码 agency id", examples=["JH-DSJ"])
+    ] = None,
+) -> dict[str, Any]:
+    """规则 R1–R15 发现的问题，可按规则、严重程度、政府、机构筛选。
+    Findings of the rules R1-R15, filtered by rule, severity, government and agency."""
+    findings = await state.findings(snap)
+    rows = [
+        item
+        for item in findings.items
+        if (rule is None or item["finding"]["rule"] == rule)
+        and (severity is None or item["finding"]["severity"] == severity)
+        and (government is None or government in item["governments"])
+        and (agency is None or agency in item["agencies"])
+    ]
+    items = findings.present(rows[page.offset : page.offset + page.limit])
+    return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}

@@ -1,0 +1,42 @@
+"""The FastAPI app: ``create_app(settings)``; nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from govkg.api import errors
+from govkg.api.limits import BodyLimit
+from govkg.api.routes import api_router
+from govkg.api.state import AppState
+
+from govkg import __version__
+from govkg.settings import Settings
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The API over the store of ``settings``: worker pools start with the app."""
+    state = AppState(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        state.start()
+        state.warm()
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="govkg API",
+        summary="政府职能与数据职责知识图谱 "
+        "A knowledge graph of government functions and data duties",
+        version=__version__,
+        lifespan=lifespan,
+    )
+    app.state.govkg = state
+    errors.install(app)
+    app.include_router(api_router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,182 @@
+"""What the app keeps while it runs: the settings, the worker pools, and per store
+generation a read-only reader and its caches.
+
+A load switches the store's ``current`` symlink to a new generation. Every request reads
+the symlink (one readlink) and, when it changed, opens the new generation read-only and
+starts new caches; a request keeps the snapshot it started with, so no reader ever sees
+a half-loaded source. Findings are computed with the project's validator in a worker
+process, once per generation, and shared by every request that needs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govkg.api import queries
+from govkg.api.workers import Pool, Task
+
+from govkg import oxi
+from govkg.settings import Settings
+
+PAYLOAD_CACHE = 4096  # agency and other detail payloads kept per generation
+
+
+@dataclass
+class Findings:
+    """The findings of a generation, with what each concerns, and the rules' names."""
+
+    items: list[dict[str, Any]]
+    rules: dict[str, dict[str, str]]
+
+    def of_agency(self, agency: str) -> list[dict[str, Any]]:
+        return [f for f in self.items if agency in f["agencies"]]
+
+    def present(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Findings as the API shows them: the fields of workbook.md, the rule's names,
+        and the agencies and governments each concerns."""
+        out = []
+        for item in items:
+            f = item["finding"]
+            names = self.rules.get(f["rule"], {})
+            rule_name = {"id": f["rule"], "zh": names.get("zh"), "en": names.get("en")}
+            out.append(
+                {
+                    **f,
+                    "rule_name": rule_name,
+                    "agencies": item["agencies"],
+                    "governments": item["governments"],
+                }
+            )
+        return out
+
+    def of_focus(self, ident: str) -> list[dict[str, Any]]:
+        return [
+            f
+            for f in self.items
+            if f["finding"]["focus"] == ident or ident in f["finding"]["related"]
+        ]
+
+
+@dataclass
+class Snapshot:
+    """One generation: its reader and the caches built from it."""
+
+    generation: str | None
+    reader: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    indexes: dict[str, Any] = field(default_factory=dict)
+    payloads: OrderedDict[tuple[str, str], Any] = field(default_factory=OrderedDict)
+    findings_task: asyncio.Future[Findings] | None = None
+
+    def index(self, name: str, build: Any) -> Any:
+        """A per-generation index, built once (``build(reader)``)."""
+        found = self.indexes.get(name)
+        if found is None:
+            with self.lock:
+                found = self.indexes.get(name)
+                if found is None:
+                    found = self.indexes[name] = build(self.reader)
+        return found
+
+    def cached(self, kind: str, key: str, build: Any) -> Any:
+        """A detail payload, kept (LRU) for this generation."""
+        found = self.payloads.get((kind, key))
+        if found is None:
+            found = build()
+            with self.lock:
+                self.payloads[(kind, key)] = found
+                while len(self.payloads) > PAYLOAD_CACHE:
+                    self.payloads.popitem(last=False)
+        return found
+
+    def concepts(self) -> dict[str, dict[str, str]]:
+        return self.index("concepts", _concepts)
+
+    def concept(self, iri: str | None) -> dict[str, str | None] | None:
+        """A concept of the ontology as ``{"id", "zh", "en"}`` (None for None)."""
+        if iri is None:
+            return None
+        known = self.concepts().get(iri)
+        local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if known is None:
+            return {"id": local, "zh": None, "en": None}
+        return {"id": local, **known}
+
+
+def _concepts(reader: Any) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for row in queries.rows(reader, queries.CONCEPTS):
+        out.setdefault(row["c"], {"zh": row["zh"], "en": row["en"]})
+    return out
+
+
+class AppState:
+    """The settings, the pools and the live snapshot."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store_path = Path(settings.store)
+        size = max(1, min(2, os.cpu_count() or 1))
+        self.readers = Pool(str(self.store_path), size, "govkg-read")
+        self.writer = Pool(str(self.store_path), 1, "govkg-write")
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self.readers.start()
+        self.writer.start()
+
+    def close(self) -> None:
+        self.readers.close()
+        self.writer.close()
+
+    def generation(self) -> str | None:
+        try:
+            return os.readlink(self.store_path / "current")
+        except OSError:
+            return None
+
+    def snapshot(self) -> Snapshot:
+        """The live generation (reopened when a load switched it)."""
+        generation = self.generation()
+        current = self._snapshot
+        if current is not None and current.generation == generation:
+            return current
+        with self._lock:
+            if self._snapshot is None or self._snapshot.generation != generation:
+                reader = (
+                    oxi.memory_store()
+                    if generation is None
+                    else oxi.disk_store(self.store_path / generation, read_only=True)
+                )
+                self._snapshot = Snapshot(generation, reader)
+            return self._snapshot
+
+    def warm(self) -> None:
+        """Start computing the findings of the live generation (in the background)."""
+        snap = self.snapshot()
+        if snap.findings_task is None:
+            task = asyncio.ensure_future(self.findings(snap))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    async def findings(self, snap: Snapshot) -> Findings:
+        """The findings of a snapshot, computed once in a worker."""
+        if snap.findings_task is None:
+            snap.findings_task = asyncio.ensure_future(self._compute_findings(snap.generation))
+        task = snap.findings_task
+        try:
+            return await asyncio.shield(task)
+        except Exception:
+            if snap.findings_task is task and task.done():
+                snap.findings_task = None  # let the next request try again
+            raise
+
+    async def _compute_findings(self, generation: str | None) -> Findings:
+        result = await self.readers.run(Task("findings", {"generation": generation}), None)
+        return Findings(result["findings"], result["rules"])

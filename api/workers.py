@@ -1,0 +1,135 @@
+"""Worker processes that run the work a request may not finish in time.
+
+pyoxigraph cannot cancel a running query, so every SPARQL query, every validation and
+every write runs in a child process; when its time is up the child is killed (SIGKILL)
+and replaced, and the request is answered 503. The children are started with ``spawn``
+(forking a process that runs an event loop and threads is unsafe).
+
+Two pools: ``readers`` (one process per core) open the store read-only, generation by
+generation; ``writer`` is one process, so every load and update of the server goes
+through the store's one writer. A killed writer leaves the store as it was (the store is
+copy-on-write, see govkg/store.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from govkg.api.errors import ApiError
+
+_CONTEXT = multiprocessing.get_context("spawn")
+
+
+@dataclass
+class Task:
+    """What a worker does: ``kind`` names a function of govkg.api.tasks."""
+
+    kind: str
+    args: dict[str, Any]
+
+
+class Worker:
+    """One child process and the pipe to it."""
+
+    def __init__(self, store: str) -> None:
+        from govkg.api.tasks import worker_main
+
+        self.conn, child = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=worker_main, args=(child, store), daemon=True)
+        self.process.start()
+        child.close()
+
+    def call(self, task: Task, timeout: float | None) -> Any:
+        """Send the task and wait; raise TimeoutError (the child is then killed)."""
+        self.conn.send(task)
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise TimeoutError
+        return _unwrap(self.conn.recv())
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.join(5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+def _unwrap(reply: tuple[Any, ...]) -> Any:
+    if reply[0] == "ok":
+        return reply[1]
+    _, status, zh, en, problems = reply
+    raise ApiError(status, zh, en, problems)
+
+
+class Pool:
+    """``size`` workers; a request waits for a free one, then for its answer."""
+
+    def __init__(self, store: str, size: int, name: str) -> None:
+        self.store = store
+        self.size = size
+        self.name = name
+        self._idle: asyncio.Queue[Worker] | None = None
+        self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix=name)
+        self._workers: list[Worker] = []
+        self._lock = threading.Lock()
+
+    def _queue(self) -> asyncio.Queue[Worker]:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for _ in range(self.size):
+                worker = Worker(self.store)
+                self._workers.append(worker)
+                self._idle.put_nowait(worker)
+        return self._idle
+
+    async def run(self, task: Task, timeout: float | None) -> Any:
+        """Run a task in a free worker; ApiError 503 when it takes longer than ``timeout``."""
+        idle = self._queue()
+        worker = await idle.get()
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._threads, worker.call, task, timeout)
+        except TimeoutError:
+            raise ApiError(
+                503,
+                f"超过时间上限（{timeout:g} 秒），已中止",
+                f"stopped: it took longer than the time limit of {timeout:g} s",
+            ) from None
+        except (EOFError, OSError, BrokenPipeError):
+            worker.kill()
+            raise ApiError(
+                500, "工作进程意外退出", "the worker process ended unexpectedly"
+            ) from None
+        finally:
+            idle.put_nowait(worker if worker.alive() else self._replace(worker))
+
+    def start(self) -> None:
+        """Start the workers now rather than at the first request."""
+        self._queue()
+
+    def _replace(self, dead: Worker) -> Worker:
+        with self._lock:
+            if dead in self._workers:
+                self._workers.remove(dead)
+            dead.kill()
+            fresh = Worker(self.store)
+            self._workers.append(fresh)
+            return fresh
+
+    def close(self) -> None:
+        for worker in self._workers:
+            with contextlib.suppress(Exception):
+                worker.conn.send(None)
+            worker.kill()
+        self._workers.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
