@@ -125,16 +125,20 @@ class AppState:
         size = max(1, min(2, os.cpu_count() or 1))
         self.readers = Pool(str(self.store_path), size, "govkg-read")
         self.writer = Pool(str(self.store_path), 1, "govkg-write")
+        # findings and uploaded validations: never in the way of SPARQL queries
+        self.compute = Pool(str(self.store_path), 1, "govkg-compute")
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
     def start(self) -> None:
         self.readers.start()
         self.writer.start()
+        self.compute.start()
 
     def close(self) -> None:
         self.readers.close()
         self.writer.close()
+        self.compute.close()
 
     def generation(self) -> str | None:
         try:
@@ -178,5 +182,5 @@ class AppState:
             raise
 
     async def _compute_findings(self, generation: str | None) -> Findings:
-        result = await self.readers.run(Task("findings", {"generation": generation}), None)
+        result = await self.compute.run(Task("findings", {"generation": generation}), None)
         return Findings(result["findings"], result["rules"])

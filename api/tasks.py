@@ -154,6 +154,7 @@ SELECT DISTINCT ?id ?agency ?gov WHERE {
   UNION { ?x gk:heldBy ?u . ?u org:unitOf ?ag }
   ?ag dct:identifier ?agency ; gk:government/gk:divisionCode ?gov .
 }"""
+MEMORY_COPY_LIMIT = 3_000_000  # quads: validate a copy in memory up to this size
 _GOVERNMENTS = "SELECT ?code WHERE { ?g a gk:Government ; gk:divisionCode ?code }"
 
 
@@ -171,6 +172,11 @@ def findings(store: str, *, generation: str | None) -> dict[str, Any]:
 
     book = _rule_book()
     data = reader(store, generation)
+    if oxi.count(data) <= MEMORY_COPY_LIMIT:
+        # the validator runs ~10x faster on an in-memory copy than on RocksDB
+        copy = oxi.memory_store()
+        oxi.add_quads(copy, oxi.triples_of(data))
+        data = copy
     found = validate_store(data, book)
     ids = sorted({i for f in found for i in (f.focus, *f.related)})
     agencies: dict[str, set[str]] = {}

@@ -95,7 +95,7 @@ async def validate(state: StateDep, file: UploadField, draft: DraftField = None)
             (folder / "draft").mkdir()
             draft_path = str(await save(draft, folder / "draft", limit))
         args = {"paths": [str(path)], "draft": draft_path, "base_iri": state.settings.base_iri}
-        return await state.readers.run(Task("validate", args), VALIDATE_TIMEOUT)
+        return await state.compute.run(Task("validate", args), VALIDATE_TIMEOUT)
 
 
 @router.post(
