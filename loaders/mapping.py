@@ -142,6 +142,12 @@ def _agency(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: 
         emit(f"{s} {gk('administeredBy')} {iris.entity('agencies', row['parent'])} .\n")
     if row["hosted_in"]:
         emit(f"{s} {gk('hostedIn')} {iris.entity('agencies', row['hosted_in'])} .\n")
+    # The contract's chain: parent where set, else hosted_in. Stated once here so that
+    # queries can follow it with a property path (gk:chainNext+), which SPARQL cannot
+    # do for "this link, else that one".
+    if row["parent"] or row["hosted_in"]:
+        up = row["parent"] or row["hosted_in"]
+        emit(f"{s} {gk('chainNext')} {iris.entity('agencies', up)} .\n")
     if row["rank"]:
         emit(f"{s} {gk('rank')} {_enum('agencies', 'rank', row['rank'])} .\n")
     for plate in split_list(row["also_named"]):
