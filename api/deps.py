@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from govkg.api.errors import ApiError
 from govkg.api.state import AppState, Snapshot
 
@@ -45,7 +46,14 @@ def page_params(
 PageDep = Annotated[Page, Depends(page_params)]
 
 
-def require_token(request: Request, state: StateDep) -> None:
+_bearer = HTTPBearer(auto_error=False, description="令牌 the token of GOVKG_TOKEN")
+
+
+def require_token(
+    request: Request,
+    state: StateDep,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
     """The bearer token of the settings, compared in constant time."""
     expected = state.settings.token
     if not expected:

@@ -50,6 +50,7 @@ GRAPH_MEDIA = {
     "jsonld": "application/ld+json",
     "rdf": "application/rdf+xml",
 }
+UPDATE_TIMEOUT_FLOOR = 30.0  # seconds
 EXAMPLE_QUERY = "SELECT ?name WHERE { ?a a gk:Agency ; skos:prefLabel ?name } LIMIT 5"
 
 
@@ -289,6 +290,8 @@ async def update(request: Request, state: StateDep, _token: TokenDep) -> dict[st
     if not text or not text.strip():
         raise ApiError(400, "缺少更新（update 参数）", "the update parameter is missing")
     _check_size(state, text)
-    report = await state.writer.run(Task("update", {"text": text}), state.settings.query_timeout)
+    # an update also copies the live generation (a checkpoint): a longer floor than queries
+    timeout = max(state.settings.query_timeout, UPDATE_TIMEOUT_FLOOR)
+    report = await state.writer.run(Task("update", {"text": text}), timeout)
     state.warm()
     return report

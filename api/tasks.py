@@ -100,6 +100,19 @@ def _row_limit_error(limit: int, what_zh: str, what_en: str) -> InputError:
     )
 
 
+def _check_iris(iris: list[str]) -> None:
+    problems = []
+    for iri in iris:
+        try:
+            oxi.named_node(iri)
+        except ValueError as error:
+            problems.append(
+                Problem(iri, f"图的 IRI 无效：{error}", f"not a valid graph IRI: {error}")
+            )
+    if problems:
+        raise InputError(problems)
+
+
 def sparql(
     store: str,
     *,
@@ -113,6 +126,7 @@ def sparql(
 ) -> tuple[str, bytes]:
     """Run a query; answer (kind, bytes): kind is ``results`` or ``graph``."""
     options: dict[str, Any] = {}
+    _check_iris([*(default_graph or []), *(named_graphs or [])])
     if default_graph is not None or named_graphs is not None:
         options["default_graph"] = default_graph if default_graph is not None else []
         if named_graphs is not None:

@@ -79,12 +79,13 @@ class Pool:
         self.size = size
         self.name = name
         self._idle: asyncio.Queue[Worker] | None = None
-        self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix=name)
+        self._threads: ThreadPoolExecutor | None = None
         self._workers: list[Worker] = []
         self._lock = threading.Lock()
 
     def _queue(self) -> asyncio.Queue[Worker]:
         if self._idle is None:
+            self._threads = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix=self.name)
             self._idle = asyncio.Queue()
             for _ in range(self.size):
                 worker = Worker(self.store)
@@ -127,9 +128,12 @@ class Pool:
             return fresh
 
     def close(self) -> None:
+        """Stop the workers; the pool starts afresh if used again."""
         for worker in self._workers:
             with contextlib.suppress(Exception):
                 worker.conn.send(None)
             worker.kill()
         self._workers.clear()
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
+        self._idle = self._threads = None
