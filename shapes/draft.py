@@ -17,7 +17,9 @@ from pathlib import Path
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import TABLES, split_list
 from govkg.loaders.workbook import TableRows, Workbook, read_workbook
-from govkg.shapes.findings import compare
+from govkg.shapes.draft_scope import RULES, combine, draft_scope
+from govkg.shapes.findings import Finding, compare
+from govkg.shapes.findings_cache import cached_findings
 from govkg.shapes.validation import (
     Outcome,
     check_options,
@@ -131,8 +133,14 @@ def validate_draft(
     base_iri: str,
     engine: str = "default",
     rules: Sequence[str] | None = None,
+    _fast: bool = True,
 ) -> Outcome:
-    """Findings of the merged workbook marked new/unchanged, plus the resolved ones."""
+    """Findings of the merged workbook marked new/unchanged, plus the resolved ones.
+
+    The merged workbook's findings come from the draft's scope (:mod:`draft_scope`): the
+    baseline's findings out of it, a small sub-workbook's in it; ``_fast=False`` (tests)
+    and drafts that reach too far validate the whole merged workbook instead. The
+    baseline's findings may come from the cache (:mod:`findings_cache`)."""
     book = rule_book()
     check_options(book, rules, engine)
     workbooks, rdf = read_sources(paths)
@@ -148,8 +156,23 @@ def validate_draft(
     draft = read_workbook(draft_path)
     merged, from_draft = merge(baseline, draft)
     check_merged(merged, from_draft, baseline, draft)
-    before = validate_store(
-        memory_store([baseline], rdf, base_iri), book, engine=engine, rules=rules
-    )
-    after = validate_store(memory_store([merged], rdf, base_iri), book, engine=engine, rules=rules)
-    return Outcome(compare(before, after), book, draft=True)
+
+    def whole(workbook: Workbook) -> list[Finding]:
+        return validate_store(memory_store([workbook], rdf, base_iri), book, engine=engine)
+
+    scoped = None
+    if _fast and not rdf and set(book.rules) == RULES:
+        scoped = draft_scope(baseline, merged)
+    if scoped is None:
+        before, after = whole(baseline), whole(merged)
+    else:
+        scope, sub = scoped
+        before = cached_findings(
+            Path(baseline.file), lambda: whole(baseline), engine=engine, base_iri=base_iri
+        )
+        after = combine(before, whole(sub), scope)
+    findings = compare(before, after)
+    if rules:
+        wanted = set(rules)
+        findings = [f for f in findings if f.rule in wanted]
+    return Outcome(findings, book, draft=True)
