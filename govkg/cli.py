@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(graphs)
     _validate_parser(sub)
     _serve_parser(sub)
+    from govkg import neo4j_cli
+
+    neo4j_cli.add_parser(sub, _store_options)
     return parser
 
 
@@ -137,6 +140,9 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
         "--rule", action="extend", nargs="+", metavar="RULE", help="只查这些规则 only these rules"
     )
     validate.add_argument("--engine", default="default", choices=["default", "pyshacl"])
+    from govkg.neo4j_cli import add_validate_options
+
+    add_validate_options(validate)
     _store_options(validate)
 
 
@@ -200,9 +206,20 @@ def _graphs(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("validate")
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "neo4j", None):
+        from govkg.neo4j_cli import run_validate as run_on_neo4j
+
+        return run_on_neo4j(args, settings)
     from govkg.shapes.cli_validate import run_validate
 
     return run_validate(args, settings)
+
+
+@command("neo4j")
+def _neo4j(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.neo4j_cli import run
+
+    return run(args, settings)
 
 
 @command("serve")

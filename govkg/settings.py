@@ -35,6 +35,10 @@ class Settings:
     query_timeout: float = 30.0  # seconds
     row_limit: int = 10_000
     max_body_bytes: int = 50 * 1024 * 1024
+    neo4j_uri: str | None = None  # bolt:// or neo4j:// (docs/neo4j.md)
+    neo4j_user: str = "neo4j"
+    neo4j_database: str | None = None
+    neo4j_batch: int = 1000  # rows per UNWIND batch
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: object) -> Settings:
@@ -59,6 +63,7 @@ def _coerce(values: dict[str, object]) -> dict[str, object]:
         "query_timeout": float,
         "row_limit": int,
         "max_body_bytes": int,
+        "neo4j_batch": int,
     }
     out = dict(values)
     for name, kind in types.items():

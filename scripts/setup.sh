@@ -15,3 +15,5 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[dev]'
+# The local FalkorDB server (Bolt) that the Neo4j tests start; see docs/neo4j.md.
+scripts/setup_falkordb.sh .venv

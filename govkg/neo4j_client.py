@@ -1,0 +1,172 @@
+"""The one module that imports the ``neo4j`` driver: a connection that writes in idempotent
+auto-commit batches and reads whole results, on Neo4j 5 and on FalkorDB 4.18 (Bolt).
+
+FalkorDB's Bolt bridge pastes parameters into the query text: strings are escaped here
+(``\\`` and ``'``) and map keys that are not plain names are quoted with backticks, so
+that the same call works on both servers. Nothing runs in a transaction function: every
+write is one auto-commit query that can be run again with the same result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from govkg.errors import GovkgError, Problem
+
+DIALECTS = ("neo4j", "falkordb")
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Neo4jError(GovkgError):
+    """The graph database cannot be reached or refused a query."""
+
+
+def _problem(uri: str, zh: str, en: str) -> Neo4jError:
+    return Neo4jError(Problem(uri, zh, en))
+
+
+def escape_for_falkordb(value: Any) -> Any:
+    """Parameters as FalkorDB's Bolt bridge needs them (it pastes them into the text).
+
+    >>> escape_for_falkordb({"a-b": ["it's", 1], "k": "c:\\\\x"})
+    {'`a-b`': ["it\\\\'s", 1], 'k': 'c:\\\\\\\\x'}
+    """
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if "`" in key:
+                raise ValueError(f"a property key holds a backtick: {key!r}")
+            out[key if _PLAIN_KEY.match(key) else f"`{key}`"] = escape_for_falkordb(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [escape_for_falkordb(item) for item in value]
+    if isinstance(value, float):
+        raise ValueError("floats lose digits on FalkorDB's Bolt bridge; send them as text")
+    return value
+
+
+def quote_name(name: str) -> str:
+    """A label, relationship type or property key as Cypher text (backticks when needed)."""
+    if "`" in name:
+        raise ValueError(f"a name holds a backtick: {name!r}")
+    return name if _PLAIN_KEY.match(name) else f"`{name}`"
+
+
+class Connection:
+    """One driver and its dialect (``neo4j`` or ``falkordb``), found by asking the server."""
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str = "",
+        *,
+        database: str | None = None,
+        dialect: str | None = None,
+    ) -> None:
+        import neo4j  # the only import of the driver
+
+        self.uri = uri
+        self.database = database
+        self._neo4j = neo4j
+        try:
+            self.driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=0
+            )
+            self.driver.verify_connectivity()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
+            raise _problem(
+                uri,
+                f"无法连接图数据库：{error}",
+                f"cannot connect to the graph database: {error}",
+            ) from None
+        except ValueError as error:
+            raise _problem(uri, f"URI 无效：{error}", f"bad URI: {error}") from None
+        self.dialect = dialect or "neo4j"
+        if dialect is None:
+            self.dialect = self._detect()
+
+    def _detect(self) -> str:
+        """Neo4j answers ``dbms.components()``; FalkorDB (which calls itself Neo4j) fails."""
+        try:
+            rows = self.read("CALL dbms.components() YIELD name RETURN name")
+        except Neo4jError:
+            return "falkordb"
+        return "neo4j" if rows else "falkordb"
+
+    def close(self) -> None:
+        if self.dialect == "falkordb":
+            # FalkorDB 4.18 mishandles Bolt GOODBYE: the next connection after a polite
+            # close never gets its handshake answered. Its sockets are dropped instead.
+            pool = getattr(self.driver, "_pool", None)
+            for connections in list(getattr(pool, "connections", {}).values()):
+                for connection in list(connections):
+                    with contextlib.suppress(Exception):
+                        connection.kill()
+        self.driver.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        params = dict(params or {})
+        return escape_for_falkordb(params) if self.dialect == "falkordb" else params
+
+    @contextmanager
+    def _session(self) -> Iterator[Any]:
+        kwargs = {"database": self.database} if self.database else {}
+        with self.driver.session(**kwargs) as session:
+            yield session
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, int]:
+        """One write as an auto-commit query; the counters of what it changed."""
+        try:
+            with self._session() as session:
+                summary = session.run(query, self._params(params)).consume()
+        except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
+            raise self._failed(query, error) from None
+        counters = summary.counters
+        return {
+            "nodes_created": counters.nodes_created,
+            "nodes_deleted": counters.nodes_deleted,
+            "relationships_created": counters.relationships_created,
+            "relationships_deleted": counters.relationships_deleted,
+        }
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The rows of a query, as dicts."""
+        try:
+            with self._session() as session:
+                return [record.data() for record in session.run(query, self._params(params))]
+        except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
+            raise self._failed(query, error) from None
+
+    def _failed(self, query: str, error: Exception) -> Neo4jError:
+        first = query.strip().splitlines()[0][:80] if query.strip() else ""
+        return _problem(
+            self.uri,
+            f"图数据库拒绝了查询「{first}」：{error}",
+            f"the graph database refused the query '{first}': {error}",
+        )
+
+    def create_indexes(self, label: str, key: str) -> None:
+        """What the push needs: nodes of ``label`` found fast by ``key`` (unique on Neo4j)."""
+        lbl, prop = quote_name(label), quote_name(key)
+        if self.dialect == "neo4j":
+            self.run(
+                f"CREATE CONSTRAINT govkg_{label.lower()}_{key} IF NOT EXISTS "
+                f"FOR (n:{lbl}) REQUIRE n.{prop} IS UNIQUE"
+            )
+            return
+        present = self.read("CALL db.indexes() YIELD label, properties RETURN label, properties")
+        if not any(row["label"] == label and key in row["properties"] for row in present):
+            self.run(f"CREATE INDEX FOR (n:{lbl}) ON (n.{prop})")

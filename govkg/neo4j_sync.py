@@ -1,0 +1,176 @@
+"""``govkg neo4j push`` and ``pull``: the store's graph into Neo4j and back.
+
+A push writes the union of the store's graphs (docs/neo4j.md) in batches of ``UNWIND``
+… ``MERGE``, each one auto-commit query that can run again. Every node and relationship
+it writes carries ``_stamp``, a digest of the pushed triples; what carries another stamp
+afterwards is stale and deleted, so a push leaves exactly the graph pushed, and pushing
+the same graph twice writes the same thing. A push cut short leaves a mixture that the
+next push repairs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from govkg import oxi
+from govkg.neo4j_client import Connection, quote_name
+from govkg.neo4j_mapping import (
+    NAMESPACE_LABEL,
+    RESOURCE,
+    STAMP,
+    URI,
+    Namespaces,
+    PropertyGraph,
+    node_triples,
+    property_graph,
+    relationship_triple,
+)
+
+BATCH = 1000
+DELETE_BATCH = 10_000
+
+
+@dataclass
+class PushReport:
+    triples: int
+    nodes: int
+    relationships: int
+    deleted_nodes: int
+    deleted_relationships: int
+    seconds: float
+
+
+def read_namespaces(conn: Connection) -> dict[str, str]:
+    rows = conn.read(
+        f"MATCH (n:{NAMESPACE_LABEL}) RETURN n.prefix AS prefix, n.namespace AS namespace"
+    )
+    return {row["prefix"]: row["namespace"] for row in rows}
+
+
+def store_graph(store: Any, ns: Namespaces) -> PropertyGraph:
+    """The property graph of the union of a store's graphs."""
+    return property_graph(((q.subject, q.predicate, q.object) for q in oxi.triples_of(store)), ns)
+
+
+def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def push(
+    store: Any,
+    conn: Connection,
+    *,
+    batch: int = BATCH,
+    on_progress: Callable[[int, str, int], None] | None = None,
+) -> PushReport:
+    """Make the database's ``Resource`` graph the store's graph; ``on_progress`` is told
+    (rows written, stage, rows in all) after every batch."""
+    started = time.perf_counter()
+    ns = Namespaces(read_namespaces(conn))
+    graph = store_graph(store, ns)
+    total = len(graph.nodes) + graph.relationship_count()
+
+    def report(count: int, stage: str) -> None:
+        if on_progress is not None:
+            on_progress(count, stage, total)
+
+    stamp = graph.stamp
+    conn.create_indexes(RESOURCE, URI)
+    # labels of nodes written by another push come off; the nodes below get theirs again
+    labels = [row["label"] for row in conn.read("CALL db.labels() YIELD label RETURN label")]
+    for label in labels:
+        if label not in (RESOURCE, NAMESPACE_LABEL):
+            conn.run(
+                f"MATCH (n:{RESOURCE}:{quote_name(label)}) "
+                f"WHERE n.{STAMP} IS NULL OR n.{STAMP} <> $stamp REMOVE n:{quote_name(label)}",
+                {"stamp": stamp},
+            )
+    report(0, "nodes")
+    for group, rows in graph.node_rows().items():
+        set_labels = "".join(f":{quote_name(label)}" for label in group)
+        query = f"UNWIND $rows AS r MERGE (n:{RESOURCE} {{{URI}: r.uri}}) SET n = r.props"
+        if set_labels:
+            query += f" SET n{set_labels}"
+        for rows_part in _batches(rows, batch):
+            conn.run(query, {"rows": rows_part})
+            report(len(rows_part), "nodes")
+    report(0, "relationships")
+    for kind in sorted(graph.relationships):
+        pairs = sorted(graph.relationships[kind])
+        query = (
+            f"UNWIND $rows AS r MATCH (a:{RESOURCE} {{{URI}: r[0]}}) "
+            f"MATCH (b:{RESOURCE} {{{URI}: r[1]}}) "
+            f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
+        )
+        for part in _batches(pairs, batch):
+            conn.run(query, {"rows": [list(pair) for pair in part], "stamp": stamp})
+            report(len(part), "relationships")
+    report(0, "stale")
+    deleted_rels = _delete_stale(
+        conn,
+        f"MATCH (:{RESOURCE})-[x]->(:{RESOURCE}) WHERE x.{STAMP} IS NULL OR x.{STAMP} <> $stamp "
+        f"WITH x LIMIT {DELETE_BATCH} DELETE x RETURN count(*) AS n",
+        stamp,
+    )
+    deleted_nodes = _delete_stale(
+        conn,
+        f"MATCH (n:{RESOURCE}) WHERE n.{STAMP} IS NULL OR n.{STAMP} <> $stamp "
+        f"WITH n LIMIT {DELETE_BATCH} DETACH DELETE n RETURN count(*) AS n",
+        stamp,
+    )
+    _write_namespaces(conn, ns, stamp)
+    return PushReport(
+        graph.triples,
+        len(graph.nodes),
+        graph.relationship_count(),
+        deleted_nodes,
+        deleted_rels,
+        time.perf_counter() - started,
+    )
+
+
+def _delete_stale(conn: Connection, query: str, stamp: str) -> int:
+    total = 0
+    while True:
+        rows = conn.read(query, {"stamp": stamp})
+        count = rows[0]["n"] if rows else 0
+        total += count
+        if count < DELETE_BATCH:
+            return total
+
+
+def _write_namespaces(conn: Connection, ns: Namespaces, stamp: str) -> None:
+    rows = [{"prefix": p, "namespace": n} for p, n in sorted(ns.extra().items())]
+    if rows:
+        conn.run(
+            f"UNWIND $rows AS r MERGE (n:{NAMESPACE_LABEL} {{prefix: r.prefix}}) "
+            f"SET n.namespace = r.namespace, n.{STAMP} = $stamp",
+            {"rows": rows, "stamp": stamp},
+        )
+    conn.run(f"MATCH (n:{NAMESPACE_LABEL}) WHERE n.{STAMP} <> $stamp DELETE n", {"stamp": stamp})
+
+
+def pull(conn: Connection) -> Iterator[tuple[Any, Any, Any]]:
+    """The triples of the database's ``Resource`` graph."""
+    ns = Namespaces(read_namespaces(conn))
+    for row in conn.read(
+        f"MATCH (n:{RESOURCE}) RETURN n.{URI} AS uri, labels(n) AS labels, properties(n) AS props"
+    ):
+        yield from node_triples(row["uri"], row["labels"], row["props"], ns)
+    for row in conn.read(
+        f"MATCH (a:{RESOURCE})-[x]->(b:{RESOURCE}) RETURN a.{URI} AS s, type(x) AS t, b.{URI} AS o"
+    ):
+        yield relationship_triple(row["s"], row["t"], row["o"], ns)
+
+
+def write_ntriples(triples: Iterator[tuple[Any, Any, Any]], out: Any) -> int:
+    """Write triples as N-Triples to a binary stream; their number."""
+    count = 0
+    for s, p, o in triples:
+        out.write(f"{s} {p} {o} .\n".encode())
+        count += 1
+    return count

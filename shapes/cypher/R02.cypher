@@ -1,0 +1,15 @@
+// R2 职责交叉未分工: two agencies of one government both lead one function, and no division
+// clause names both for it. focus: function; related: the two agencies (one row per pair)
+MATCH (f:Resource)<-[:onFunction]-(d:Duty)-[:role]->(:Resource {uri: 'https://govkg.org/ontology#Lead'})
+MATCH (d)-[:heldBy]->(:Resource)-[:org__unitOf*0..1]->(a:Agency)-[:government]->(g:Resource)
+WITH DISTINCT f, g, a
+WITH f, g, collect(a) AS leads
+WHERE size(leads) >= 2
+UNWIND leads AS a1
+UNWIND leads AS a2
+WITH DISTINCT f, a1, a2
+WHERE a1.uri < a2.uri
+OPTIONAL MATCH (c:DivisionClause)-[:onFunction]->(f), (c)-[:involves]->(a1), (c)-[:involves]->(a2)
+WITH f, a1, a2, count(c) AS clauses
+WHERE clauses = 0
+RETURN f.uri AS focus, [a1.uri, a2.uri] AS related

@@ -1,0 +1,8 @@
+// R12 编制超限: the staffing of an agency's units adds up to more than its own.
+// focus: agency; related: its units with staffing
+MATCH (u:InternalUnit)-[:org__unitOf]->(a:Resource)
+WHERE u.staffing IS NOT NULL AND a.staffing IS NOT NULL
+WITH a, collect(DISTINCT u) AS units
+WITH a, units, reduce(total = 0, u IN units | total + u.staffing) AS total
+WHERE total > a.staffing
+RETURN a.uri AS focus, [u IN units | u.uri] AS related

@@ -1,0 +1,9 @@
+// R14 内设机构职责越界: a unit's duty is on a function that none of its agency's own duties
+// covers (only where the agency holds a duty with a function). focus: duty; related: unit, agency
+MATCH (d:Duty)-[:heldBy]->(u:InternalUnit)-[:org__unitOf]->(a:Resource)
+WHERE (a)<-[:heldBy]-(:Duty)-[:onFunction]->()
+MATCH (d)-[:onFunction]->(f:Resource)
+OPTIONAL MATCH (f)-[:skos__broader*0..]->(:Resource)<-[:onFunction]-(own:Duty)-[:heldBy]->(a)
+WITH d, u, a, f, count(own) AS covering
+WHERE covering = 0
+RETURN DISTINCT d.uri AS focus, [u.uri, a.uri] AS related

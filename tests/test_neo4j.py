@@ -1,0 +1,300 @@
+"""Neo4j: push and pull, and the rules as Cypher, against a real Bolt server.
+
+No Neo4j server can be installed here: a session-scoped fixture starts FalkorDB 4.18 (it
+speaks Bolt to the official driver) on a free port and stops it afterwards. If it cannot
+start, these tests fail: they never skip. The tests at the end need real Neo4j behaviour
+(constraints, ``neo4j://`` routing) and run when ``GOVKG_NEO4J_URI`` names a Neo4j server
+(user ``$GOVKG_NEO4J_USER``, default neo4j; password ``$NEO4J_PASSWORD``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from govkg.shapes.cypher_rules import query_text, validate_neo4j
+from govkg.shapes.validation import memory_store, read_sources, rule_book, validate_store
+from rdflib.compare import isomorphic
+
+from govkg.falkordb_server import FalkorServer
+from govkg.neo4j_client import Connection, escape_for_falkordb
+from govkg.neo4j_mapping import Namespaces
+from govkg.neo4j_sync import pull, push, store_graph
+from govkg.synthetic import generate_workbook
+from tests.conftest import EXAMPLES, REPO, SMALL_CITY, run_govkg, write_csv_workbook
+
+BASE = "https://id.govkg.org/"
+REAL_NEO4J = os.environ.get("GOVKG_NEO4J_URI")
+
+
+@pytest.fixture(scope="session")
+def falkordb() -> Iterator[FalkorServer]:
+    server = FalkorServer()
+    try:
+        server.start()
+    except Exception as error:  # the tests must fail, not skip, without a server
+        server.stop()
+        pytest.fail(f"FalkorDB (Bolt) did not start; run scripts/setup.sh: {error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def conn(falkordb: FalkorServer) -> Iterator[Connection]:
+    with Connection(falkordb.uri, "falkordb", "") as connection:
+        connection.run("MATCH (n) DETACH DELETE n")
+        yield connection
+
+
+def source_store(*paths: Path) -> object:
+    workbooks, rdf = read_sources(list(paths))
+    return memory_store(workbooks, rdf, BASE)
+
+
+def as_rdflib(triples: object) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)  # type: ignore[attr-defined]
+    graph.parse(data=text, format="nt")
+    return graph
+
+
+def store_rdflib(store: object) -> rdflib.Graph:
+    return as_rdflib((q.subject, q.predicate, q.object) for q in store)  # type: ignore[attr-defined]
+
+
+def snapshot(connection: Connection) -> tuple[list[str], list[str]]:
+    nodes = connection.read(
+        "MATCH (n) RETURN labels(n) AS l, properties(n) AS p ORDER BY n.uri, n.prefix"
+    )
+    rels = connection.read(
+        "MATCH (a)-[r]->(b) RETURN a.uri AS a, type(r) AS t, b.uri AS b, properties(r) AS p"
+    )
+    return (
+        sorted(json.dumps([sorted(r["l"]), r["p"]], sort_keys=True) for r in nodes),
+        sorted(json.dumps(r, sort_keys=True) for r in rels),
+    )
+
+
+# --- the mapping and the escaping, without a server -----------------------------------
+def test_falkordb_parameters_are_escaped() -> None:
+    assert escape_for_falkordb({"s": "it's a \\ path", "skos__prefLabel@zh": ["a'b"]}) == {
+        "s": "it\\'s a \\\\ path",
+        "`skos__prefLabel@zh`": ["a\\'b"],
+    }
+    with pytest.raises(ValueError):
+        escape_for_falkordb({"f": 0.1})
+
+
+def test_names_are_short_and_reversible() -> None:
+    ns = Namespaces()
+    for iri in [
+        "https://govkg.org/ontology#Agency",
+        "https://govkg.org/ontology#Resource",
+        "https://govkg.org/ontology#uri",
+        "http://www.w3.org/ns/org#unitOf",
+        "http://example.org/a-b/c.d",
+        "urn:x:y",
+    ]:
+        assert ns.expand(ns.shorten(iri)) == iri
+    assert ns.shorten("https://govkg.org/ontology#Resource") != "Resource"
+
+
+# --- push and pull -----------------------------------------------------------------------
+def test_push_then_pull_gives_the_graph_back(conn: Connection) -> None:
+    store = source_store(EXAMPLES / "city.xlsx")
+    report = push(store, conn)
+    assert report.triples == len(store)  # type: ignore[arg-type]
+    labels = {r["label"] for r in conn.read("CALL db.labels() YIELD label RETURN label")}
+    assert {"Resource", "Agency", "InternalUnit", "Duty", "Function", "Dataset"} <= labels
+    agency = conn.read(
+        "MATCH (a:Agency {dct__identifier: 'JH-SCJG'})-[:government]->(g:Government) "
+        "RETURN a.`skos__prefLabel@zh` AS name, a.staffing AS staffing, g.divisionCode AS code"
+    )
+    assert agency and isinstance(agency[0]["staffing"], int) and agency[0]["code"]
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+
+
+def test_pushing_twice_gives_the_same_graph(conn: Connection) -> None:
+    store = source_store(EXAMPLES / "city.xlsx")
+    push(store, conn, batch=250)
+    first = snapshot(conn)
+    again = push(store, conn, batch=100)
+    assert (again.deleted_nodes, again.deleted_relationships) == (0, 0)
+    assert snapshot(conn) == first
+
+
+def test_a_changed_workbook_leaves_nothing_stale(conn: Connection, tmp_path: Path) -> None:
+    push(source_store(EXAMPLES / "city.xlsx"), conn)
+    tables = {name: [list(row) for row in rows] for name, rows in SMALL_CITY.items()}
+    before = source_store(write_csv_workbook(tmp_path / "v1", tables))
+    push(before, conn)
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(before))
+    tables["机构"][-1][1] = "改名后的局"  # a changed name
+    tables["内设机构"] = tables["内设机构"][:-1]
+    after = source_store(write_csv_workbook(tmp_path / "v1", tables))
+    report = push(after, conn)
+    assert report.deleted_nodes >= 1 and report.deleted_relationships >= 1
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(after))
+    count = conn.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"]
+    assert count == len(store_graph(after, Namespaces()).nodes)
+
+
+def test_awkward_rdf_survives_the_round_trip(conn: Connection, tmp_path: Path) -> None:
+    data = tmp_path / "awkward.ttl"
+    data.write_text(
+        r"""@prefix ex: <http://example.org/voc/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix gk: <https://govkg.org/ontology#> .
+<http://example.org/a'b> a ex:Thing, gk:Agency ;
+    ex:text "it's a \\ back\"slash\nnew line", "second" ;
+    ex:name "名称"@zh, "name"@en, "名稱"@zh-Hant ;
+    ex:when "2026-01-01T00:00:00Z"^^xsd:dateTime ;
+    ex:ratio 0.1234567890123 , "1e3"^^xsd:double ;
+    ex:count 7, "007"^^xsd:integer, 123456789012345678901234567890 ;
+    ex:flag true, "1"^^xsd:boolean ;
+    ex:mixed "text", 3 ;
+    ex:link [ ex:inner "blank" ; ex:back <http://example.org/a'b> ] ;
+    <urn:odd:pred> <urn:odd:obj> ;
+    a [ ex:kind "an anonymous class" ] .
+""",
+        encoding="utf-8",
+    )
+    store = source_store(data)
+    push(store, conn)
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+
+
+def test_cli_push_pull_and_validate(falkordb: FalkorServer, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run_govkg("load", EXAMPLES / "city.xlsx", "--store", store).returncode == 0
+    connection = ["--uri", falkordb.uri, "--user", "falkordb"]
+    pushed = run_govkg("neo4j", "push", *connection, "--store", store, "--batch", "500")
+    assert pushed.returncode == 0, pushed.stderr
+    assert "已推送 pushed" in pushed.stdout
+    assert "推送 pushing" not in pushed.stderr  # the progress bar is for terminals only
+    pulled = run_govkg("neo4j", "pull", *connection, "-o", tmp_path / "pulled.nt")
+    assert pulled.returncode == 0, pulled.stderr
+    exported = run_govkg("export", "--format", "nt", "--store", store, "-o", tmp_path / "e.nt")
+    assert exported.returncode == 0
+    left, right = rdflib.Graph(), rdflib.Graph()
+    left.parse(tmp_path / "pulled.nt", format="nt")
+    right.parse(tmp_path / "e.nt", format="nt")
+    assert isomorphic(left, right)
+    on_neo4j = run_govkg(
+        "validate", "--neo4j", falkordb.uri, "--neo4j-user", "falkordb", "--format", "json"
+    )
+    with_shacl = run_govkg("validate", EXAMPLES / "city.xlsx", "--format", "json")
+    assert on_neo4j.returncode == with_shacl.returncode == 1, on_neo4j.stderr
+    assert json.loads(on_neo4j.stdout) == json.loads(with_shacl.stdout)
+    text = run_govkg("validate", "--neo4j", falkordb.uri, "--neo4j-user", "falkordb",
+                     "--rule", "R1", "--lang", "en")  # fmt: skip
+    assert "R1 One dataset, one source" in text.stdout
+    mixed = run_govkg("validate", EXAMPLES / "city.xlsx", "--neo4j", falkordb.uri)
+    assert mixed.returncode == 2 and "--neo4j" in mixed.stderr
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_govkg("neo4j", "pull", "--uri", "bolt://127.0.0.1:1", "--user", "x")
+    assert result.returncode == 2
+    assert "无法连接图数据库" in result.stderr and "cannot connect" in result.stderr
+
+
+# --- the rules in Cypher ----------------------------------------------------------------
+def test_every_rule_has_one_cypher_query() -> None:
+    book = rule_book()
+    files = sorted(p.name for p in (REPO / "shapes" / "cypher").glob("*.cypher"))
+    assert files == [f"R{r.number:02d}.cypher" for r in book.ordered()]
+    for rule in book.ordered():
+        text = query_text(rule.id)
+        assert "RETURN" in text
+        for banned in ("EXISTS {", "COUNT {", "CALL {", "CALL (", "apoc.", "=~", "datetime("):
+            assert banned not in text, (rule.id, banned)
+
+
+def findings_json(findings: list) -> list[dict]:
+    return [f.as_dict() for f in findings]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_cypher_rules_give_the_findings_of_shacl(
+    conn: Connection, tmp_path: Path, seed: int
+) -> None:
+    book = rule_book()
+    paths = [EXAMPLES / "city.xlsx"]
+    if seed == 2:
+        paths = [tmp_path / "wb"]
+        generate_workbook(paths[0], agencies=25, seed=seed, power_items=600, violations=0.1)
+    elif seed == 1:
+        generate_workbook(tmp_path / "wb", agencies=20, seed=seed, power_items=400)
+        paths = [EXAMPLES / "city.xlsx", tmp_path / "wb"]
+    for path in paths:
+        store = source_store(path)
+        push(store, conn)
+        expected = findings_json(validate_store(store, book))
+        assert {f["rule"] for f in expected} >= {"R1", "R2", "R5", "R15"}
+        assert findings_json(validate_neo4j(conn, book)) == expected
+        assert findings_json(validate_neo4j(conn, book, ["R7", "R8"])) == [
+            f for f in expected if f["rule"] in ("R7", "R8")
+        ]
+
+
+def test_the_driver_is_imported_in_one_module() -> None:
+    found = [
+        str(path.relative_to(REPO))
+        for folder in ("govkg", "shapes", "loaders", "api", "ontology")
+        for path in (REPO / folder).rglob("*.py")
+        if re.search(r"^\s*(import neo4j|from neo4j\b)", path.read_text(), re.M)
+    ]
+    assert found == ["govkg/neo4j_client.py"]
+
+
+# --- real Neo4j (GOVKG_NEO4J_URI) --------------------------------------------------------
+needs_neo4j = pytest.mark.skipif(
+    not REAL_NEO4J, reason="GOVKG_NEO4J_URI is not set: these need a real Neo4j 5 server"
+)
+
+
+@pytest.fixture
+def neo4j_conn() -> Iterator[Connection]:
+    user = os.environ.get("GOVKG_NEO4J_USER", "neo4j")
+    with Connection(str(REAL_NEO4J), user, os.environ.get("NEO4J_PASSWORD", "")) as connection:
+        connection.run("MATCH (n) DETACH DELETE n")
+        yield connection
+
+
+@needs_neo4j
+def test_real_neo4j_push_pull_rules_and_constraint(neo4j_conn: Connection) -> None:
+    assert neo4j_conn.dialect == "neo4j"
+    store = source_store(EXAMPLES / "city.xlsx")
+    push(store, neo4j_conn)
+    assert isomorphic(as_rdflib(pull(neo4j_conn)), store_rdflib(store))
+    constraints = neo4j_conn.read("SHOW CONSTRAINTS YIELD labelsOrTypes, properties")
+    assert {"labelsOrTypes": ["Resource"], "properties": ["uri"]} in constraints
+    book = rule_book()
+    assert findings_json(validate_neo4j(neo4j_conn, book)) == findings_json(
+        validate_store(store, book)
+    )
+
+
+@needs_neo4j
+def test_real_neo4j_routing_uri(neo4j_conn: Connection) -> None:
+    routed = re.sub(r"^bolt(\+s|\+ssc)?://", r"neo4j\1://", str(REAL_NEO4J))
+    user = os.environ.get("GOVKG_NEO4J_USER", "neo4j")
+    with Connection(routed, user, os.environ.get("NEO4J_PASSWORD", "")) as routed_conn:
+        store = source_store(EXAMPLES / "city.xlsx")
+        push(store, routed_conn)
+        assert isomorphic(as_rdflib(pull(routed_conn)), store_rdflib(store))
+
+
+@needs_neo4j
+def test_real_neo4j_failed_write_rolls_back(neo4j_conn: Connection) -> None:
+    from govkg.neo4j_client import Neo4jError
+
+    with pytest.raises(Neo4jError):
+        neo4j_conn.run("CREATE (:Scratch {k: 1}) WITH 1 AS x RETURN 1 / 0")
+    assert neo4j_conn.read("MATCH (n:Scratch) RETURN count(n) AS n")[0]["n"] == 0
