@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from govkg.api import queries
 from govkg.api.deps import PageDep, SnapshotDep, StateDep
 from govkg.api.errors import not_found
@@ -172,16 +172,20 @@ def agency_detail(snap: Snapshot, row: dict[str, Any], findings: Findings) -> di
 @router.get(
     "/{agency_id}", response_model=AgencyDetail, summary="一个机构 one agency, all it holds"
 )
-async def get_agency(agency_id: IdPath, snap: SnapshotDep, state: StateDep) -> dict[str, Any]:
+async def get_agency(agency_id: IdPath, snap: SnapshotDep, state: StateDep) -> Response:
     """机构及其内设机构、职责、数据职责、数据资源、权力事项和发现的问题。
     An agency with its units, duties, data duties, datasets, power items and findings."""
     cached = snap.payloads.get(("agency", agency_id))
-    if cached is not None:
-        return cached
-    row = agencies_of(snap).get(agency_id)
-    if row is None:
-        raise not_found("机构", "agency", agency_id)
-    findings = await state.findings(snap)
-    return await run_in_threadpool(
-        snap.cached, "agency", agency_id, lambda: agency_detail(snap, row, findings)
-    )
+    if cached is None:
+        row = agencies_of(snap).get(agency_id)
+        if row is None:
+            raise not_found("机构", "agency", agency_id)
+        findings = await state.findings(snap)
+        cached = await run_in_threadpool(
+            snap.cached_json,
+            "agency",
+            agency_id,
+            AgencyDetail,
+            lambda: agency_detail(snap, row, findings),
+        )
+    return Response(cached, media_type="application/json")

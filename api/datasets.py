@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from govkg.api import queries
 from govkg.api.agencies import agencies_of
 from govkg.api.deps import PageDep, SnapshotDep, StateDep
@@ -100,16 +100,18 @@ def dataset_detail(
 
 
 @router.get("/{dataset_id}", response_model=DatasetDetail, summary="一项数据资源 one dataset")
-async def get_dataset(dataset_id: IdPath, snap: SnapshotDep, state: StateDep) -> dict[str, Any]:
+async def get_dataset(dataset_id: IdPath, snap: SnapshotDep, state: StateDep) -> Response:
     """数据资源及其数源部门、数据职责和发现的问题。
     A dataset with its sources, data duties and findings."""
     entry = (await run_in_threadpool(datasets_of, snap)).get(dataset_id)
     if entry is None:
         raise not_found("数据资源", "dataset", dataset_id)
     findings = await state.findings(snap)
-    return await run_in_threadpool(
-        snap.cached,
+    body = await run_in_threadpool(
+        snap.cached_json,
         "dataset",
         dataset_id,
+        DatasetDetail,
         lambda: dataset_detail(snap, dataset_id, entry, findings),
     )
+    return Response(body, media_type="application/json")

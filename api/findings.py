@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from govkg.api.deps import PageDep, SnapshotDep, StateDep
 from govkg.api.models import Finding, Paged
+from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/findings", tags=["findings 问题"])
 
 
 @router.get("", response_model=Paged[Finding], summary="发现的问题 list findings")
 async def list_findings(
+    request: Request,
     snap: SnapshotDep,
     state: StateDep,
     page: PageDep,
@@ -33,17 +35,23 @@ async def list_findings(
     agency: Annotated[
         str | None, Query(max_length=200, description="机构编码 agency id", examples=["JH-DSJ"])
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     """规则 R1–R15 发现的问题，可按规则、严重程度、政府、机构筛选。
     Findings of the rules R1-R15, filtered by rule, severity, government and agency."""
     findings = await state.findings(snap)
-    rows = [
-        item
-        for item in findings.items
-        if (rule is None or item["finding"]["rule"] == rule)
-        and (severity is None or item["finding"]["severity"] == severity)
-        and (government is None or government in item["governments"])
-        and (agency is None or agency in item["agencies"])
-    ]
-    items = findings.present(rows[page.offset : page.offset + page.limit])
-    return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+
+    def build() -> dict[str, Any]:
+        rows = [
+            item
+            for item in findings.items
+            if (rule is None or item["finding"]["rule"] == rule)
+            and (severity is None or item["finding"]["severity"] == severity)
+            and (government is None or government in item["governments"])
+            and (agency is None or agency in item["agencies"])
+        ]
+        items = findings.present(rows[page.offset : page.offset + page.limit])
+        return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+
+    key = str(sorted(request.query_params.multi_items()))
+    body = await run_in_threadpool(snap.cached_json, "findings", key, Paged[Finding], build)
+    return Response(body, media_type="application/json")

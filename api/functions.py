@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from govkg.api import queries
 from govkg.api.deps import PageDep, SnapshotDep, StateDep
 from govkg.api.errors import not_found
@@ -120,6 +120,11 @@ async def get_function(function_id: IdPath, snap: SnapshotDep, state: StateDep) 
     if entry is None:
         raise not_found("职能", "function", function_id)
     findings = await state.findings(snap)
-    return await run_in_threadpool(
-        snap.cached, "function", function_id, lambda: function_detail(snap, entry, findings)
+    body = await run_in_threadpool(
+        snap.cached_json,
+        "function",
+        function_id,
+        FunctionDetail,
+        lambda: function_detail(snap, entry, findings),
     )
+    return Response(body, media_type="application/json")

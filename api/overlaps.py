@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from govkg.api import queries
 from govkg.api.agencies import agencies_of
 from govkg.api.deps import PageDep, SnapshotDep, StateDep
@@ -59,6 +59,7 @@ def overlap_items(snap: Snapshot, page: list[dict[str, Any]]) -> list[dict[str, 
 
 @router.get("", response_model=Paged[Overlap], summary="职责交叉 overlapping duties (R2)")
 async def list_overlaps(
+    request: Request,
     snap: SnapshotDep,
     state: StateDep,
     page: PageDep,
@@ -68,17 +69,22 @@ async def list_overlaps(
     agency: Annotated[
         str | None, Query(max_length=200, description="机构编码 agency id", examples=["JH-SCJG"])
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     """两个机构牵头同一职能却没有分工：双方的牵头职责并列。
     Two agencies lead one function with no division clause: both sides' lead duties."""
     findings = await state.findings(snap)
-    rows = [
-        item
-        for item in findings.items
-        if item["finding"]["rule"] == "R2"
-        and (government is None or government in item["governments"])
-        and (agency is None or agency in item["agencies"])
-    ]
-    chosen = rows[page.offset : page.offset + page.limit]
-    items = await run_in_threadpool(overlap_items, snap, chosen)
-    return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+
+    def build() -> dict[str, Any]:
+        rows = [
+            item
+            for item in findings.items
+            if item["finding"]["rule"] == "R2"
+            and (government is None or government in item["governments"])
+            and (agency is None or agency in item["agencies"])
+        ]
+        items = overlap_items(snap, rows[page.offset : page.offset + page.limit])
+        return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+
+    key = str(sorted(request.query_params.multi_items()))
+    body = await run_in_threadpool(snap.cached_json, "overlaps", key, Paged[Overlap], build)
+    return Response(body, media_type="application/json")

@@ -95,6 +95,13 @@ class Snapshot:
                     self.payloads.popitem(last=False)
         return found
 
+    def cached_json(self, kind: str, key: str, model: Any, build: Any) -> bytes:
+        """A payload checked against its response model and serialized once, kept as
+        JSON bytes for this generation (the data cannot change within a generation)."""
+        return self.cached(
+            kind, key, lambda: model.model_validate(build()).model_dump_json().encode()
+        )
+
     def concepts(self) -> dict[str, dict[str, str]]:
         return self.index("concepts", _concepts)
 
