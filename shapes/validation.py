@@ -7,7 +7,8 @@ results become findings (:mod:`govkg.shapes.findings`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,12 +66,36 @@ def read_sources(paths: Sequence[Path]) -> tuple[list[Workbook], list[Path]]:
     return workbooks, rdf
 
 
+class _Chunks(io.RawIOBase):
+    """A binary stream over an iterator of text chunks."""
+
+    def __init__(self, chunks: Iterable[str]) -> None:
+        self._chunks = iter(chunks)
+        self._data = b""
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._at >= len(self._data):
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._data, self._at = chunk.encode(), 0
+        n = min(len(buffer), len(self._data) - self._at)
+        buffer[:n] = self._data[self._at : self._at + n]
+        self._at += n
+        return n
+
+
 def memory_store(workbooks: Sequence[Workbook], rdf: Sequence[Path], base_iri: str) -> Any:
     """An in-memory store holding each source in its own named graph."""
     store = oxi.memory_store()
     for workbook in workbooks:
-        data = "".join(workbook_triples(workbook, base_iri)).encode()
-        oxi.load(store, data, format="nt", graph=graph_iri(Path(workbook.file), base_iri))
+        # streamed and bulk-loaded: a province's N-Triples never sit in memory as one string
+        data = _Chunks(workbook_triples(workbook, base_iri))
+        oxi.bulk_load(store, data, format="nt", graph=graph_iri(Path(workbook.file), base_iri))
     for path in rdf:
         fmt, content = read_rdf_file(path)
         oxi.load(

