@@ -1,6 +1,6 @@
 // R2 职责交叉未分工: two agencies of one government both lead one function, and no division
 // clause names both for it. focus: function; related: the two agencies (one row per pair)
-MATCH (f:Resource)<-[:onFunction]-(d:Duty)-[:role]->(:Resource {uri: 'https://govkg.org/ontology#Lead'})
+MATCH (f:Function)<-[:onFunction]-(d:Duty)-[:role]->(:Resource {uri: 'https://govkg.org/ontology#Lead'})
 MATCH (d)-[:heldBy]->(:Resource)-[:org__unitOf*0..1]->(a:Agency)-[:government]->(g:Resource)
 WITH DISTINCT f, g, a
 WITH f, g, collect(a) AS leads
