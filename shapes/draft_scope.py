@@ -17,20 +17,22 @@ new), CA every agency of TG, plus TA. Then a finding is in scope when
 
     R1, R13  its dataset was changed, has a changed data duty, or a source in CA
     R2       its agencies are in CA (one government: both or neither)
-    R3       always (the sub-workbook holds every agency row and every duty on a
-             mandatory function or above one, so R3 is computed in full)
+    R3       always (the sub-workbook holds every government and a witness of every
+             government's lead on each function, so R3 is computed in full)
     R4, R6, R8, R9, R11, R12   its agency is in CA
     R5       its unit belongs to an agency in CA;  R14: its duty is held by such a unit
     R7       its base code has a changed power item
     R10      its government is in TG
     R15      its power item's agency is in CA
 
-and the sub-workbook holds: all agency rows (chains, governments, names), all functions,
-the units, duties, data duties, power items and division rows of CA, the datasets in
-scope with every data duty on them, every power item of a changed base code, the duties
-on mandatory functions and the functions above them, and the unit rows of every holder
-of an included duty. A finding out of scope depends on no changed row, nor on a changed
-name (names are part of the messages). Changes to the function catalogue other than new
+and the sub-workbook holds: all functions; the units, duties, data duties, power items and
+division rows of CA; the datasets in scope with every data duty on them; every power item
+of a changed base code; for R3, per government and per function that is mandatory or
+lies above one, one lead duty on it (a witness), and one agency row per government; the
+unit rows of every holder of an included duty; the agency rows of CA, of the sources of
+the included datasets, of the holders, and of every agency on their chains. A finding
+out of scope depends on no changed row, nor on a changed name (names are part of the
+messages). Changes to the function catalogue other than new
 leaf functions (a changed tree, category or mandatory flag reaches every government),
 and RDF files next to the workbook, take the full path.
 """
@@ -40,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from govkg.loaders.contract import TABLES, parse_bool, split_list
+from govkg.loaders.contract import ROLES, TABLES, parse_bool, split_list
 from govkg.loaders.workbook import TableRows, Workbook
 from govkg.shapes.findings import Finding
 
@@ -227,15 +229,27 @@ def _mandatory_and_above(index: _Index) -> set[str]:
     return out
 
 
+def _lead(role: str) -> bool:
+    return not role or ROLES.get(role) == "Lead"
+
+
 def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
     ca = scope.agencies
     owners = ca | {u for u, a in index.unit_agency.items() if a in ca}
     r3 = _mandatory_and_above(index)
     get = index.get
+    # R3 needs, per government and function on or above a mandatory one, one lead duty
+    witnesses: dict[tuple[str, str], str] = {}
+    for row in index.cells("duties"):
+        function = get(row, "duties", "function")
+        if function in r3 and _lead(get(row, "duties", "role")):
+            gov = index.gov.get(index.agency_of(get(row, "duties", "holder")), "")
+            witnesses.setdefault((function, gov), row[0])
+    chosen = set(witnesses.values())
 
     def keep(table: str, row: Cells) -> bool:
         if table == "duties":
-            return get(row, table, "holder") in owners or get(row, table, "function") in r3
+            return get(row, table, "holder") in owners or row[0] in chosen
         if table == "data_duties":
             held = get(row, table, "holder") in owners
             return held or get(row, table, "dataset") in scope.datasets
@@ -251,18 +265,40 @@ def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
 
     tables: dict[str, TableRows] = {}
     holders: set[str] = set()
+    needed = set(ca)  # agency rows: CA, chains above, sources, holders, one per government
     for name, data in merged.tables.items():
-        if name == "units":
+        if name in ("units", "agencies"):
             continue
         rows = [(n, row) for n, row in data.rows if keep(name, row)]
         if name in ("duties", "data_duties"):
             holders.update(get(row, name, "holder") for _, row in rows)
+        if name == "datasets":
+            needed.update(s for _, r in rows for s in split_list(get(r, name, "sources")))
         tables[name] = TableRows(data.table, data.sheet, data.file, rows)
-    if "units" in merged.tables:
-        data = merged.tables["units"]
-        rows = [(n, r) for n, r in data.rows if r[0] in holders or get(r, "units", "agency") in ca]
-        tables["units"] = TableRows(data.table, data.sheet, data.file, rows)
+    needed.update(index.agency_of(h) for h in holders)
+    needed = _reaching_up(index, needed)
+    needed.update({g: a for a, g in index.gov.items()}.values())
+    for name in ("units", "agencies"):
+        if name in merged.tables:
+            data = merged.tables[name]
+            if name == "units":
+                rows = [(n, r) for n, r in data.rows if r[0] in holders or r[0] in owners]
+            else:
+                rows = [(n, r) for n, r in data.rows if r[0] in needed]
+            tables[name] = TableRows(data.table, data.sheet, data.file, rows)
     return Workbook(merged.file, tables)
+
+
+def _reaching_up(index: _Index, start: set[str]) -> set[str]:
+    """``start`` and every agency on their chains (parent and hosted_in links)."""
+    seen = set(start)
+    todo = list(start)
+    while todo:
+        for up in index.links.get(todo.pop(), ()):
+            if up not in seen:
+                seen.add(up)
+                todo.append(up)
+    return seen
 
 
 def combine(baseline: list[Finding], sub: list[Finding], scope: Scope) -> list[Finding]:
