@@ -30,6 +30,7 @@ def worker_main(conn: Connection, store: str) -> None:
     """Serve tasks until the pipe closes or a None arrives."""
     from govkg.api.errors import STATUS_TEXT, govkg_error_parts
 
+    conn.send(("ready",))
     while True:
         try:
             task = conn.recv()

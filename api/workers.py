@@ -24,6 +24,7 @@ from typing import Any
 from govkg.api.errors import ApiError
 
 _CONTEXT = multiprocessing.get_context("spawn")
+STARTUP_TIMEOUT = 120.0  # seconds for a new worker process to import and say it is ready
 
 
 @dataclass
@@ -44,9 +45,18 @@ class Worker:
         self.process = _CONTEXT.Process(target=worker_main, args=(child, store), daemon=True)
         self.process.start()
         child.close()
+        self.ready = False
 
     def call(self, task: Task, timeout: float | None) -> Any:
-        """Send the task and wait; raise TimeoutError (the child is then killed)."""
+        """Send the task and wait; raise TimeoutError (the child is then killed).
+
+        The time limit starts once the child has started (imports are not counted)."""
+        if not self.ready:
+            if not self.conn.poll(STARTUP_TIMEOUT):
+                self.kill()
+                raise EOFError
+            self.conn.recv()  # ("ready",)
+            self.ready = True
         self.conn.send(task)
         if not self.conn.poll(timeout):
             self.kill()
