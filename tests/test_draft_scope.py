@@ -20,7 +20,7 @@ from govkg.shapes.findings import as_json
 from govkg.shapes.findings_cache import ENV
 
 from govkg.synthetic import generate_workbook
-from tests.test_rules import write
+from tests.test_rules import agency, write
 
 BASE = "https://govkg.test/"
 Rows = dict[str, list[dict[str, str]]]
@@ -179,3 +179,29 @@ def test_cached_baseline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(list((tmp_path / "cache").iterdir())) == 1
     second, _ = _both(base, draft)  # from the cache
     assert json.dumps(first) == json.dumps(full) == json.dumps(second)
+
+
+def test_chains_from_other_governments(tmp_path: Path) -> None:
+    """X (another government) hangs below A: renaming A changes X's R11 message, and a
+    link back from A closes a cycle; B's government stays out of the draft's scope."""
+    base = write(
+        tmp_path / "base",
+        {
+            "agencies": [
+                agency("A", government="320100"),
+                agency("X", government="320200", parent="A"),
+                agency("Y", government="320200", hosted_in="X", cdo=""),
+                agency("B", government="320300", cdo=""),
+            ]
+        },
+    )
+    for step, cells in enumerate(({"name": "新名"}, {"parent": "Y"}, {"government": "320200"})):
+        draft = write(
+            tmp_path / f"d{step}", {"agencies": [agency("A", government="320100") | cells]}
+        )
+        fast, full = _both(base, draft)
+        assert fast == full
+        if step == 0:
+            assert any("新名" in f["message"]["zh"] for f in full["findings"] if f["focus"] == "X")
+        else:
+            assert any(f["status"] != "unchanged" for f in full["findings"])
