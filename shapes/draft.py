@@ -19,7 +19,7 @@ from govkg.loaders.contract import TABLES, split_list
 from govkg.loaders.workbook import TableRows, Workbook, read_workbook
 from govkg.shapes.draft_scope import RULES, combine, draft_scope
 from govkg.shapes.findings import Finding, compare
-from govkg.shapes.findings_cache import cached_findings
+from govkg.shapes.findings_cache import cache_entry, cached_findings
 from govkg.shapes.validation import (
     Outcome,
     check_options,
@@ -143,7 +143,10 @@ def validate_draft(
     baseline's findings may come from the cache (:mod:`findings_cache`)."""
     book = rule_book()
     check_options(book, rules, engine)
-    workbooks, rdf = read_sources(paths)
+    if _fast and len(paths) == 1 and cache_entry(paths[0], engine=engine, base_iri=base_iri):
+        workbooks, rdf = [read_workbook(paths[0])], []  # checked when it was cached
+    else:
+        workbooks, rdf = read_sources(paths)
     if len(workbooks) != 1:
         raise InputError(
             Problem(
@@ -168,7 +171,7 @@ def validate_draft(
     else:
         scope, sub = scoped
         before = cached_findings(
-            Path(baseline.file), lambda: whole(baseline), engine=engine, base_iri=base_iri
+            Path(paths[0]), lambda: whole(baseline), engine=engine, base_iri=base_iri
         )
         after = combine(before, whole(sub), scope)
     findings = compare(before, after)

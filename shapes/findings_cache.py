@@ -39,6 +39,16 @@ def cache_key(path: Path, *, engine: str, base_iri: str) -> str:
     return digest.hexdigest()
 
 
+def cache_entry(path: Path, *, engine: str, base_iri: str) -> Path | None:
+    """The cache entry of the baseline at ``path``, when the cache is on and holds one (so
+    the baseline passed the contract check before)."""
+    folder = os.environ.get(ENV)
+    if not folder:
+        return None
+    entry = Path(folder) / f"{cache_key(path, engine=engine, base_iri=base_iri)}.json"
+    return entry if entry.is_file() else None
+
+
 def _finding(d: dict) -> Finding:
     return Finding(d["rule"], d["severity"], d["focus"], tuple(d["related"]), d["message"])
 
