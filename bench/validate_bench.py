@@ -223,7 +223,7 @@ def child_draft(base: Path, draft_dir: Path, mode: str, out: Path) -> None:
     print(json.dumps({"inner": time.perf_counter() - t0, "findings": len(outcome.findings)}))
 
 
-def draft(agencies: int, timeout: float) -> dict:
+def draft(agencies: int, timeout: float, modes: tuple[str, ...]) -> dict:
     """A draft re-mandating one agency: the fast path (cache cold, then warm) and the full
     comparison."""
     wb = workbook(agencies)
@@ -235,12 +235,12 @@ def draft(agencies: int, timeout: float) -> dict:
         old.unlink()
     os.environ["GOVKG_FINDINGS_CACHE"] = str(cache)
     out: dict = {"agencies": agencies}
-    for mode in ("cold", "warm", "full"):
+    for mode in modes:
         res = WORK / f"draft-{mode}.json"
         cmd = [sys.executable, __file__, "child", "draft", str(wb), str(draft_dir), mode, str(res)]
         out[mode] = run_child(cmd, timeout)
         print(json.dumps(out), flush=True)
-    texts = {(WORK / f"draft-{m}.json").read_text() for m in ("cold", "warm", "full")}
+    texts = {(WORK / f"draft-{m}.json").read_text() for m in modes}
     out["same"] = len(texts) == 1
     return out
 
@@ -299,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--agencies", default=None)
     p.add_argument("--pyshacl-max", type=int, default=30)
     p.add_argument("--timeout", type=float, default=600)
+    p.add_argument("--modes", default="cold,warm,full", help="draft: cold, warm, full")
     p.add_argument("--drop", default="", help="rules switched off, e.g. R10 (province, draft)")
     args = p.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -310,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.part == "draft":
         if args.drop:
             os.environ["BENCH_DROP"] = args.drop
-        print(json.dumps(draft(int(args.agencies or 5000), args.timeout)))
+        modes = tuple(args.modes.split(","))
+        print(json.dumps(draft(int(args.agencies or 5000), args.timeout, modes)))
     else:
         profile(int(args.agencies or 300))
     return 0

@@ -205,3 +205,27 @@ def test_chains_from_other_governments(tmp_path: Path) -> None:
             assert any("新名" in f["message"]["zh"] for f in full["findings"] if f["focus"] == "X")
         else:
             assert any(f["status"] != "unchanged" for f in full["findings"])
+
+
+def test_draft_rows_checked_like_the_whole(tmp_path: Path) -> None:
+    """Checking only the draft's rows reports what checking the merged workbook does."""
+    from govkg.shapes.draft import check_merged
+
+    from govkg.errors import InputError
+
+    base = tmp_path / "base"
+    generate_workbook(base, agencies=45, units=60, power_items=90, datasets=60, violations=0.2)
+    workbook = read_workbook(base)
+    rows = _mutate(workbook, random.Random(3), 2, 0)
+    other = _dicts(workbook, "agencies")[-1]["id"]
+    rows["units"].append({"id": other, "agency": "NOPE", "name": "", "staffing": "x"})
+    rows["duties"][0]["role"] = "主办"
+    rows["agencies"][0]["uscc"] = "123"
+    draft_wb = read_workbook(write(tmp_path / "draft", {t: r for t, r in rows.items() if r}))
+    merged, from_draft = merge(workbook, draft_wb)
+    found = []
+    for checked in (True, False):
+        with pytest.raises(InputError) as error:
+            check_merged(merged, from_draft, workbook, draft_wb, baseline_checked=checked)
+        found.append([str(p) for p in error.value.problems])
+    assert found[0] == found[1] and len(found[0]) >= 5
