@@ -231,7 +231,7 @@ def draft(agencies: int, timeout: float, modes: tuple[str, ...]) -> dict:
     if not (draft_dir / "agencies.csv").exists():
         make_draft(wb, draft_dir)
     cache = WORK / f"cache-{agencies}"
-    for old in cache.glob("*.json"):
+    for old in cache.glob("*.json") if "cold" in modes else ():
         old.unlink()
     os.environ["GOVKG_FINDINGS_CACHE"] = str(cache)
     out: dict = {"agencies": agencies}
