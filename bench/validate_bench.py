@@ -218,7 +218,12 @@ def child_draft(base: Path, draft_dir: Path, mode: str, out: Path) -> None:
     if os.environ.get("BENCH_DROP"):
         drop_rules(os.environ["BENCH_DROP"].split(","))
     t0 = time.perf_counter()
-    outcome = validate_draft([base], draft_dir, base_iri=BASE, _fast=mode != "full")
+    from govkg.settings import Settings
+
+    cache = Settings.from_env().findings_cache
+    outcome = validate_draft(
+        [base], draft_dir, base_iri=BASE, cache_dir=cache, _fast=mode != "full"
+    )
     out.write_text(json_report(outcome.findings), encoding="utf-8")
     print(json.dumps({"inner": time.perf_counter() - t0, "findings": len(outcome.findings)}))
 

@@ -35,6 +35,7 @@ class Settings:
     query_timeout: float = 30.0  # seconds
     row_limit: int = 10_000
     max_body_bytes: int = 50 * 1024 * 1024
+    findings_cache: Path | None = None  # a folder keeping baseline findings for drafts
     neo4j_uri: str | None = None  # bolt:// or neo4j:// (docs/neo4j.md)
     neo4j_user: str = "neo4j"
     neo4j_database: str | None = None
@@ -59,6 +60,7 @@ class Settings:
 def _coerce(values: dict[str, object]) -> dict[str, object]:
     types = {
         "store": Path,
+        "findings_cache": Path,
         "port": int,
         "query_timeout": float,
         "row_limit": int,

@@ -28,7 +28,12 @@ def outcome_of(args: argparse.Namespace, settings: Settings) -> Outcome:
                 )
             )
         return validate_draft(
-            sources, args.draft, base_iri=settings.base_iri, engine=args.engine, rules=args.rule
+            sources,
+            args.draft,
+            base_iri=settings.base_iri,
+            engine=args.engine,
+            rules=args.rule,
+            cache_dir=settings.findings_cache,
         )
     if sources:
         return validate_sources(

@@ -167,6 +167,7 @@ def validate_draft(
     base_iri: str,
     engine: str = "default",
     rules: Sequence[str] | None = None,
+    cache_dir: Path | None = None,
     _fast: bool = True,
 ) -> Outcome:
     """Findings of the merged workbook marked new/unchanged, plus the resolved ones.
@@ -174,10 +175,14 @@ def validate_draft(
     The merged workbook's findings come from the draft's scope (:mod:`draft_scope`): the
     baseline's findings out of it, a small sub-workbook's in it; ``_fast=False`` (tests)
     and drafts that reach too far validate the whole merged workbook instead. The
-    baseline's findings may come from the cache (:mod:`findings_cache`)."""
+    baseline's findings may come from the cache in ``cache_dir`` (:mod:`findings_cache`)."""
     book = rule_book()
     check_options(book, rules, engine)
-    if _fast and len(paths) == 1 and cache_entry(paths[0], engine=engine, base_iri=base_iri):
+    if (
+        _fast
+        and len(paths) == 1
+        and cache_entry(paths[0], engine=engine, base_iri=base_iri, folder=cache_dir)
+    ):
         workbooks, rdf = [read_workbook(paths[0])], []  # checked when it was cached
     else:
         workbooks, rdf = read_sources(paths)
@@ -205,7 +210,11 @@ def validate_draft(
     else:
         scope, sub = scoped
         before = cached_findings(
-            Path(paths[0]), lambda: whole(baseline), engine=engine, base_iri=base_iri
+            Path(paths[0]),
+            lambda: whole(baseline),
+            engine=engine,
+            base_iri=base_iri,
+            folder=cache_dir,
         )
         after = combine(before, whole(sub), scope)
     findings = compare(before, after)

@@ -1,10 +1,11 @@
 """A cache of a baseline's findings, so that checking drafts against one baseline does not
 validate the whole baseline each time.
 
-Opt-in: set ``GOVKG_FINDINGS_CACHE`` to a folder. An entry is keyed by the SHA-256 of the
-baseline's files, the rules (``rules.ttl``), the engine and the base IRI; it holds every
-finding of every rule (the ``--rule`` filter is applied afterwards). An entry is written
-only after the baseline passed the contract check and was validated.
+Opt-in: the setting ``findings_cache`` (``GOVKG_FINDINGS_CACHE``), a folder. An entry is
+keyed by the SHA-256 of the baseline's files, the rules (``rules.ttl``), the engine and
+the base IRI; it holds every finding of every rule (the ``--rule`` filter is applied
+afterwards). An entry is written only after the baseline passed the contract check and
+was validated.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from govkg.shapes.findings import Finding, rules_ttl
-
-ENV = "GOVKG_FINDINGS_CACHE"
 
 
 def _files(path: Path) -> list[Path]:
@@ -39,11 +38,10 @@ def cache_key(path: Path, *, engine: str, base_iri: str) -> str:
     return digest.hexdigest()
 
 
-def cache_entry(path: Path, *, engine: str, base_iri: str) -> Path | None:
-    """The cache entry of the baseline at ``path``, when the cache is on and holds one (so
-    the baseline passed the contract check before)."""
-    folder = os.environ.get(ENV)
-    if not folder:
+def cache_entry(path: Path, *, engine: str, base_iri: str, folder: Path | None) -> Path | None:
+    """The cache entry of the baseline at ``path``, when the cache is on (``folder``) and
+    holds one (so the baseline passed the contract check before)."""
+    if folder is None:
         return None
     entry = Path(folder) / f"{cache_key(path, engine=engine, base_iri=base_iri)}.json"
     return entry if entry.is_file() else None
@@ -54,12 +52,16 @@ def _finding(d: dict) -> Finding:
 
 
 def cached_findings(
-    path: Path, compute: Callable[[], list[Finding]], *, engine: str, base_iri: str
+    path: Path,
+    compute: Callable[[], list[Finding]],
+    *,
+    engine: str,
+    base_iri: str,
+    folder: Path | None,
 ) -> list[Finding]:
-    """The findings of the baseline at ``path``: from the cache, or ``compute()`` (then
-    stored when the cache is on)."""
-    folder = os.environ.get(ENV)
-    if not folder:
+    """The findings of the baseline at ``path``: from the cache in ``folder``, or
+    ``compute()`` (then stored when the cache is on)."""
+    if folder is None:
         return compute()
     entry = Path(folder) / f"{cache_key(path, engine=engine, base_iri=base_iri)}.json"
     if entry.is_file():

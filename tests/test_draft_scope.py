@@ -17,7 +17,6 @@ from govkg.loaders.workbook import Workbook, read_workbook
 from govkg.shapes.draft import merge, validate_draft
 from govkg.shapes.draft_scope import draft_scope
 from govkg.shapes.findings import as_json
-from govkg.shapes.findings_cache import ENV
 
 from govkg.synthetic import generate_workbook
 from tests.test_rules import agency, write
@@ -128,8 +127,8 @@ def _mutate(base: Workbook, rng: random.Random, k: int, step: int) -> Rows:
     return draft
 
 
-def _both(base: Path, draft: Path) -> tuple[dict, dict]:
-    fast = validate_draft([base], draft, base_iri=BASE)
+def _both(base: Path, draft: Path, cache: Path | None = None) -> tuple[dict, dict]:
+    fast = validate_draft([base], draft, base_iri=BASE, cache_dir=cache)
     full = validate_draft([base], draft, base_iri=BASE, _fast=False)
     return as_json(fast.findings), as_json(full.findings)
 
@@ -169,15 +168,14 @@ def test_catalogue_change_takes_the_full_path(tmp_path: Path) -> None:
     assert fast == full
 
 
-def test_cached_baseline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cached_baseline(tmp_path: Path) -> None:
     base = tmp_path / "base"
     generate_workbook(base, agencies=45, units=60, power_items=90, datasets=60, violations=0.2)
     rows = _mutate(read_workbook(base), random.Random(5), 1, 0)
     draft = write(tmp_path / "draft", {t: r for t, r in rows.items() if r})
-    monkeypatch.setenv(ENV, str(tmp_path / "cache"))
-    first, full = _both(base, draft)
+    first, full = _both(base, draft, tmp_path / "cache")
     assert len(list((tmp_path / "cache").iterdir())) == 1
-    second, _ = _both(base, draft)  # from the cache
+    second, _ = _both(base, draft, tmp_path / "cache")  # from the cache
     assert json.dumps(first) == json.dumps(full) == json.dumps(second)
 
 
