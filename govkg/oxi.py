@@ -39,7 +39,6 @@ RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
 }
 
 Store = ox.Store
-SyntaxErrorType = SyntaxError
 
 
 def rdf_format(name: str) -> ox.RdfFormat:
