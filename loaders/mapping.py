@@ -48,6 +48,11 @@ def typed(value: str, datatype: str) -> str:
     return f'"{value}"^^<{XSD}{datatype}>'
 
 
+def boolean(cell: str) -> str:
+    """An xsd:boolean literal of a checked yes/no cell."""
+    return typed("true" if parse_bool(cell) else "false", "boolean")
+
+
 def gk(local: str) -> str:
     return f"<{GK}{local}>"
 
@@ -181,8 +186,7 @@ def _function(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit
     if row["broader"]:
         emit(f"{s} <{SKOS}broader> {iris.entity('functions', row['broader'])} .\n")
     if row["mandatory"]:
-        flag = "true" if parse_bool(row["mandatory"]) else "false"
-        emit(f"{s} {gk('mandatory')} {typed(flag, 'boolean')} .\n")
+        emit(f"{s} {gk('mandatory')} {boolean(row['mandatory'])} .\n")
     if row["category"]:
         emit(f"{s} {gk('category')} {literal(row['category'])} .\n")
 
@@ -249,8 +253,7 @@ def _data_duty(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emi
     if row["dataset"]:
         emit(f"{s} {gk('onDataset')} {iris.entity('datasets', row['dataset'])} .\n")
     if row["in_mandate"]:
-        flag = "true" if parse_bool(row["in_mandate"]) else "false"
-        emit(f"{s} {gk('inMandate')} {typed(flag, 'boolean')} .\n")
+        emit(f"{s} {gk('inMandate')} {boolean(row['in_mandate'])} .\n")
     if row["text"]:
         emit(f"{s} {DESCRIPTION} {literal(row['text'], 'zh')} .\n")
 
