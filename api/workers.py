@@ -23,6 +23,8 @@ from typing import Any
 
 from govkg.api.errors import ApiError
 
+from govkg.store import GraphStore
+
 _CONTEXT = multiprocessing.get_context("spawn")
 STARTUP_TIMEOUT = 120.0  # seconds for a new worker process to import and say it is ready
 
@@ -41,6 +43,7 @@ class Worker:
     def __init__(self, store: str) -> None:
         from govkg.api.tasks import worker_main
 
+        self.store = store
         self.conn, child = _CONTEXT.Pipe()
         self.process = _CONTEXT.Process(target=worker_main, args=(child, store), daemon=True)
         self.process.start()
@@ -72,6 +75,10 @@ class Worker:
             self.process.join(5)
         with contextlib.suppress(Exception):
             self.conn.close()
+        # A writer killed mid-load leaves a half-built generation: tidy it now rather
+        # than at the next write (a no-op when another writer holds the lock).
+        with contextlib.suppress(Exception):
+            GraphStore(self.store).remove_leftovers()
 
 
 def _unwrap(reply: tuple[Any, ...]) -> Any:

@@ -120,6 +120,15 @@ class GraphStore:
         for entry in self.path.glob("tmp-*"):
             shutil.rmtree(entry, ignore_errors=True)
 
+    def remove_leftovers(self) -> bool:
+        """Remove what a killed writer left, unless a writer is at work; True when done."""
+        try:
+            with self._writer_lock():
+                self._remove_leftovers(self._live_generation())
+        except StoreError:
+            return False
+        return True
+
     @contextlib.contextmanager
     def writer(self) -> Iterator[StoreWriter]:
         """The one writer: holds the lock, and a scratch folder beside the store."""
