@@ -21,6 +21,8 @@ import fcntl
 import os
 import shutil
 import tempfile
+import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,8 +172,11 @@ class StoreWriter:
         target = self.store.path / f"gen-{number:06d}"
         try:
             self._build_generation(live, target, {g.graph for g in graphs}, graphs, stage)
-        except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
+        except BaseException as error:
+            # the traceback keeps the build's frame, and so its open stores, alive:
+            # drop them so that RocksDB is closed before its folder is removed
+            traceback.clear_frames(error.__traceback__)
+            _remove_tree(target)
             raise
         stage("switch")
         self.store._switch_to(target, live)
@@ -185,18 +190,19 @@ class StoreWriter:
         live = self.store._live_generation()
         number = int(live.name.split("-")[1]) + 1 if live else 1
         target = self.store.path / f"gen-{number:06d}"
+        store: Any = None
         try:
             if live is not None:
-                current = oxi.disk_store(live, read_only=True)
-                current.backup(str(target))
-                del current
+                oxi.disk_store(live, read_only=True).backup(str(target))
             store = oxi.disk_store(target)
             oxi.update(store, sparql)
             store.flush()
-            del store
         except BaseException:
-            shutil.rmtree(target, ignore_errors=True)
+            # close RocksDB first: its background threads would refill the folder
+            store = None
+            _remove_tree(target)
             raise
+        store = None
         self.store._switch_to(target, live)
 
     def _build_generation(
@@ -240,6 +246,15 @@ class StoreWriter:
             oxi.bulk_load(store, path=data.path, format=data.format, graph=data.graph)
         store.flush()
         del store
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove a folder; a second pass catches files a closing RocksDB wrote meanwhile."""
+    for _ in range(3):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        time.sleep(0.05)
 
 
 def _fsync_dir(path: Path) -> None:
