@@ -82,12 +82,23 @@ class IriMaker:
 Emit = Callable[[str], None]
 
 
-def workbook_triples(workbook: Workbook, base_iri: str) -> Iterator[str]:
-    """The N-Triples lines (each ending in a newline) of a checked workbook."""
+def workbook_triples(
+    workbook: Workbook, base_iri: str, *, predicates: frozenset[str] | None = None
+) -> Iterator[str]:
+    """The N-Triples lines (each ending in a newline) of a checked workbook; only those
+    with one of ``predicates`` when given."""
     iris = IriMaker(base_iri)
     unit_ids = {row[0] for _, row in workbook.rows("units")}
     lines: list[str] = []
     emit = lines.append
+    if predicates is not None:
+        wanted = {f"<{p}>" for p in predicates}
+
+        def emit(line: str) -> None:
+            # no IRI the mapping writes holds a space: the predicate is the second token
+            if line.split(" ", 2)[1] in wanted:
+                lines.append(line)
+
     mappers = {
         "agencies": _agency,
         "units": _unit,

@@ -200,7 +200,9 @@ def validate_draft(
     check_merged(merged, from_draft, baseline, draft, baseline_checked=_fast)
 
     def whole(workbook: Workbook) -> list[Finding]:
-        return validate_store(memory_store([workbook], rdf, base_iri), book, engine=engine)
+        return validate_store(
+            memory_store([workbook], rdf, base_iri, book=book), book, engine=engine
+        )
 
     scoped = None
     if _fast and not rdf and set(book.rules) == RULES:

@@ -180,6 +180,10 @@ class Names:
         return f"{name}({ident})" if name else ident
 
 
+# what lookup_names reads: a store for validation must keep these (see shapes/footprint.py)
+NAME_PREDICATES = (DCT + "identifier", GK + "divisionCode", SKOS + "prefLabel", DCT + "description")
+
+
 def lookup_names(store: Any, terms: Iterable[Any], chunk: int = 400) -> Names:
     """Ids (dct:identifier, else gk:divisionCode) and names (skos:prefLabel, else a short
     dct:description) of the IRIs among ``terms``."""

@@ -19,12 +19,14 @@ from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.workbook import Workbook, read_workbook
 from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl
+from govkg.shapes.footprint import visible_predicates
 from govkg.shapes.shapes_model import ShapesGraph
 
 from govkg import oxi
 from govkg.errors import InputError, Problem
 
 ENGINES = ("default", "pyshacl")
+PRUNE_FROM_ROWS = 50_000  # below this, finding the shapes' footprint costs more than it saves
 
 
 @dataclass
@@ -89,12 +91,22 @@ class _Chunks(io.RawIOBase):
         return n
 
 
-def memory_store(workbooks: Sequence[Workbook], rdf: Sequence[Path], base_iri: str) -> Any:
-    """An in-memory store holding each source in its own named graph."""
+def memory_store(
+    workbooks: Sequence[Workbook],
+    rdf: Sequence[Path],
+    base_iri: str,
+    *,
+    book: RuleBook | None = None,
+) -> Any:
+    """An in-memory store holding each source in its own named graph; given the rule
+    book, large workbooks leave out the triples no rule can see (shapes/footprint.py)."""
+    predicates = None
+    if book is not None and sum(w.row_count() for w in workbooks) >= PRUNE_FROM_ROWS:
+        predicates = visible_predicates(book.sg)
     store = oxi.memory_store()
     for workbook in workbooks:
         # streamed and bulk-loaded: a province's N-Triples never sit in memory as one string
-        data = _Chunks(workbook_triples(workbook, base_iri))
+        data = _Chunks(workbook_triples(workbook, base_iri, predicates=predicates))
         oxi.bulk_load(store, data, format="nt", graph=graph_iri(Path(workbook.file), base_iri))
     for path in rdf:
         fmt, content = read_rdf_file(path)
@@ -151,7 +163,7 @@ def validate_sources(
     book = rule_book()
     check_options(book, rules, engine)
     workbooks, rdf = read_sources(paths)
-    store = memory_store(workbooks, rdf, base_iri)
+    store = memory_store(workbooks, rdf, base_iri, book=book)
     return Outcome(validate_store(store, book, engine=engine, rules=rules), book)
 
 
