@@ -33,6 +33,18 @@ async def draft_form(request: Request, snap: SnapshotDep) -> HTMLResponse:
     return render(request, "draft.html", baseline=baseline, result=None, error=None)
 
 
+def _as_uploaded(problems: list[dict[str, Any]], saved: dict[str, str]) -> list[dict[str, Any]]:
+    """Problems located in the files as the user named them, not in the scratch folder."""
+    out = []
+    for problem in problems:
+        where = problem.get("file", "")
+        for path, name in saved.items():
+            if where == path or where.startswith(path + "/"):
+                where = name + where[len(path) :]
+        out.append({**problem, "file": where})
+    return out
+
+
 def _grouped(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUSES}
     for finding in report["findings"]:
@@ -52,6 +64,7 @@ async def draft_check(
     limit = state.settings.max_body_bytes
     error: dict[str, Any] | None = None
     result = None
+    saved: dict[str, str] = {}  # where an upload was saved -> the name it was uploaded as
     try:
         if draft is None or not draft.filename:
             raise ApiError(400, "请选择征求意见稿文件", "choose the draft file")
@@ -69,18 +82,21 @@ async def draft_check(
                     "存储的来源文件不在本机，请同时上传基准工作簿",
                     "the store's source files are not on this machine: upload the baseline",
                 )
+            saved = {str(await save(draft, folder / "draft", limit)): draft.filename}
+            if baseline is not None and baseline.filename:
+                saved[paths[0]] = baseline.filename
             args = {
                 "paths": paths,
-                "draft": str(await save(draft, folder / "draft", limit)),
+                "draft": next(iter(saved)),
                 "base_iri": state.settings.base_iri,
                 "lang": language(request),
             }
             result = await state.compute.run(Task("validate_with_xlsx", args), VALIDATE_TIMEOUT)
     except ApiError as exc:
-        error = {"zh": exc.zh, "en": exc.en, "problems": exc.problems}
+        error = {"zh": exc.zh, "en": exc.en, "problems": _as_uploaded(exc.problems, saved)}
     except GovkgError as exc:
         _status, zh, en, problems = govkg_error_parts(exc)
-        error = {"zh": zh, "en": en, "problems": problems}
+        error = {"zh": zh, "en": en, "problems": _as_uploaded(problems, saved)}
     if result is None:
         return render(request, "draft.html", status=400, baseline=stored, result=None, error=error)
     report = result["report"]

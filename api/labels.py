@@ -103,6 +103,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "sources": ("数源部门", "Source agencies"),
     "update": ("更新频率", "Update frequency"),
     "system": ("来源系统", "Source system"),
+    "colon": ("：", ": "),
+    "stop": ("。", ". "),
+    "semicolon": ("；", "; "),
     "not_found": ("未找到", "Not found"),
     "filter": ("筛选", "Filter"),
     "any": ("全部", "any"),
@@ -133,10 +136,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "r10_title": ("数据管理多头（R10）", "Data management in several lines (R10)"),
     "r10_lead": (
         "承担数据管理职能的机构分属多个系统。每棵树是一个系统：自上而下沿主管机构（无则设在）"
-        "连接；加粗边框的是承担数据管理职责的机构。",
+        "连接；红色粗边框的是承担数据管理职责的机构。",
         "The agencies holding data-management duties belong to several lines. Each tree is "
-        "a line, linked top-down by administered-by (else hosted-in); a bold border marks an "
-        "agency holding data-management duties.",
+        "a line, linked top-down by administered-by (else hosted-in); a bold red border marks "
+        "an agency holding data-management duties.",
     ),
     "r10_picture": ("政府 {gov} 的数据管理系统图", "Data-management lines of government {gov}"),
     "lines": ("{n} 个系统", "{n} lines"),

@@ -12,6 +12,7 @@ from govkg.api.page_data import Line, Named, Neighbourhood
 BOX_W, BOX_H, GAP = 250, 30, 10
 COLUMN_GAP = 90
 TREE_W, TREE_H, TREE_GAP_X, TREE_GAP_Y = 176, 34, 14, 46
+LINE_GAP = 30  # more room between two lines than between two leaves
 MARGIN = 16
 
 
@@ -84,18 +85,18 @@ def lines_picture(lines: list[Line], names: dict[str, str | None], marked: set[s
     """Each line a tree, top down, side by side; ``marked`` agencies hold the duties."""
     boxes: list[Box] = []
     wires: list[Wire] = []
-    slot = 0
+    cursor = MARGIN  # where the next leaf goes
     deepest = 0
 
     def place(ident: str, children: dict[str, list[str]], depth: int) -> Box:
-        nonlocal slot, deepest
+        nonlocal cursor, deepest
         deepest = max(deepest, depth)
         kids = [place(kid, children, depth + 1) for kid in children.get(ident, [])]
         if kids:
             x = (kids[0].x + kids[-1].x) / 2
         else:
-            x = MARGIN + slot * (TREE_W + TREE_GAP_X)
-            slot += 1
+            x = cursor
+            cursor += TREE_W + TREE_GAP_X
         y = MARGIN + depth * (TREE_H + TREE_GAP_Y)
         name = names.get(ident) or ident
         box = Box(
@@ -118,7 +119,7 @@ def lines_picture(lines: list[Line], names: dict[str, str | None], marked: set[s
 
     for line in lines:
         place(line.top, line.children, 0)
-        slot += 1  # room between lines
-    width = 2 * MARGIN + max(slot - 1, 1) * (TREE_W + TREE_GAP_X) - TREE_GAP_X
+        cursor += LINE_GAP
+    width = max(cursor - TREE_GAP_X - LINE_GAP + MARGIN, 2 * MARGIN + TREE_W)
     height = 2 * MARGIN + (deepest + 1) * (TREE_H + TREE_GAP_Y) - TREE_GAP_Y
     return Picture(width, height, boxes, wires)
