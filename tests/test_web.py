@@ -8,8 +8,11 @@ Screenshots go to test-artifacts/web/ (ignored by git).
 
 from __future__ import annotations
 
+import csv
 import os
 import re
+import subprocess
+import sys
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +24,7 @@ from govkg.shapes.draft import validate_draft
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from govkg.settings import Settings
-from tests.api_server import CITY, DRAFT, REPO, Server, loaded_store, start_server
+from tests.api_server import CITY, DRAFT, REPO, Server, free_port, loaded_store, start_server
 
 CHROMIUM = Path(os.environ.get("GOVKG_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = REPO / "test-artifacts" / "web"
@@ -272,3 +275,51 @@ def test_a_broken_draft_is_located(page: Page, tmp_path: Path, console_errors: l
         "Failed to load resource: the server responded with a status of 400 (Bad Request)"
     ]
     console_errors.clear()
+
+
+def test_serve_prints_the_address_of_the_pages(server: Server) -> None:
+    """What the README's main command shows: the pages' address, in both languages."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govkg.cli", "serve", "--store", str(server.store)]
+        + ["--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        address = f"http://127.0.0.1:{port}/"
+        assert first.strip() == f"网页 pages: {address}  (English: {address}?lang=en)"
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+def test_r10_picture_draws_each_line(page: Page, server: Server) -> None:
+    """The R10 picture: one tree per line (the top of each holder's chain, following
+    主管机构 else 设在, worked out here from the example's CSV), every holder marked."""
+    with server.client() as client:
+        r10 = client.get("/findings", params={"rule": "R10"}).json()["items"][0]
+    rows = list(csv.DictReader((REPO / "examples/city/机构.csv").open(encoding="utf-8")))
+    up = {r["机构编码"]: r["主管机构"] or r["设在"] for r in rows if r["主管机构"] or r["设在"]}
+
+    def top(agency: str) -> str:
+        while agency in up:
+            agency = up[agency]
+        return agency
+
+    tops = {top(a) for a in r10["related"]}
+    assert len(tops) > 1
+    page.goto("/ui/overlaps")
+    picture = page.locator("svg.picture")
+    marked = picture.locator("a.node-marked").evaluate_all(
+        "els => els.map(e => e.getAttribute('href').split('/').pop())"
+    )
+    assert sorted(marked) == sorted(r10["related"])
+    drawn = picture.locator("a.node").evaluate_all(
+        "els => els.map(e => e.getAttribute('href').split('/').pop())"
+    )
+    assert tops <= set(drawn)
+    expect(page.locator("figure figcaption")).to_contain_text(f"{len(tops)} 个系统")
