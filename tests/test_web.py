@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from govkg.api.labels import LABELS
 from govkg.loaders.xlsx_reader import iter_sheet, sheet_names
 from govkg.shapes.draft import validate_draft
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
@@ -323,3 +324,9 @@ def test_r10_picture_draws_each_line(page: Page, server: Server) -> None:
     )
     assert tops <= set(drawn)
     expect(page.locator("figure figcaption")).to_contain_text(f"{len(tops)} 个系统")
+
+
+def test_every_label_has_both_languages() -> None:
+    for key, (zh, en) in LABELS.items():
+        assert zh.strip() and en.strip(), key
+        assert zh.count("{") == en.count("{"), key  # the same values go into both
