@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from govkg.api import errors
+from fastapi.staticfiles import StaticFiles
+from govkg.api import errors, web
 from govkg.api.limits import BodyLimit
 from govkg.api.routes import api_router
 from govkg.api.state import AppState
@@ -36,7 +37,9 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.govkg = state
+    app.state.govkg_templates = web.make_environment()
     errors.install(app)
     app.include_router(api_router)
+    app.mount("/static", StaticFiles(packages=[("govkg.api", "static")]), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

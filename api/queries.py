@@ -155,6 +155,60 @@ SELECT ?fid ?agency ?id ?holder ?text WHERE {
 } ORDER BY ?fid ?agency ?id"""
 
 
+# --- the web pages ------------------------------------------------------------------------
+# Counts of what each government holds: (kind, government, number).
+_COUNTED = """
+  { ?x a gk:Agency . BIND(?x AS ?a) BIND("agencies" AS ?kind) }
+  UNION { ?x org:unitOf ?a . BIND("units" AS ?kind) }
+  UNION { ?x a gk:Duty ; gk:heldBy ?h . BIND("duties" AS ?kind)
+          { ?h a gk:Agency . BIND(?h AS ?a) } UNION { ?h org:unitOf ?a } }
+  UNION { ?x a gk:DataDuty ; gk:heldBy ?h . BIND("data_duties" AS ?kind)
+          { ?h a gk:Agency . BIND(?h AS ?a) } UNION { ?h org:unitOf ?a } }
+  UNION { ?x a gk:Dataset ; gk:sourceAgency ?a . BIND("datasets" AS ?kind) }
+  UNION { ?x gk:implementedBy ?a . BIND("power_items" AS ?kind) }
+  ?a gk:government/gk:divisionCode ?gov ."""
+
+COUNTS = "SELECT ?kind ?gov (COUNT(DISTINCT ?x) AS ?n) WHERE {" + _COUNTED + "} GROUP BY ?kind ?gov"
+
+# Every dataset, also those without a source (which no government counts).
+DATASET_TOTAL = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a gk:Dataset }"
+
+STAFFING = """
+SELECT ?gov (SUM(?s) AS ?n) WHERE {
+  ?a a gk:Agency ; gk:staffing ?s ; gk:government/gk:divisionCode ?gov .
+} GROUP BY ?gov"""
+
+# Who is linked to what, for the graph picture: duties on functions (lead or support),
+# data duties on datasets, and the source agencies of datasets.
+GRAPH_EDGES = """
+SELECT DISTINCT ?agency ?target ?edge WHERE {
+  { ?d a gk:Duty ; gk:onFunction ?t ; gk:heldBy ?h .
+    OPTIONAL { ?d gk:role ?role }
+    BIND(IF(COALESCE(?role, gk:Lead) = gk:Lead, "lead", "support") AS ?edge) }
+  UNION { ?d a gk:DataDuty ; gk:onDataset ?t ; gk:heldBy ?h . BIND("data" AS ?edge) }
+  UNION { ?t a gk:Dataset ; gk:sourceAgency ?h . BIND("source" AS ?edge) }
+  { ?h a gk:Agency . BIND(?h AS ?a) } UNION { ?h org:unitOf ?a }
+  ?a dct:identifier ?agency . ?t dct:identifier ?target .
+}"""
+
+# The chain links of every agency (R10 follows parent where set, else hosted_in).
+AGENCY_LINKS = """
+SELECT ?id ?parent ?host WHERE {
+  ?a a gk:Agency ; dct:identifier ?id .
+  OPTIONAL { ?a gk:administeredBy/dct:identifier ?parent }
+  OPTIONAL { ?a gk:hostedIn/dct:identifier ?host }
+}"""
+
+NAMEPLATES = """
+SELECT ?id ?plate WHERE { ?a a gk:Agency ; dct:identifier ?id ; gk:nameplate ?plate }"""
+
+# The files the store was loaded from (the baseline of a draft check).
+SOURCE_FILES = """
+SELECT DISTINCT ?source WHERE {
+  GRAPH ?g { ?g a gk:SourceGraph ; prov:wasDerivedFrom ?source }
+} ORDER BY ?source"""
+
+
 def literal(value: str) -> str:
     """A request value as a SPARQL string literal (escaped)."""
     return json.dumps(value, ensure_ascii=False)

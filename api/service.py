@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 from govkg.api.deps import StateDep
+from govkg.api.web import wants_html
 from pydantic import BaseModel, Field
 
 from govkg import __version__
@@ -23,8 +25,13 @@ class ServiceInfo(BaseModel):
 
 
 @router.get("/", response_model=ServiceInfo, summary="服务信息 about this service")
-async def about(state: StateDep) -> dict[str, Any]:
-    """服务名称、版本和当前存储代次。 The service, its version and the live store generation."""
+async def about(request: Request, state: StateDep) -> Any:
+    """服务名称、版本和当前存储代次；浏览器（Accept: text/html）转到网页 /ui。
+    The service, its version and the live store generation; a browser (Accept: text/html)
+    is sent on to the web pages at /ui."""
+    if wants_html(request):
+        query = request.url.query
+        return RedirectResponse("/ui" + (f"?{query}" if query else ""), status_code=303)
     return {
         "name": {
             "zh": "政府职能与数据职责知识图谱",
@@ -40,5 +47,6 @@ async def about(state: StateDep) -> dict[str, Any]:
             "findings": "/findings",
             "overlaps": "/overlaps",
             "docs": "/docs",
+            "pages": "/ui",
         },
     }

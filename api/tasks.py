@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -218,19 +219,37 @@ def findings(store: str, *, generation: str | None) -> dict[str, Any]:
 
 
 # --- validation, loads, updates ------------------------------------------------------------
-def validate(store: str, *, paths: list[str], draft: str | None, base_iri: str) -> dict[str, Any]:
-    """The findings JSON of workbook.md for uploaded workbooks (and a draft)."""
-    from govkg.shapes.findings import as_json
+def _outcome(paths: list[str], draft: str | None, base_iri: str) -> Any:
     from govkg.shapes.validation import validate_sources
 
     sources = [Path(p) for p in paths]
     if draft is not None:
         from govkg.shapes.draft import validate_draft
 
-        outcome = validate_draft(sources, Path(draft), base_iri=base_iri)
-    else:
-        outcome = validate_sources(sources, base_iri=base_iri)
-    return as_json(outcome.findings)
+        return validate_draft(sources, Path(draft), base_iri=base_iri)
+    return validate_sources(sources, base_iri=base_iri)
+
+
+def validate(store: str, *, paths: list[str], draft: str | None, base_iri: str) -> dict[str, Any]:
+    """The findings JSON of workbook.md for uploaded workbooks (and a draft)."""
+    from govkg.shapes.findings import as_json
+
+    return as_json(_outcome(paths, draft, base_iri).findings)
+
+
+def validate_with_xlsx(
+    store: str, *, paths: list[str], draft: str | None, base_iri: str, lang: str
+) -> dict[str, Any]:
+    """As ``validate``, with the xlsx report (summary sheet, a sheet per rule) as bytes."""
+    from govkg.shapes.findings import as_json
+    from govkg.shapes.report import xlsx_report
+
+    outcome = _outcome(paths, draft, base_iri)
+    with tempfile.TemporaryDirectory(prefix="govkg-report-") as scratch:
+        target = Path(scratch) / "report.xlsx"
+        xlsx_report(target, outcome.findings, outcome.book, lang)
+        xlsx = target.read_bytes()
+    return {"report": as_json(outcome.findings), "xlsx": xlsx}
 
 
 def load(store: str, *, paths: list[str], settings: Settings) -> dict[str, Any]:
@@ -268,6 +287,7 @@ TASKS = {
     "sparql": sparql,
     "findings": findings,
     "validate": validate,
+    "validate_with_xlsx": validate_with_xlsx,
     "load": load,
     "update": update,
     "ping": ping,

@@ -229,7 +229,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from govkg.api.main import create_app
 
     settings = settings.with_options(host=args.host, port=args.port)
-    print(f"govkg API: http://{settings.host}:{settings.port}/docs 存储 store: {settings.store}")
+    address = f"http://{settings.host}:{settings.port}"
+    print(f"网页 pages: {address}/  (English: {address}/?lang=en)")
+    print(f"接口 API: {address}/docs  存储 store: {settings.store}", flush=True)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
 

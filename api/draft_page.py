@@ -1,0 +1,116 @@
+"""/ui/draft: upload a draft 三定 workbook, see what it brings and what it resolves, and
+take the report away as xlsx. The check runs in the compute worker, as POST /validate
+does (same upload handling, same validator); nothing is stored."""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from govkg.api import page_data
+from govkg.api.deps import SnapshotDep, StateDep
+from govkg.api.errors import ApiError, govkg_error_parts
+from govkg.api.validate import VALIDATE_TIMEOUT, save
+from govkg.api.web import language, render
+from govkg.api.workers import Task
+from starlette.concurrency import run_in_threadpool
+
+from govkg.errors import GovkgError
+
+router = APIRouter(prefix="/ui", tags=["pages 网页"], include_in_schema=False)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUSES = ("new", "resolved", "unchanged")
+
+
+@router.get("/draft", response_class=HTMLResponse, summary="草稿检查 draft check")
+async def draft_form(request: Request, snap: SnapshotDep) -> HTMLResponse:
+    baseline = await run_in_threadpool(page_data.baseline_files, snap)
+    return render(request, "draft.html", baseline=baseline, result=None, error=None)
+
+
+def _as_uploaded(problems: list[dict[str, Any]], saved: dict[str, str]) -> list[dict[str, Any]]:
+    """Problems located in the files as the user named them, not in the scratch folder."""
+    out = []
+    for problem in problems:
+        where = problem.get("file", "")
+        for path, name in saved.items():
+            if where == path or where.startswith(path + "/"):
+                where = name + where[len(path) :]
+        out.append({**problem, "file": where})
+    return out
+
+
+def _grouped(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUSES}
+    for finding in report["findings"]:
+        out.setdefault(finding.get("status") or "unchanged", []).append(finding)
+    return out
+
+
+@router.post("/draft", response_class=HTMLResponse, summary="草稿检查 draft check")
+async def draft_check(
+    request: Request,
+    state: StateDep,
+    snap: SnapshotDep,
+    draft: Annotated[UploadFile | None, File()] = None,
+    baseline: Annotated[UploadFile | None, File()] = None,
+) -> HTMLResponse:
+    stored = await run_in_threadpool(page_data.baseline_files, snap)
+    limit = state.settings.max_body_bytes
+    error: dict[str, Any] | None = None
+    result = None
+    saved: dict[str, str] = {}  # where an upload was saved -> the name it was uploaded as
+    try:
+        if draft is None or not draft.filename:
+            raise ApiError(400, "请选择征求意见稿文件", "choose the draft file")
+        with tempfile.TemporaryDirectory(prefix="govkg-draft-") as scratch:
+            folder = Path(scratch)
+            (folder / "base").mkdir()
+            (folder / "draft").mkdir()
+            if baseline is not None and baseline.filename:
+                paths = [str(await save(baseline, folder / "base", limit))]
+            elif stored is not None:
+                paths = [str(p) for p in stored]
+            else:
+                raise ApiError(
+                    400,
+                    "存储的来源文件不在本机，请同时上传基准工作簿",
+                    "the store's source files are not on this machine: upload the baseline",
+                )
+            saved = {str(await save(draft, folder / "draft", limit)): draft.filename}
+            if baseline is not None and baseline.filename:
+                saved[paths[0]] = baseline.filename
+            args = {
+                "paths": paths,
+                "draft": next(iter(saved)),
+                "base_iri": state.settings.base_iri,
+                "lang": language(request),
+            }
+            result = await state.compute.run(Task("validate_with_xlsx", args), VALIDATE_TIMEOUT)
+    except ApiError as exc:
+        error = {"zh": exc.zh, "en": exc.en, "problems": _as_uploaded(exc.problems, saved)}
+    except GovkgError as exc:
+        _status, zh, en, problems = govkg_error_parts(exc)
+        error = {"zh": zh, "en": en, "problems": _as_uploaded(problems, saved)}
+    if result is None:
+        return render(request, "draft.html", status=400, baseline=stored, result=None, error=error)
+    report = result["report"]
+    groups = _grouped(report)
+    return render(
+        request,
+        "draft.html",
+        baseline=stored,
+        error=None,
+        result={
+            "report": report,
+            "groups": groups,
+            "tally": {s: len(groups.get(s, [])) for s in STATUSES},
+            "draft_name": draft.filename if draft else "",
+            "xlsx": f"data:{XLSX_TYPE};base64," + base64.b64encode(result["xlsx"]).decode(),
+        },
+    )
