@@ -8,6 +8,7 @@ from govkg.api import (
     datasets,
     findings,
     functions,
+    mandate,
     overlaps,
     service,
     sparql,
@@ -24,3 +25,4 @@ api_router.include_router(datasets.router)  # GET /datasets, /datasets/{id}
 api_router.include_router(findings.router)  # GET /findings
 api_router.include_router(overlaps.router)  # GET /overlaps
 api_router.include_router(validate.router)  # POST /validate, /load
+api_router.include_router(mandate.router)  # POST /import/mandate

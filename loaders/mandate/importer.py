@@ -52,11 +52,16 @@ def read_mandate(path: Path, name: str | None = None) -> Mandate:
 
 
 def build_draft(
-    paths: Sequence[Path], baseline: Baseline, government: str | None = None
+    paths: Sequence[Path],
+    baseline: Baseline,
+    government: str | None = None,
+    *,
+    mandates: Sequence[Mandate] = (),
 ) -> ImportResult:
-    """Parse every file and build the draft; InputError lists every file that fails."""
+    """Parse every file (and take the ``mandates`` parsed already) and build the draft;
+    InputError lists every file that fails."""
     builder = DraftBuilder(baseline, government)
-    mandates: list[Mandate] = []
+    mandates = list(mandates)
     problems: list[Problem] = []
     for path in paths:
         try:
