@@ -319,3 +319,21 @@ def test_module_examples(module: str) -> None:
     found = importlib.import_module(f"govkg.loaders.mandate.{module}")
     failures, tried = doctest.testmod(found)
     assert failures == 0 and tried > 0
+
+
+def test_several_texts_make_one_draft(tmp_path: Path, capsys) -> None:
+    texts = [MANDATES / "jianghai-sthj.txt", MANDATES / "traditional-noise.txt"]
+    out = tmp_path / "two"
+    assert (
+        main(["import", "mandate", *map(str, texts), "-o", str(out), "--baseline", str(CITY)]) == 0
+    )
+    rows = read_workbook(out).rows("agencies")
+    assert [row[0] for _, row in rows] == ["JH-STHJ", "JH-TJJ"]
+    assert main(["validate", str(CITY), "--draft", str(out)]) in (0, 1)
+    # The same agency twice is refused, naming the second file.
+    twice = [str(texts[0]), str(MANDATES / "jianghai-sthj.pdf")]
+    assert (
+        main(["import", "mandate", *twice, "-o", str(tmp_path / "x"), "--baseline", str(CITY)]) == 2
+    )
+    assert "jianghai-sthj.pdf" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

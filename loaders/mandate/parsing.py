@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from govkg.loaders.mandate.numerals import CHINESE_DIGITS, chinese_number
+from govkg.loaders.mandate.numerals import CHINESE_DIGITS, chinese_number, chinese_numeral
+from govkg.loaders.mandate.statements import (
+    STAFFING,
+    agency_facts,
+    split_names,
+    squash,
+    staffing_facts,
+)
 
 from govkg.errors import InputError, Problem
 
@@ -35,44 +42,9 @@ _TITLE = re.compile(
     r"|机构职能编制规定|职能配置、?内设机构和人员编制方案)"
 )
 _DUTY_HEADING = re.compile(r"主要职责(?:是|为|如下|包括)?[：。]|主要职责$")
-_KIND_PHRASE = re.compile(
-    r"(?:是|为|作为)([^，。；：\n]{0,24}?(?:组成部门|工作部门|直属特设机构|直属机构|办事机构|管理的国家局"
-    r"|部门管理机构|工作机关|派出机构|议事协调机构|事业单位))"
-)
-_KINDS = (
-    ("直属特设机构", "直属特设机构"),
-    ("管理的国家局", "部门管理机构"),
-    ("部门管理机构", "部门管理机构"),
-    ("直属机构", "直属机构"),
-    ("办事机构", "办事机构"),
-    ("组成部门", "政府组成部门"),
-    ("工作部门", "政府组成部门"),
-    ("工作机关", "党委工作机关"),
-    ("派出机构", "派出机构"),
-    ("议事协调机构", "议事协调机构"),
-    ("事业单位", "事业单位"),
-)
-_RANK = re.compile(r"([正副])(省部|部|司局|地厅|厅|局|县处|处|县|乡科|科|乡)级")
-_RANK_LEVEL = {
-    "省部": "部",
-    "部": "部",
-    "司局": "厅",
-    "地厅": "厅",
-    "厅": "厅",
-    "局": "厅",
-    "县处": "处",
-    "处": "处",
-    "县": "处",
-    "乡科": "科",
-    "科": "科",
-    "乡": "科",
-}
-_NAMEPLATE = re.compile(r"(不再)?(?:加挂|挂|保留)([^，。；：]{2,80}?)的?牌子")
-_STAFFING = re.compile(rf"(?:行政|事业|人员)?编制(?:数)?(?:为|共|核定为|核定)?([0-9{CN}]+)名")
 _UNIT_NAME = re.compile(
     r"^[\u4e00-\u9fff（）]{1,28}?(?:办公室|办公厅|室|司|局|处|科|厅|部|中心|委员会|党委|委|股|所|队|组|站)$"
 )
-_LEADER = re.compile(r"(?:长|主任|书记|主席)[0-9一二三四五六七八九十]+名")
 _OTHER_TASKS = re.compile(r"(?:完成|办理|承办).{0,30}?交办的(?:其他)?(?:任务|事项|工作)")
 _DIVISION_START = re.compile(r"^(?:有关)?职责分工|^与.{1,80}?的?(?:有关)?职责分工")
 _DIVISION_NAMES = re.compile(r"与(.{2,120}?)(?:之间)?的?(?:有关)?职责分工")
@@ -133,11 +105,6 @@ class Mandate:
         return [item for item in self.items if item.kind == DUTY]
 
 
-def _squash(text: str) -> str:
-    """Wrapped lines joined: Chinese needs no space between them."""
-    return re.sub(r"\s*\n\s*", "", text).strip()
-
-
 def _numbered(pattern: re.Pattern[str], text: str, first: int = 1) -> list[tuple[int, int, int]]:
     """(number, start, end of marker) of the markers numbered first, first+1, ... in order;
     markers out of sequence are text (a reference such as 依照第三条)."""
@@ -179,15 +146,9 @@ def _items(body: str) -> list[Item]:
     _, parts = _split(_ITEM, body)
     items = []
     for number, part in parts:
-        text = _squash(part)
-        items.append(Item(number, f"（{_label(number)}）", text, _item_kind(text)))
+        text = squash(part)
+        items.append(Item(number, f"（{chinese_numeral(number)}）", text, _item_kind(text)))
     return items
-
-
-def _label(number: int) -> str:
-    from govkg.loaders.mandate.numerals import chinese_numeral
-
-    return chinese_numeral(number)
 
 
 def _first_sentence(text: str) -> str:
@@ -198,7 +159,7 @@ def _divisions(mandate: Mandate, item: Item, section: str) -> list[Division]:
     """The division clauses of an item 有关职责分工 (one per numbered sub-clause)."""
     body = re.sub(r"^(?:有关)?职责分工[。：]?", "", item.text)
     _, parts = _split(_SUBCLAUSE, body)
-    clauses = [(str(n), _squash(t)) for n, t in parts] or [("", _squash(body))]
+    clauses = [(str(n), squash(t)) for n, t in parts] or [("", squash(body))]
     found = []
     for suffix, text in clauses:
         heading = _DIVISION_NAMES.search(_first_sentence(text))
@@ -208,25 +169,11 @@ def _divisions(mandate: Mandate, item: Item, section: str) -> list[Division]:
     return found
 
 
-def split_names(text: str) -> list[str]:
-    """Agency names listed in a heading: 、 separates them; 和/及 only between two names
-    (人力资源和社会保障局 is one name).
-
-    >>> split_names("市发展和改革委员会、市财政局和市审计局")
-    ['市发展和改革委员会', '市财政局', '市审计局']
-    """
-    names = []
-    for part in re.split(r"[、，]", text):
-        pieces = re.split(r"(?<=[局委办部厅署室心院会])(?:和|及|以及)", part)
-        names.extend(p.strip() for p in pieces if p.strip())
-    return names
-
-
 def _units(body: str) -> list[Unit]:
     _, parts = _split(_ITEM, body)
     units = []
     for number, part in parts:
-        text = _squash(part)
+        text = squash(part)
         first_line = part.strip().split("\n", 1)[0].strip()
         # The older form puts a unit's name on a line of its own, its duties below.
         if "\n" in part.strip() and not re.search(r"[。：；]", first_line):
@@ -243,37 +190,16 @@ def _units(body: str) -> list[Unit]:
         units.append(Unit(number, name, rest, staffing))
     if units:
         return units
-    listed = re.search(r"内设机构[^：。]*：([^。]+)。", _squash(body))
+    listed = re.search(r"内设机构[^：。]*：([^。]+)。", squash(body))
     names = [n for n in split_names(listed.group(1)) if _UNIT_NAME.match(n)] if listed else []
     return [Unit(i, n, "", None) for i, n in enumerate(names, start=1)]
 
 
-def _count(text: str) -> int:
-    return chinese_number(text)
-
-
-def _header_facts(mandate: Mandate, header: str) -> None:
-    flat = _squash(header)
-    kind = _KIND_PHRASE.search(flat)
-    if kind:
-        mandate.kind_stated = kind.group(1)
-        mandate.kind = next(k for suffix, k in _KINDS if suffix in kind.group(1))
-    rank = _RANK.search(flat, kind.end() if kind else 0) or _RANK.search(flat)
-    if rank:
-        mandate.rank = f"{rank.group(1)}{_RANK_LEVEL[rank.group(2)]}级"
-    for negated, plates in _NAMEPLATE.findall(flat):
-        if not negated:
-            mandate.also_named.extend(n for n in split_names(plates) if n not in mandate.agency)
-
-
-def _staffing_facts(mandate: Mandate, body: str) -> None:
-    flat = _squash(body)
-    staffing = _STAFFING.search(flat)
-    if staffing:
-        mandate.staffing = _count(staffing.group(1))
-    for sentence in re.split(r"[。；]", flat):
-        if "职数" in sentence or _LEADER.search(sentence):
-            mandate.leadership.append(re.sub(r"^其中[：，]?", "", sentence).strip("，"))
+def _state_agency(mandate: Mandate, header: str) -> None:
+    mandate.kind_stated, kind, mandate.rank, mandate.also_named = agency_facts(
+        header, mandate.agency
+    )
+    mandate.kind = kind or mandate.kind
 
 
 def _title(text: str, file: str) -> tuple[str, str]:
@@ -304,7 +230,16 @@ def _title(text: str, file: str) -> tuple[str, str]:
 
 
 def parse(text: str, file: str) -> Mandate:
-    """The facts of one normalised 三定 text; InputError when it has no main duties."""
+    r"""The facts of one normalised 三定 text; InputError when it has no main duties.
+
+    >>> m = parse("甲局职能配置、内设机构和人员编制规定\n第一条 根据。\n"
+    ...           "第二条 甲局是市政府工作部门。\n第三条 主要职责是：\n（一）负责甲。\n"
+    ...           "（二）完成市委交办的其他任务。", "t.txt")
+    >>> m.agency, m.kind, m.basis("（一）")
+    ('甲局', '政府组成部门', '三定规定第三条（一）')
+    >>> [(i.label, i.kind) for i in m.items]
+    [('（一）', 'duty'), ('（二）', 'other_tasks')]
+    """
     agency, title = _title(text, file)
     articles = _split(_ARTICLE, text)
     if len(articles[1]) >= 3:
@@ -325,14 +260,12 @@ def parse(text: str, file: str) -> Mandate:
 def _parse_current(
     text: str, file: str, agency: str, title: str, articles: tuple[str, list[tuple[int, str]]]
 ) -> Mandate:
-    from govkg.loaders.mandate.numerals import chinese_numeral
-
     mandate = Mandate(file, CURRENT, title, agency)
     before, parts = articles
     header = [before]
     for number, body in parts:
         label = f"第{chinese_numeral(number)}条"
-        flat = _squash(body)
+        flat = squash(body)
         if not mandate.items and _DUTY_HEADING.search(flat[:400]) and _numbered(_ITEM, body):
             mandate.duty_section = label
             mandate.items = _items(body)
@@ -347,15 +280,13 @@ def _parse_current(
         elif re.match(r"^(?:有关)?职责分工", flat):
             item = Item(0, "", flat, DIVISION)
             mandate.divisions.extend(_divisions(mandate, item, label))
-        elif mandate.staffing is None and _STAFFING.search(flat) and "编制" in flat[:80]:
-            _staffing_facts(mandate, body)
-    _header_facts(mandate, "\n".join(header))
+        elif mandate.staffing is None and STAFFING.search(flat) and "编制" in flat[:80]:
+            mandate.staffing, mandate.leadership = staffing_facts(body)
+    _state_agency(mandate, "\n".join(header))
     return mandate
 
 
 def _parse_pre_2018(text: str, file: str, agency: str, title: str) -> Mandate:
-    from govkg.loaders.mandate.numerals import chinese_numeral
-
     mandate = Mandate(file, PRE_2018, title, agency)
     before, parts = _split(_SECTION, text)
     header = before
@@ -370,18 +301,18 @@ def _parse_pre_2018(text: str, file: str, agency: str, title: str) -> Mandate:
                 if item.kind == DIVISION:
                     mandate.divisions.extend(_divisions(mandate, item, section))
         elif re.search(r"职责调整|职能调整|职能转变|职责转变", heading):
-            mandate.items.append(Item(0, section, _squash(body), TRANSFORMATION))
+            mandate.items.append(Item(0, section, squash(body), TRANSFORMATION))
         elif "内设机构" in heading and not mandate.units:
             mandate.unit_section = section
             mandate.units = _units(body)
         elif "编制" in heading:
-            _staffing_facts(mandate, body)
-        elif "职责分工" in _squash(body) or "其他事项" in heading:
-            for item in _items(body) or [Item(0, "", _squash(body), DIVISION)]:
+            mandate.staffing, mandate.leadership = staffing_facts(body)
+        elif "职责分工" in squash(body) or "其他事项" in heading:
+            for item in _items(body) or [Item(0, "", squash(body), DIVISION)]:
                 if "职责分工" in item.text:
                     division = Item(item.number, item.label, item.text, DIVISION)
                     mandate.divisions.extend(_divisions(mandate, division, section))
-    _header_facts(mandate, header)
+    _state_agency(mandate, header)
     if not any(item.kind != TRANSFORMATION for item in mandate.items):
         mandate.items = []
     return mandate
