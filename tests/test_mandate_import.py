@@ -337,3 +337,35 @@ def test_several_texts_make_one_draft(tmp_path: Path, capsys) -> None:
     )
     assert "jianghai-sthj.pdf" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+VARIANT = """江海市水利局职能配置、内设机构和人员编制规定
+第一条 根据江海市机构改革方案，制定本规定。
+第二条 市水利局是市政府工作部门，为正县级，加挂市河湖长制工作办公室、市防汛抗旱指挥部办公室牌子。\
+主要职责是：
+（一）负责保障水资源的合理开发利用，拟订全市水利发展规划。
+（二）负责全市水旱灾害防御工作，组织编制洪水干旱防治规划。
+（三）有关职责分工。（1）与市农业农村局的有关职责分工。市农业农村局负责农田建设项目管理。\
+（2）与市自然资源和规划局的有关职责分工。市水利局负责水资源调查评价。
+第三条 市水利局设下列内设机构：
+（一）办公室（行政审批科）。负责机关日常运转。
+（二）河湖管理科。负责河湖管理保护。
+第四条 市水利局机关行政编制为34名。设局长1名，副局长2名。
+"""
+
+
+def test_variants_of_the_current_form(tmp_path: Path, city: object) -> None:
+    text = tmp_path / "slj.txt"
+    text.write_text(VARIANT, encoding="gb18030")  # older pages are GB18030
+    mandate = read_mandate(text)
+    assert (mandate.kind, mandate.rank) == ("政府组成部门", "正处级")  # 正县级 is 正处级
+    assert mandate.also_named == ["市河湖长制工作办公室", "市防汛抗旱指挥部办公室"]
+    assert [i.kind for i in mandate.items] == ["duty", "duty", "division"]
+    assert [u.name for u in mandate.units] == ["办公室（行政审批科）", "河湖管理科"]
+    assert [d.basis for d in mandate.divisions] == [
+        "三定规定第二条（三）1",
+        "三定规定第二条（三）2",
+    ]
+    rows = build_draft([text], city).draft.rows  # type: ignore[arg-type]
+    assert rows["agencies"][0]["id"] == "JH-SLJ"
+    assert [d["agencies"] for d in rows["divisions"]] == ["JH-SLJ；JH-NYNC", "JH-SLJ；JH-ZRZY"]

@@ -36,7 +36,9 @@ CURRENT, PRE_2018 = "current", "pre-2018"
 _ARTICLE = re.compile(rf"(?m)^[ \t]*第([{CN}]+)条[ \t]*")
 _SECTION = re.compile(r"(?m)^[ \t]*([一二三四五六七八九十]+)、[ \t]*")
 _ITEM = re.compile(rf"(?:^|(?<=[。；：\n]))[ \t]*（([{CN}]+)）[ \t]*", re.M)
-_SUBCLAUSE = re.compile(r"(?:^|(?<=[。；：\n]))[ \t]*(\d{1,2})[.．、](?!\d)[ \t]*", re.M)
+_SUBCLAUSE = re.compile(
+    r"(?:^|(?<=[。；：\n]))[ \t]*(?:(\d{1,2})[.．、](?!\d)|（(\d{1,2})）)[ \t]*", re.M
+)
 _TITLE = re.compile(
     r"([\u4e00-\u9fff（）]{2,40}?)(职能配置、?内设机构和人员编制规定|主要职责、?内设机构和人员编制规定"
     r"|机构职能编制规定|职能配置、?内设机构和人员编制方案)"
@@ -111,7 +113,7 @@ def _numbered(pattern: re.Pattern[str], text: str, first: int = 1) -> list[tuple
     found, expected = [], first
     for match in pattern.finditer(text):
         try:
-            number = chinese_number(match.group(1))
+            number = chinese_number(next(g for g in match.groups() if g))
         except ValueError:
             continue
         if number == expected:
@@ -184,7 +186,9 @@ def _units(body: str) -> list[Unit]:
         # A unit's own staffing, where the text gives it, follows its name: 综合科（编制4名）
         stated = re.match(r"^(.*?)（(?:行政)?编制(?:数)?([0-9]+)名）$", head)
         name = stated.group(1) if stated else head
-        if not _UNIT_NAME.match(name) or "负责" in name:
+        # 政策法规科（行政审批科）: a unit's second nameplate in brackets is part of its name.
+        core = re.sub(r"（[^（）]{1,20}）$", "", name)
+        if not _UNIT_NAME.match(core) or "负责" in name:
             continue
         staffing = int(stated.group(2)) if stated else None
         units.append(Unit(number, name, rest, staffing))
@@ -267,6 +271,7 @@ def _parse_current(
         label = f"第{chinese_numeral(number)}条"
         flat = squash(body)
         if not mandate.items and _DUTY_HEADING.search(flat[:400]) and _numbered(_ITEM, body):
+            header.append(_split(_ITEM, body)[0])  # its opening may state the kind too
             mandate.duty_section = label
             mandate.items = _items(body)
             for item in mandate.items:
