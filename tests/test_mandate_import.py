@@ -369,3 +369,15 @@ def test_variants_of_the_current_form(tmp_path: Path, city: object) -> None:
     rows = build_draft([text], city).draft.rows  # type: ignore[arg-type]
     assert rows["agencies"][0]["id"] == "JH-SLJ"
     assert [d["agencies"] for d in rows["divisions"]] == ["JH-SLJ；JH-NYNC", "JH-SLJ；JH-ZRZY"]
+
+
+def test_an_output_that_is_taken_is_refused(tmp_path: Path, capsys) -> None:
+    taken = tmp_path / "draft"
+    taken.write_text("a file, not a folder", encoding="utf-8")
+    text = str(MANDATES / "jianghai-sthj.txt")
+    assert main(["import", "mandate", text, "-o", str(taken), "--baseline", str(CITY)]) == 2
+    assert "输出位置已被占用" in capsys.readouterr().err
+    assert taken.read_text(encoding="utf-8") == "a file, not a folder"
+    nested = tmp_path / "new" / "folder" / "draft.xlsx"
+    assert main(["import", "mandate", text, "-o", str(nested), "--baseline", str(CITY)]) == 0
+    assert nested.is_file()

@@ -79,6 +79,15 @@ def import_mandates(
     paths: Sequence[Path], out: Path, baseline: Baseline, government: str | None = None
 ) -> ImportResult:
     """Read the 三定 files and write their draft to ``out``; nothing is written on error."""
+    folder = out.suffix.lower() != ".xlsx"
+    if (folder and out.exists() and not out.is_dir()) or (not folder and out.is_dir()):
+        raise InputError(
+            Problem(
+                str(out),
+                "输出位置已被占用：CSV 草稿须是文件夹，.xlsx 草稿须是文件",
+                "the output is taken: a CSV draft is a folder, an .xlsx draft a file",
+            )
+        )
     result = build_draft(paths, baseline, government)
     result.output = write_draft(result.draft, out)
     return result

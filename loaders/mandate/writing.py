@@ -39,12 +39,12 @@ def write_draft(draft: Draft, out: Path) -> Path:
     """Write the draft to ``out`` (.xlsx → one file; otherwise a folder of CSV), whole or
     not at all: it is built beside the target and moved into place."""
     tables = sheets(draft)
+    out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".xlsx":
         from govkg.loaders.xlsx_writer import write_xlsx
 
         write_xlsx(out, tables)
         return out
-    out.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for sheet, (header, rows) in tables.items():
