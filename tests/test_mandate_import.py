@@ -381,3 +381,20 @@ def test_an_output_that_is_taken_is_refused(tmp_path: Path, capsys) -> None:
     nested = tmp_path / "new" / "folder" / "draft.xlsx"
     assert main(["import", "mandate", text, "-o", str(nested), "--baseline", str(CITY)]) == 0
     assert nested.is_file()
+
+
+@pytest.mark.parametrize(
+    ("duty", "kinds"),
+    [
+        ("负责拟订全市工业和信息化发展规划，推进信息化和工业化融合。", []),
+        ("推动大数据产业发展，培育软件和信息服务业。", []),
+        ("负责电子政务外网的建设和管理。", []),
+        ("负责政务信息资源的汇集和共享，组织编制政务信息资源目录。", ["汇聚", "管理", "共享"]),
+        ("负责采集和管理全市人口基础数据，依法开放人口数据。", ["采集", "管理", "开放"]),
+        ("负责网络和数据安全工作。", ["安全"]),
+    ],
+)
+def test_data_duties_and_sector_names(duty: str, kinds: list[str]) -> None:
+    from govkg.loaders.mandate.data_duties import data_duty_kinds
+
+    assert data_duty_kinds(duty) == kinds

@@ -28,7 +28,9 @@ _VERBS = {
 # 管理 and 安全 are everywhere in a mandate: they count only right after the noun.
 _CLOSE_VERBS = {
     "管理": re.compile(
-        r"(?:数据|信息资源)(?:资源)?(?:目录)?[^，；。]{0,10}?管理|数据治理|数据资源目录"
+        r"(?:数据|信息资源)(?:资源)?(?:目录)?[^，；。]{0,10}?管理|数据治理|(?:数据|信息)资源目录"
+        # 管理 before its noun, but not a platform's management (建设管理市公共数据平台)
+        r"|管理[^，；。]{0,8}?(?:数据|信息资源)(?!平台|中心|库|的)"
     ),
     "安全": re.compile(r"(?:数据|信息资源)[^，；。]{0,6}?安全|安全[^，；。]{0,2}(?:数据|信息资源)"),
 }
