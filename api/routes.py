@@ -10,6 +10,7 @@ from govkg.api import (
     findings,
     functions,
     graph_page,
+    mandate,
     overlap_page,
     overlaps,
     pages,
@@ -34,3 +35,4 @@ api_router.include_router(pages.router)  # GET /ui, /ui/agencies/{id}, /ui/funct
 api_router.include_router(overlap_page.router)  # GET /ui/overlaps (R2 side by side, R10)
 api_router.include_router(graph_page.router)  # GET /ui/graph?node=
 api_router.include_router(draft_page.router)  # GET, POST /ui/draft
+api_router.include_router(mandate.router)  # POST /import/mandate

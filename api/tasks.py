@@ -279,6 +279,33 @@ def update(store: str, *, text: str) -> dict[str, Any]:
     return {"generation": os.readlink(Path(store) / "current")}
 
 
+def import_mandate(
+    store: str,
+    *,
+    path: str,
+    name: str,
+    government: str | None,
+    generation: str | None,
+    base_iri: str,
+    out: str,
+) -> dict[str, Any]:
+    """A 三定 upload as a draft (written to ``out``) checked against the store's graph."""
+    from govkg.loaders.mandate.baseline import baseline_from_store
+    from govkg.loaders.mandate.importer import build_draft, read_mandate
+    from govkg.loaders.mandate.writing import write_draft
+    from govkg.loaders.workbook import read_workbook
+    from govkg.shapes.draft_store import validate_draft_on_store
+    from govkg.shapes.findings import as_json
+
+    data = reader(store, generation)
+    baseline = baseline_from_store(data, "store")
+    mandate = read_mandate(Path(path), name)
+    result = build_draft([], baseline, government, mandates=[mandate])
+    write_draft(result.draft, Path(out))
+    findings = validate_draft_on_store(data, read_workbook(out), base_iri)
+    return {"draft": result.as_json(), "check": as_json(findings)}
+
+
 def ping(store: str) -> str:
     return "pong"
 
@@ -290,5 +317,6 @@ TASKS = {
     "validate_with_xlsx": validate_with_xlsx,
     "load": load,
     "update": update,
+    "import_mandate": import_mandate,
     "ping": ping,
 }

@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     from govkg import neo4j_cli
 
     neo4j_cli.add_parser(sub, _store_options)
+    from govkg import mandate_cli
+
+    mandate_cli.add_parser(sub, _store_options)
     return parser
 
 
@@ -218,6 +221,13 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
 @command("neo4j")
 def _neo4j(args: argparse.Namespace, settings: Settings) -> int:
     from govkg.neo4j_cli import run
+
+    return run(args, settings)
+
+
+@command("import")
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.mandate_cli import run
 
     return run(args, settings)
 

@@ -24,7 +24,7 @@ from tests.api_server import loaded_store
 EXAMPLES = 6
 # Free text with a meaning of its own (a SPARQL query, an uploaded workbook): a
 # schema-valid value may still be refused 400 (a syntax error, a bad workbook).
-FREE_TEXT = {"/sparql", "/update", "/validate", "/load"}
+FREE_TEXT = {"/sparql", "/update", "/validate", "/load", "/import/mandate"}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,278 @@
+"""Turning parsed 三定 texts into the rows of a draft workbook (``shared/workbook.md``:
+agencies, units, duties, divisions, data duties) and the side sheets a person reviews:
+function proposals (职能建议), the items of the duty list (条款), and notes on the import
+(导入说明) with the names no baseline agency answers to."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+from govkg.loaders.mandate.baseline import Agency, Baseline
+from govkg.loaders.mandate.data_duties import data_duty_kinds
+from govkg.loaders.mandate.matching import NameMatcher
+from govkg.loaders.mandate.numerals import chinese_numeral
+from govkg.loaders.mandate.parsing import CURRENT, DUTY, ITEM_KINDS, Mandate
+from govkg.loaders.mandate.proposals import FunctionIndex, Proposal, is_sure
+
+from govkg.errors import InputError, Problem
+
+NATIONAL = "100000"  # the code GB/T 2260 gives the whole country
+TO_CONFIRM = "待人工确认 to be confirmed"
+ACCEPTED = "建议 proposed"
+
+# Contract tables as the draft writes them (Chinese names and headers, as the examples).
+CONTRACT_SHEETS = {
+    "agencies": "机构",
+    "units": "内设机构",
+    "duties": "职责",
+    "divisions": "职责分工",
+    "data_duties": "数据职责",
+}
+SIDE_SHEETS = {
+    "proposals": (
+        "职能建议",
+        ["职责编码", "依据", "建议职能编码", "建议职能", "得分", "备选（前三）", "状态"],
+    ),
+    "items": ("条款", ["机构编码", "依据", "类别", "category", "内容"]),
+    "notes": ("导入说明", ["机构编码", "事项", "item", "内容"]),
+}
+
+
+def level_of(government: str) -> str:
+    """The level of a government by its division code.
+
+    >>> [level_of(c) for c in ("100000", "320000", "321000", "321002")]
+    ['国家', '省', '市', '县']
+    """
+    if government == NATIONAL:
+        return "国家"
+    if government.endswith("0000"):
+        return "省"
+    return "市" if government.endswith("00") else "县"
+
+
+@dataclass
+class Draft:
+    """The rows of the draft, table by table, and what a person should look at."""
+
+    rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    side: dict[str, list[list[str]]] = field(default_factory=dict)
+    unmatched: list[tuple[str, str, str]] = field(default_factory=list)  # agency, basis, name
+    unsure: int = 0
+
+    def add(self, table: str, **row: str) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+    def note(self, sheet: str, row: list[str]) -> None:
+        self.side.setdefault(sheet, []).append(row)
+
+
+def _new_id(government: str, name: str) -> str:
+    return f"SD-{government}-{zlib.crc32(name.encode('utf-8')):08X}"
+
+
+def _short_section(mandate: Mandate, section: str) -> str:
+    """第三条 stays; 二、主要职责 becomes 二 (the id then reads JH-ZWB-二（五）)."""
+    return section if mandate.form == CURRENT else section.split("、", 1)[0]
+
+
+class DraftBuilder:
+    def __init__(self, baseline: Baseline, government: str | None) -> None:
+        if government is not None and government not in baseline.governments:
+            known = "、".join(sorted(baseline.governments)) or "无 none"
+            raise InputError(
+                Problem(
+                    "--government",
+                    f"基准中没有所属政府「{government}」（已有：{known}）",
+                    f"unknown government '{government}': the baseline has {known}",
+                )
+            )
+        self.baseline = baseline
+        self.government = government
+        self.index = FunctionIndex(baseline.functions, baseline.labelled_duties)
+        self.draft = Draft()
+        self._seen: dict[str, str] = {}
+
+    def propose(self, duty_id: str, basis: str, text: str) -> str:
+        """The best function for a duty (recorded with its alternatives), or ''."""
+        ranked = self.index.rank(text)
+        sure = is_sure(ranked)
+        self.draft.unsure += 0 if sure else 1
+        self.draft.note(
+            "proposals",
+            [
+                duty_id,
+                basis,
+                ranked[0].function if ranked else "",
+                ranked[0].name if ranked else "",
+                f"{ranked[0].score:.3f}" if ranked else "",
+                _alternatives(ranked),
+                ACCEPTED if sure else TO_CONFIRM,
+            ],
+        )
+        return ranked[0].function if ranked else ""
+
+    def _agency(self, mandate: Mandate) -> tuple[Agency | None, str, str]:
+        matcher = NameMatcher(self.baseline.agencies, self.government)
+        known = matcher.agency(mandate.agency)
+        if known is not None:
+            return known, known.id, known.government
+        government = self.government
+        if government is None and (
+            mandate.kind_stated.startswith("国务院")
+            or mandate.agency.startswith("国家")
+            or "国家局" in mandate.kind_stated
+        ):
+            government = NATIONAL
+        if government is None:
+            raise InputError(
+                Problem(
+                    mandate.file,
+                    f"基准中没有机构「{mandate.agency}」，无法确定所属政府：请用 --government 指定",
+                    f"the baseline has no agency '{mandate.agency}', so its government is"
+                    " unknown: give --government CODE",
+                )
+            )
+        return None, _new_id(government, mandate.agency), government
+
+    def add(self, mandate: Mandate) -> None:
+        known, agency_id, government = self._agency(mandate)
+        if agency_id in self._seen:
+            raise InputError(
+                Problem(
+                    mandate.file,
+                    f"与「{self._seen[agency_id]}」是同一机构 ({agency_id})",
+                    f"the same agency as '{self._seen[agency_id]}' ({agency_id})",
+                )
+            )
+        self._seen[agency_id] = mandate.file
+        matcher = NameMatcher(self.baseline.agencies, government)
+        self._agency_row(mandate, known, agency_id, government, matcher)
+        for item in mandate.items:
+            kind_zh, kind_en = ITEM_KINDS[item.kind]
+            basis = mandate.basis(item.label) if item.number else item.label
+            self.draft.note("items", [agency_id, basis, kind_zh, kind_en, item.text])
+            if item.kind == DUTY:
+                duty_id = f"{agency_id}-{_short_section(mandate, mandate.duty_section)}{item.label}"
+                self._duty(duty_id, agency_id, item.text, mandate.basis(item.label))
+        for unit in mandate.units:
+            unit_id = f"{agency_id}-U{unit.number:02d}"
+            staffing = str(unit.staffing) if unit.staffing is not None else ""
+            self.draft.add("units", id=unit_id, agency=agency_id, name=unit.name, staffing=staffing)
+            if unit.text:
+                label = f"（{chinese_numeral(unit.number)}）"
+                basis = mandate.basis(label, mandate.unit_section)
+                section = _short_section(mandate, mandate.unit_section)
+                self._duty(
+                    f"{agency_id}-{section}{label}", unit_id, f"{unit.name}。{unit.text}", basis
+                )
+        self._divisions(mandate, agency_id, matcher)
+        self._notes(mandate, agency_id, known)
+
+    def _agency_row(
+        self,
+        mandate: Mandate,
+        known: Agency | None,
+        agency_id: str,
+        government: str,
+        matcher: NameMatcher,
+    ) -> None:
+        parent = known.parent if known else ""
+        if not parent and "管理的" in mandate.kind_stated:
+            manager = matcher.agency(mandate.kind_stated.split("管理的", 1)[0])
+            parent = manager.id if manager is not None else ""
+        stated_kind = mandate.kind if mandate.kind_stated else ""
+        self.draft.add(
+            "agencies",
+            id=agency_id,
+            name=mandate.agency,
+            kind=stated_kind or (known.kind if known else "") or "其他",
+            government=government,
+            level=level_of(government),
+            parent=parent,
+            hosted_in=known.hosted_in if known else "",
+            rank=mandate.rank or (known.rank if known else ""),
+            also_named="；".join(mandate.also_named or (known.also_named if known else ())),
+            uscc=known.uscc if known else "",
+            staffing=str(mandate.staffing)
+            if mandate.staffing is not None
+            else (known.staffing if known else ""),
+            cdo=known.cdo if known else "",
+            mandate=mandate.title,
+        )
+
+    def _duty(self, duty_id: str, holder: str, text: str, basis: str) -> None:
+        function = self.propose(duty_id, basis, text)
+        self.draft.add(
+            "duties",
+            id=duty_id,
+            holder=holder,
+            text=text,
+            function=function,
+            role="牵头",
+            basis=basis,
+        )
+        for kind in data_duty_kinds(text):
+            self.draft.add(
+                "data_duties",
+                id=f"{duty_id}-{kind}",
+                holder=holder,
+                kind=kind,
+                dataset="",
+                in_mandate="是",
+                text=text,
+            )
+
+    def _divisions(self, mandate: Mandate, agency_id: str, matcher: NameMatcher) -> None:
+        for number, division in enumerate(mandate.divisions, start=1):
+            found = [m.agency.id for m in matcher.find(division.text) if m.agency.id != agency_id]
+            for name in division.names:
+                if matcher.agency(name) is None and not matcher.find(name):
+                    self.draft.unmatched.append((agency_id, division.basis, name))
+            others = list(dict.fromkeys(found))
+            if not others:
+                continue  # the contract needs two agencies; the names are listed above
+            division_id = f"FG-{agency_id}-{number:02d}"
+            function = self.propose(division_id, division.basis, division.text)
+            if not function:
+                self.draft.unmatched.append(
+                    (agency_id, division.basis, "（无可建议的职能 no function）")
+                )
+                continue
+            self.draft.add(
+                "divisions",
+                id=division_id,
+                agencies="；".join([agency_id, *others]),
+                function=function,
+                text=division.text,
+                basis=division.basis,
+            )
+
+    def _notes(self, mandate: Mandate, agency_id: str, known: Agency | None) -> None:
+        facts = [
+            ("文件", "file", mandate.file),
+            (
+                "形式",
+                "form",
+                "现行（第X条）current"
+                if mandate.form == CURRENT
+                else "2018年前（一、主要职责）pre-2018",
+            ),
+            ("标题", "title", mandate.title),
+            ("机构类别（原文）", "kind as stated", mandate.kind_stated),
+            ("与基准匹配", "baseline match", known.id if known else "新机构 new agency"),
+            ("编制数", "staffing", "" if mandate.staffing is None else str(mandate.staffing)),
+            ("领导职数", "leadership posts", "；".join(mandate.leadership)),
+        ]
+        for zh, en, value in facts:
+            self.draft.note("notes", [agency_id, zh, en, value])
+        for owner, basis, name in self.draft.unmatched:
+            if owner == agency_id:
+                self.draft.note(
+                    "notes", [agency_id, "未匹配名称", "unmatched name", f"{basis}：{name}"]
+                )
+
+
+def _alternatives(ranked: list[Proposal]) -> str:
+    return "；".join(f"{p.function} {p.name} {p.score:.3f}" for p in ranked)

@@ -1,0 +1,92 @@
+"""Proposing the functions a duty serves: character-bigram TF-IDF cosine between the
+duty's text and each function of the tree, described by its name (weighted), the names
+above it, and the baseline's duties already placed on it. No model to train or ship."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from govkg.loaders.mandate.baseline import Function
+
+_HAN = re.compile(r"[\u4e00-\u9fff0-9]+")
+# Words every duty uses: they tell nothing about which function it serves.
+_BOILERPLATE = re.compile(
+    r"负责|承担|组织|全市|全省|全区|全县|全国|指导|监督|推进|推动|建立|健全|拟订|起草|实施"
+    r"|相关|有关|工作|贯彻|落实|政策|法规|规划|制度|体系|协调|统筹|参与|开展|加强|完善|依法"
+)
+NAME_WEIGHT = 3
+SURE_SCORE = 0.3  # below this, or too close to the runner-up, a person decides
+SURE_MARGIN = 0.1
+
+
+def bigrams(text: str) -> Counter[str]:
+    """Character bigrams of the Chinese runs of a text, boilerplate words left out.
+
+    >>> sorted(bigrams("负责公共数据归集"))
+    ['公共', '共数', '归集', '据归', '数据']
+    """
+    grams: Counter[str] = Counter()
+    for run in _HAN.findall(_BOILERPLATE.sub(" ", text)):
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+@dataclass(frozen=True)
+class Proposal:
+    function: str
+    name: str
+    score: float
+
+
+class FunctionIndex:
+    """The function tree as TF-IDF vectors, ready to rank functions for a text."""
+
+    def __init__(self, functions: Sequence[Function], labelled: Sequence[tuple[str, str]]) -> None:
+        by_id = {f.id: f for f in functions}
+        examples: dict[str, list[str]] = {}
+        for text, function in labelled:
+            examples.setdefault(function, []).append(text)
+        documents: dict[str, Counter[str]] = {}
+        for function in functions:
+            counts: Counter[str] = Counter()
+            for _ in range(NAME_WEIGHT):
+                counts.update(bigrams(function.name))
+            up, seen = by_id.get(function.broader), set()
+            while up is not None and up.id not in seen:
+                seen.add(up.id)
+                counts.update(bigrams(up.name))
+                up = by_id.get(up.broader)
+            for text in examples.get(function.id, []):
+                counts.update(bigrams(text))
+            documents[function.id] = counts
+        frequency = Counter(g for counts in documents.values() for g in counts)
+        total = len(documents) or 1
+        self.idf = {g: math.log((1 + total) / (1 + n)) + 1 for g, n in frequency.items()}
+        self.names = {f.id: f.name for f in functions}
+        self.vectors = {fid: self._unit(counts) for fid, counts in documents.items()}
+
+    def _unit(self, counts: Counter[str]) -> dict[str, float]:
+        weights = {g: (1 + math.log(n)) * self.idf.get(g, 0.0) for g, n in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {g: w / norm for g, w in weights.items() if w}
+
+    def rank(self, text: str, top: int = 3) -> list[Proposal]:
+        """The ``top`` functions most like the text, best first (ties by id)."""
+        query = self._unit(bigrams(text))
+        scores = [
+            (sum(w * vector.get(g, 0.0) for g, w in query.items()), fid)
+            for fid, vector in self.vectors.items()
+        ]
+        scores.sort(key=lambda s: (-s[0], s[1]))
+        return [Proposal(fid, self.names[fid], round(s, 3)) for s, fid in scores[:top] if s > 0]
+
+
+def is_sure(proposals: Sequence[Proposal]) -> bool:
+    """Whether the best proposal may stand without a person looking at it."""
+    if not proposals or proposals[0].score < SURE_SCORE:
+        return False
+    return len(proposals) == 1 or proposals[0].score - proposals[1].score >= SURE_MARGIN
