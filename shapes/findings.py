@@ -7,6 +7,8 @@ node and ``sh:value``, ids and names from the data. No rule is known here.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -169,29 +171,28 @@ class Names:
     ids: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
 
-    def id_of(self, term: Any) -> str:
+    def pair(self, term: Any) -> tuple[str, str]:
+        """(workbook id, readable label) of a term."""
         if oxi.is_literal(term):
-            return term.value
-        return self.ids.get(str(term), term.value if oxi.is_iri(term) else str(term))
-
-    def label(self, term: Any) -> str:
-        ident = self.id_of(term)
-        name = self.names.get(str(term)) if not oxi.is_literal(term) else None
-        return f"{name}({ident})" if name else ident
+            return term.value, term.value
+        key = str(term)
+        ident = self.ids.get(key) or (term.value if oxi.is_iri(term) else key)
+        name = self.names.get(key)
+        return ident, f"{name}({ident})" if name else ident
 
 
 # what lookup_names reads: a store for validation must keep these (see shapes/footprint.py)
 NAME_PREDICATES = (DCT + "identifier", GK + "divisionCode", SKOS + "prefLabel", DCT + "description")
 
 
-def lookup_names(store: Any, terms: Iterable[Any], chunk: int = 400) -> Names:
+def lookup_names(store: Any, terms: Iterable[Any], chunk: int = 2000) -> Names:
     """Ids (dct:identifier, else gk:divisionCode) and names (skos:prefLabel, else a short
     dct:description) of the IRIs among ``terms``."""
     iris = sorted({str(t) for t in terms if oxi.is_iri(t)})
     names = Names()
     for start in range(0, len(iris), chunk):
         part = " ".join(iris[start : start + chunk])
-        rows = oxi.select(
+        results = oxi.query(
             store,
             f"""SELECT ?n (MIN(STR(?id)) AS ?i) (MIN(STR(?code)) AS ?c) (MIN(STR(?label)) AS ?l)
                        (MIN(STR(?text)) AS ?t)
@@ -202,16 +203,18 @@ def lookup_names(store: Any, terms: Iterable[Any], chunk: int = 400) -> Names:
                   OPTIONAL {{ ?n <{DCT}description> ?text }} }}
                 GROUP BY ?n""",
         )
-        for row in rows:
-            node = str(row["n"])
-            ident = row["i"] or row["c"]
-            if ident is not None:
-                names.ids[node] = ident.value
-            if row["l"] is not None:
-                names.names[node] = row["l"].value
-            elif row["t"] is not None:
-                text = row["t"].value
-                names.names[node] = f"「{text[:24]}…」" if len(text) > 24 else f"「{text}」"
+        # serialised in Rust and read by the csv module: a province's findings name
+        # ~700k nodes, and reading the solutions term by term took most of the time
+        rows = csv.reader(io.StringIO(oxi.serialize_results(results, "csv").decode()))
+        next(rows, None)
+        for node, ident, code, label, text in rows:
+            key = f"<{node}>"
+            if ident or code:
+                names.ids[key] = ident or code
+            if label:
+                names.names[key] = label
+            elif text:
+                names.names[key] = f"「{text[:24]}…」" if len(text) > 24 else f"「{text}」"
     return names
 
 
@@ -242,10 +245,10 @@ def findings_from_results(
     names = lookup_names(store, [t for _, _, f, rel in staged for t in (f, *rel)])
     found: dict[tuple[str, str, tuple[str, ...]], Finding] = {}
     for rule, severity, focus, related in staged:
-        by_id = sorted(((names.id_of(t), names.label(t)) for t in related), key=lambda p: p[0])
+        by_id = sorted(map(names.pair, related), key=lambda p: p[0])
         ids = tuple(dict.fromkeys(i for i, _ in by_id))
         labels = list(dict.fromkeys(lbl for _, lbl in by_id))
-        focus_id, focus_label = names.id_of(focus), names.label(focus)
+        focus_id, focus_label = names.pair(focus)
         message = {
             lang: render(
                 rule.message.get(lang, rule.message.get("", "")), focus_label, labels, lang
