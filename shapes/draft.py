@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from govkg.loaders.checks import _check_cell, _id_spaces, check_workbook
+from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import TABLES, split_list
 from govkg.loaders.workbook import TableRows, Workbook, read_workbook
 from govkg.shapes.draft_scope import RULES, combine, draft_scope
@@ -89,34 +89,6 @@ def merge(baseline: Workbook, draft: Workbook) -> tuple[Workbook, dict[str, set[
     return Workbook(baseline.file, tables), from_draft
 
 
-def _check_draft_rows(marked: Workbook) -> None:
-    """``check_workbook`` with cells checked only in the draft's rows (negative numbers):
-    the baseline's rows were checked already, and none of them can refer to a row the
-    merge removes (only duties and data duties refer to units, and they go with them)."""
-    problems: list[Problem] = []
-    spaces = _id_spaces(marked, problems)
-    for table in TABLES:
-        data = marked.tables.get(table.name)
-        for number, row in data.rows if data is not None else []:
-            if number >= 0:
-                continue
-            assert data is not None
-            for column, value in zip(table.columns, row, strict=True):
-                where = {"table": data.sheet, "row": number, "column": column.zh}
-                if not value:
-                    if column.required:
-                        problems.append(
-                            Problem(data.file, "必填单元格为空", "required cell is empty", **where)
-                        )
-                    continue
-                for zh, en in _check_cell(column, value, spaces):
-                    problems.append(Problem(data.file, zh, en, **where))
-    if problems:
-        position = {marked.sheet(t.name): i for i, t in enumerate(TABLES)}
-        problems.sort(key=lambda p: (position.get(p.table or "", 0), p.row or 0))
-        raise InputError(problems)
-
-
 def check_merged(
     merged: Workbook,
     from_draft: dict[str, set[int]],
@@ -143,7 +115,10 @@ def check_merged(
         },
     )
     try:
-        (_check_draft_rows if baseline_checked else check_workbook)(marked)
+        # the baseline's rows were checked already (when it was cached), and none of them
+        # can refer to a row the merge removes: only duties and data duties refer to
+        # units, and they go with them
+        check_workbook(marked, rows=(lambda n: n < 0) if baseline_checked else None)
     except InputError as error:
         sheets = {merged.sheet(t.name): t.name for t in TABLES}
         problems: list[Problem] = []
