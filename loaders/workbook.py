@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govkg.loaders import xlsx_reader
-from govkg.loaders.contract import TABLES, TABLES_BY_NAME, Table, column_for, table_for
+from govkg.loaders.contract import TABLES, TABLES_BY_NAME, Kind, Table, column_for, table_for
 
 from govkg.errors import InputError, Problem
 
@@ -132,6 +132,9 @@ def read_workbook(path: str | Path) -> Workbook:
     return Workbook(file, tables)
 
 
+UNIQUE = (Kind.ID, Kind.AGENCY_ID, Kind.USCC)
+
+
 def _read_table(
     file: str, table: Table, sheet: str, rows: Iterator[list[str]], problems: list[Problem]
 ) -> TableRows:
@@ -162,13 +165,19 @@ def _read_table(
                 )
             )
     order = [positions.get(c.name) for c in table.columns]
+    # One string object per distinct value of a column, but for ids: references, codes
+    # and enumerations repeat, and so do power items' names and bases (四级四同); a
+    # province's 1.4M rows take 0.5 GB instead of 1.3 GB.
+    shared = [None if c.kind in UNIQUE else {} for c in table.columns]
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue  # blank lines are common at the end of spreadsheets
         width = len(row)
-        result.rows.append(
-            (number, tuple(row[i] if i is not None and i < width else "" for i in order))
-        )
+        cells = []
+        for i, values in zip(order, shared, strict=True):
+            cell = row[i] if i is not None and i < width else ""
+            cells.append(cell if values is None else values.setdefault(cell, cell))
+        result.rows.append((number, tuple(cells)))
     return result
 
 
