@@ -91,13 +91,7 @@ def workbook_triples(
     unit_ids = {row[0] for _, row in workbook.rows("units")}
     lines: list[str] = []
     emit = lines.append
-    if predicates is not None:
-        wanted = {f"<{p}>" for p in predicates}
-
-        def emit(line: str) -> None:
-            # no IRI the mapping writes holds a space: the predicate is the second token
-            if line.split(" ", 2)[1] in wanted:
-                lines.append(line)
+    wanted = None if predicates is None else {f"<{p}>" for p in predicates}
 
     mappers = {
         "agencies": _agency,
@@ -124,7 +118,7 @@ def workbook_triples(
             if table_name == "agencies":
                 governments.add(row["government"])
             if len(lines) > 4096:
-                yield "".join(lines)
+                yield _joined(lines, wanted)
                 lines.clear()
     if workbook.tables.get("functions") and workbook.rows("functions"):
         scheme = f"<{base_iri}functions>"
@@ -133,7 +127,14 @@ def workbook_triples(
         subject = iris.government(code)
         emit(f"{subject} {A} {gk('Government')} .\n")
         emit(f"{subject} {gk('divisionCode')} {literal(code)} .\n")
-    yield "".join(lines)
+    yield _joined(lines, wanted)
+
+
+def _joined(lines: list[str], wanted: set[str] | None) -> str:
+    if wanted is None:
+        return "".join(lines)
+    # no IRI the mapping writes holds a space: the predicate is the second token
+    return "".join([line for line in lines if line.split(" ", 2)[1] in wanted])
 
 
 _CONCEPTS: dict[tuple[str, str], dict[str, str]] = {
