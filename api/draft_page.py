@@ -1,6 +1,7 @@
 """/ui/draft: upload a draft 三定 workbook, see what it brings and what it resolves, and
 take the report away as xlsx. The check runs in the compute worker, as POST /validate
-does (same upload handling, same validator); nothing is stored."""
+does (same upload handling, same validator); nothing is stored. The same page takes a
+三定 text too (govkg.api.mandate_page), and shows its check with what is here."""
 
 from __future__ import annotations
 
@@ -92,25 +93,43 @@ async def draft_check(
                 "lang": language(request),
             }
             result = await state.compute.run(Task("validate_with_xlsx", args), VALIDATE_TIMEOUT)
-    except ApiError as exc:
-        error = {"zh": exc.zh, "en": exc.en, "problems": _as_uploaded(exc.problems, saved)}
-    except GovkgError as exc:
-        _status, zh, en, problems = govkg_error_parts(exc)
-        error = {"zh": zh, "en": en, "problems": _as_uploaded(problems, saved)}
+    except (ApiError, GovkgError) as exc:
+        error = error_view(exc, saved)
     if result is None:
         return render(request, "draft.html", status=400, baseline=stored, result=None, error=error)
-    report = result["report"]
-    groups = _grouped(report)
+    name = draft.filename if draft else ""
     return render(
         request,
         "draft.html",
         baseline=stored,
         error=None,
-        result={
-            "report": report,
-            "groups": groups,
-            "tally": {s: len(groups.get(s, [])) for s in STATUSES},
-            "draft_name": draft.filename if draft else "",
-            "xlsx": f"data:{XLSX_TYPE};base64," + base64.b64encode(result["xlsx"]).decode(),
-        },
+        result=checked(result["report"], result["xlsx"], name),
     )
+
+
+def error_view(exc: ApiError | GovkgError, saved: dict[str, str]) -> dict[str, Any]:
+    """An error as the page shows it: messages in both languages, problems located in the
+    files as uploaded (``saved``: where an upload was saved -> the name it was uploaded as)."""
+    if isinstance(exc, ApiError):
+        zh, en, problems = exc.zh, exc.en, exc.problems
+    else:
+        _status, zh, en, problems = govkg_error_parts(exc)
+    return {"zh": zh, "en": en, "problems": _as_uploaded(problems, saved)}
+
+
+def data_url(content: bytes) -> str:
+    """An xlsx file as a link the browser downloads without asking the server again."""
+    return f"data:{XLSX_TYPE};base64," + base64.b64encode(content).decode()
+
+
+def checked(report: dict[str, Any], xlsx: bytes, name: str) -> dict[str, Any]:
+    """The check of a draft as the page shows it: findings grouped new / resolved /
+    unchanged with their tally, and the xlsx report to download."""
+    groups = _grouped(report)
+    return {
+        "report": report,
+        "groups": groups,
+        "tally": {s: len(groups.get(s, [])) for s in STATUSES},
+        "draft_name": name,
+        "xlsx": data_url(xlsx),
+    }

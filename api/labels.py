@@ -161,10 +161,11 @@ LABELS: dict[str, tuple[str, str]] = {
     # draft
     "draft_title": ("三定草稿检查", "Check a draft mandate (三定)"),
     "draft_lead": (
-        "上传征求意见稿工作簿，查看它带来了哪些新问题、解决了哪些问题。不会写入存储。",
-        "Upload a draft workbook to see which findings it brings and which it resolves. "
-        "Nothing is stored.",
+        "上传征求意见稿工作簿或三定规定文本，查看它带来了哪些新问题、解决了哪些问题。不会写入存储。",
+        "Upload a draft workbook or a 三定 text to see which findings it brings and which it "
+        "resolves. Nothing is stored.",
     ),
+    "workbook_section": ("检查工作簿", "Check a workbook"),
     "draft_file": (
         "征求意见稿工作簿（.xlsx 或 CSV 的 .zip）",
         "Draft workbook (.xlsx or .zip of CSV)",
@@ -190,6 +191,55 @@ LABELS: dict[str, tuple[str, str]] = {
     "verdict_ok": ("合并后通过（没有违规）", "The merged workbook conforms (no violation)"),
     "verdict_bad": ("合并后不通过", "The merged workbook does not conform"),
     "download_xlsx": ("下载报告（xlsx）", "Download the report (xlsx)"),
+    # draft from a 三定 text
+    "mandate_section": ("导入三定规定", "Import a 三定 regulation"),
+    "mandate_lead": (
+        "上传已发布或征求意见的三定规定，导入生成草稿工作簿，并与存储对照检查。",
+        "Upload a published or draft 三定 regulation: it is imported as a draft workbook and "
+        "checked against the store.",
+    ),
+    "mandate_file": (
+        "三定规定文本（.docx、.txt、.html 或 .pdf）",
+        "三定 regulation text (.docx, .txt, .html or .pdf)",
+    ),
+    "government_code": (
+        "所属政府代码（6 位数字，可不填）",
+        "Government code (6 digits, optional)",
+    ),
+    "government_field": ("所属政府代码", "Government code"),
+    "government_hint": (
+        "仅当机构不在存储中（新设机构）时需要，如 329900。",
+        "Needed only for an agency the store does not know (a new agency), e.g. 329900.",
+    ),
+    "import_button": ("导入为草稿", "Import as a draft"),
+    "mandate_read": ("从「{name}」读到的内容", "What the importer read in “{name}”"),
+    "baseline_match": ("与存储匹配", "Match in the store"),
+    "new_agency": ("新机构（存储中没有）", "new (the store does not know it)"),
+    "leadership": ("领导职数", "Leadership posts"),
+    "number_in_text": ("原文条目", "Number in the text"),
+    "main_duties": ("主要职责（{n} 项）", "Main duties ({n})"),
+    "other_items": ("不作为职责的条目（{n} 项）", "Items that are not duties ({n})"),
+    "units_staffing": ("内设机构（{n} 个）及其职责", "Internal units ({n}) and their duties"),
+    "division_clauses": ("职责分工条款（{n} 条）", "Division clauses ({n})"),
+    "matched_agencies": ("匹配到的机构", "Agencies matched"),
+    "unmatched_names": (
+        "未匹配的机构名称（不作猜测，请人工核对）",
+        "Names no agency answers to (not guessed: check them by hand)",
+    ),
+    "all_matched": (
+        "分工条款中的机构名称都已匹配。",
+        "Every name in the division clauses matched.",
+    ),
+    "proposals": ("职能建议（{n} 项待人工确认）", "Function proposals ({n} to be confirmed)"),
+    "score": ("得分", "Score"),
+    "alternatives": ("备选（前三）", "Alternatives (top three)"),
+    "proposed": ("建议", "proposed"),
+    "to_confirm": ("待人工确认", "to be confirmed (待人工确认)"),
+    "download_draft": ("下载草稿工作簿（xlsx）", "Download the draft workbook (xlsx)"),
+    "download_draft_hint": (
+        "草稿可修改后作为征求意见稿工作簿再次上传检查。",
+        "Correct the draft and upload it again as a draft workbook.",
+    ),
     "error": ("出错了", "Something is wrong"),
     "file": ("文件", "File"),
     "table": ("表", "Table"),

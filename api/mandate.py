@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from govkg.api.deps import StateDep
 from govkg.api.errors import ApiError, error_responses
+from govkg.api.state import AppState
 from govkg.api.workers import Task
 
 router = APIRouter(tags=["mandates 三定"])
@@ -42,6 +43,40 @@ FormatQuery = Annotated[
 ]
 
 
+async def save_text(file: UploadFile, folder: Path, limit: int) -> tuple[Path, str]:
+    """Write an uploaded 三定 text into ``folder``: (its path, the name it was uploaded as);
+    ApiError 415 for a file type the importer does not read, 413 when too large."""
+    name = PurePosixPath((file.filename or "").replace("\\", "/")).name
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ApiError(
+            415,
+            f"不支持的文件「{name}」：请上传 .docx、.txt、.html 或 .pdf",
+            f"unsupported file '{name}': upload .docx, .txt, .html or .pdf",
+        )
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, "上传文件过大", "the upload is too large")
+    stem = _UNSAFE.sub("_", PurePosixPath(name).stem).strip(" .")[:100] or "mandate"
+    path = folder / f"{stem}{suffix}"
+    path.write_bytes(data)
+    return path, name
+
+
+def task_args(
+    state: AppState, path: Path, name: str, government: str | None, out: Path
+) -> dict[str, Any]:
+    """The arguments of the worker task ``import_mandate`` for a saved upload."""
+    return {
+        "path": str(path),
+        "name": name,
+        "government": government,
+        "generation": state.generation(),
+        "base_iri": state.settings.base_iri,
+        "out": str(out),
+    }
+
+
 @router.post(
     "/import/mandate",
     summary="导入三定规定为草稿并检查 import a 三定 text as a draft and check it",
@@ -62,31 +97,10 @@ async def import_mandate(
     (json: every sheet, with the function proposals; xlsx: the draft workbook), then check
     the draft merged into the store's graph against R1-R15 (each finding new, resolved or
     unchanged). Nothing is stored."""
-    name = PurePosixPath((file.filename or "").replace("\\", "/")).name
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ApiError(
-            415,
-            f"不支持的文件「{name}」：请上传 .docx、.txt、.html 或 .pdf",
-            f"unsupported file '{name}': upload .docx, .txt, .html or .pdf",
-        )
-    limit = state.settings.max_body_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise ApiError(413, "上传文件过大", "the upload is too large")
-    stem = _UNSAFE.sub("_", PurePosixPath(name).stem).strip(" .")[:100] or "mandate"
     with tempfile.TemporaryDirectory(prefix="govkg-mandate-") as scratch:
-        path = Path(scratch) / f"{stem}{suffix}"
-        path.write_bytes(data)
-        out = Path(scratch) / f"{stem}-draft.xlsx"
-        args = {
-            "path": str(path),
-            "name": name,
-            "government": government,
-            "generation": state.generation(),
-            "base_iri": state.settings.base_iri,
-            "out": str(out),
-        }
+        path, name = await save_text(file, Path(scratch), state.settings.max_body_bytes)
+        out = Path(scratch) / f"{path.stem}-draft.xlsx"
+        args = task_args(state, path, name, government, out)
         result = await state.compute.run(Task("import_mandate", args), IMPORT_TIMEOUT)
         if format == "xlsx":
             disposition = f"attachment; filename*=UTF-8''{_quote(out.name)}"

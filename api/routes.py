@@ -11,6 +11,7 @@ from govkg.api import (
     functions,
     graph_page,
     mandate,
+    mandate_page,
     overlap_page,
     overlaps,
     pages,
@@ -35,4 +36,5 @@ api_router.include_router(pages.router)  # GET /ui, /ui/agencies/{id}, /ui/funct
 api_router.include_router(overlap_page.router)  # GET /ui/overlaps (R2 side by side, R10)
 api_router.include_router(graph_page.router)  # GET /ui/graph?node=
 api_router.include_router(draft_page.router)  # GET, POST /ui/draft
+api_router.include_router(mandate_page.router)  # POST /ui/draft/mandate (a 三定 text)
 api_router.include_router(mandate.router)  # POST /import/mandate

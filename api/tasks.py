@@ -242,14 +242,22 @@ def validate_with_xlsx(
 ) -> dict[str, Any]:
     """As ``validate``, with the xlsx report (summary sheet, a sheet per rule) as bytes."""
     from govkg.shapes.findings import as_json
-    from govkg.shapes.report import xlsx_report
 
     outcome = _outcome(paths, draft, base_iri)
+    return {
+        "report": as_json(outcome.findings),
+        "xlsx": _xlsx(outcome.findings, outcome.book, lang),
+    }
+
+
+def _xlsx(found: list[Any], book: Any, lang: str) -> bytes:
+    """The xlsx report of findings (summary sheet, a sheet per rule), as bytes."""
+    from govkg.shapes.report import xlsx_report
+
     with tempfile.TemporaryDirectory(prefix="govkg-report-") as scratch:
         target = Path(scratch) / "report.xlsx"
-        xlsx_report(target, outcome.findings, outcome.book, lang)
-        xlsx = target.read_bytes()
-    return {"report": as_json(outcome.findings), "xlsx": xlsx}
+        xlsx_report(target, found, book, lang)
+        return target.read_bytes()
 
 
 def load(store: str, *, paths: list[str], settings: Settings) -> dict[str, Any]:
@@ -288,8 +296,10 @@ def import_mandate(
     generation: str | None,
     base_iri: str,
     out: str,
+    lang: str | None = None,
 ) -> dict[str, Any]:
-    """A 三定 upload as a draft (written to ``out``) checked against the store's graph."""
+    """A 三定 upload as a draft (written to ``out``) checked against the store's graph;
+    with ``lang``, the check's xlsx report too (as ``validate_with_xlsx``)."""
     from govkg.loaders.mandate.baseline import baseline_from_store
     from govkg.loaders.mandate.importer import build_draft, read_mandate
     from govkg.loaders.mandate.writing import write_draft
@@ -303,7 +313,10 @@ def import_mandate(
     result = build_draft([], baseline, government, mandates=[mandate])
     write_draft(result.draft, Path(out))
     findings = validate_draft_on_store(data, read_workbook(out), base_iri)
-    return {"draft": result.as_json(), "check": as_json(findings)}
+    answer = {"draft": result.as_json(), "check": as_json(findings)}
+    if lang is not None:
+        answer["xlsx"] = _xlsx(findings, _rule_book(), lang)
+    return answer
 
 
 def ping(store: str) -> str:
