@@ -43,6 +43,27 @@ RANGES = {"minExclusive": ">", "minInclusive": ">=", "maxExclusive": "<", "maxIn
 PAIRS = {"lessThan": "<", "lessThanOrEquals": "<="}
 
 
+# the constraint components the compiler translates, and how it names them
+CORE = {
+    "class", "datatype", "nodeKind", "minExclusive", "minInclusive", "maxExclusive",
+    "maxInclusive", "minLength", "maxLength", "pattern", "languageIn", "in", "hasValue",
+    "minCount", "maxCount", "uniqueLang", "equals", "disjoint", "lessThan",
+    "lessThanOrEquals", "closed",
+}  # fmt: skip
+COMPONENT = {
+    "class": "Class", "nodeKind": "NodeKind", "in": "In", "languageIn": "LanguageIn",
+    "lessThanOrEquals": "LessThanOrEquals", "uniqueLang": "UniqueLang", "hasValue": "HasValue",
+}  # fmt: skip
+LOGICAL = {"node": "Node", "not": "Not", "and": "And", "or": "Or", "xone": "Xone"}
+MAX_DEPTH = 32
+SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+
+
+def component_iri(param: str) -> str:
+    name = COMPONENT.get(param, param[:1].upper() + param[1:])
+    return f"<{SH}{name}ConstraintComponent>"
+
+
 class Unsupported(Exception):
     """A shape or constraint the compiler cannot translate (it goes to pyshacl)."""
 

@@ -28,9 +28,14 @@ from typing import Any
 from govkg.shapes import nested, pyshacl_engine
 from govkg.shapes.batching import Check, chunks, fill_messages, get, run_batch
 from govkg.shapes.compile_core import (
+    CORE,
+    LOGICAL,
+    MAX_DEPTH,
+    SUBCLASS,
     Unsupported,
     batch_check,
     compile_constraint,
+    component_iri,
     instance_of,
     term,
 )
@@ -47,25 +52,6 @@ from govkg.shapes.shapes_model import ShapesGraph
 from govkg import oxi
 
 __all__ = ["ShaclFailure", "ShapesGraph", "Unsupported", "ValidationReport", "validate"]
-
-CORE = {
-    "class", "datatype", "nodeKind", "minExclusive", "minInclusive", "maxExclusive",
-    "maxInclusive", "minLength", "maxLength", "pattern", "languageIn", "in", "hasValue",
-    "minCount", "maxCount", "uniqueLang", "equals", "disjoint", "lessThan",
-    "lessThanOrEquals", "closed",
-}  # fmt: skip
-COMPONENT = {
-    "class": "Class", "nodeKind": "NodeKind", "in": "In", "languageIn": "LanguageIn",
-    "lessThanOrEquals": "LessThanOrEquals", "uniqueLang": "UniqueLang", "hasValue": "HasValue",
-}  # fmt: skip
-LOGICAL = {"node": "Node", "not": "Not", "and": "And", "or": "Or", "xone": "Xone"}
-MAX_DEPTH = 32
-SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
-
-
-def component_iri(param: str) -> str:
-    name = COMPONENT.get(param, param[:1].upper() + param[1:])
-    return f"<{SH}{name}ConstraintComponent>"
 
 
 class Compiler:
