@@ -282,3 +282,19 @@ def is_triple_term(term: Any) -> bool:
 def results_from_json(data: bytes) -> Any:
     """SPARQL results parsed from SPARQL 1.1 Query Results JSON (to re-serialize them)."""
     return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+
+
+def quads_with_predicate(store: ox.Store, predicate: str) -> Iterable[Any]:
+    """The quads of every graph whose predicate is ``predicate``."""
+    return store.quads_for_pattern(None, ox.NamedNode(predicate), None, None)
+
+
+def graph_of(quad: Any) -> str | None:
+    """The IRI of a quad's named graph; None for the default graph."""
+    graph = quad.graph_name
+    return None if isinstance(graph, ox.DefaultGraph) else graph.value
+
+
+def clear_graph(store: ox.Store, graph: str) -> None:
+    """Remove a named graph's quads (and the graph) from a store."""
+    store.remove_graph(ox.NamedNode(graph))
