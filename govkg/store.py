@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import tempfile
@@ -190,8 +191,10 @@ class StoreWriter:
             # the traceback keeps the build's frame, and so its open stores, alive:
             # drop them so that RocksDB is closed before its folder is removed
             traceback.clear_frames(error.__traceback__)
+            _close_leftovers(prepare)
             _remove_tree(target)
             raise
+        _close_leftovers(prepare)
         stage("switch")
         self.store._switch_to(target, live)
 
@@ -223,9 +226,11 @@ class StoreWriter:
         except BaseException:
             # close RocksDB first: its background threads would refill the folder
             store = None
+            _close_leftovers(prepare)
             _remove_tree(target)
             raise
         store = None
+        _close_leftovers(prepare)
         self.store._switch_to(target, live)
 
     def _build_generation(
@@ -273,6 +278,14 @@ class StoreWriter:
             prepare(store)
         store.flush()
         del store
+
+
+def _close_leftovers(prepare: Prepare | None) -> None:
+    """Collect the reference cycles a hook may leave (rdflib's parser keeps frames alive
+    in them, and with the frames the new generation's store): RocksDB must be closed
+    before readers open the generation."""
+    if prepare is not None:
+        gc.collect()
 
 
 def _remove_tree(path: Path) -> None:

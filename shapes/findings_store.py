@@ -13,6 +13,7 @@ graph itself — unless that copy would exceed :data:`MEMORY_COPY_QUADS`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ def validation_copy(
     """An in-memory store with the quads the rules can see, the findings graph left out;
     None when it would hold more than ``limit`` quads."""
     skip = findings_graph(base_iri)
-    predicates = visible_predicates(book.sg)
+    predicates = visible(book)
     if predicates is None:
         sources = [oxi.triples_of(store)]
     else:
@@ -65,6 +66,12 @@ def validation_copy(
         return None
     oxi.add_quads(copy, batch)
     return copy
+
+
+@functools.lru_cache(maxsize=4)
+def visible(book: RuleBook) -> frozenset[str] | None:
+    """The predicates the rules of ``book`` can see, found once per process."""
+    return visible_predicates(book.sg)
 
 
 def compute_findings(
@@ -133,14 +140,15 @@ class FindingsWriter:
     generation before the switch, it adds that generation's findings graph."""
 
     def __init__(self, base_iri: str, scratch: Path, book: RuleBook | None = None) -> None:
+        from govkg.shapes.validation import rule_book
+
         self.base_iri = base_iri
         self.scratch = scratch
-        self.book = book
+        self.book = book or rule_book()
+        # parsed now, before any frame holds the new generation: rdflib's parser leaves
+        # reference cycles that keep its callers' frames (and their stores) alive
+        visible(self.book)
         self.count: int | None = None
 
     def __call__(self, store: Any) -> None:
-        if self.book is None:
-            from govkg.shapes.validation import rule_book
-
-            self.book = rule_book()
         self.count = write_findings(store, self.book, self.base_iri, self.scratch)
