@@ -292,6 +292,8 @@ async def update(request: Request, state: StateDep, _token: TokenDep) -> dict[st
     _check_size(state, text)
     # an update also copies the live generation (a checkpoint): a longer floor than queries
     timeout = max(state.settings.query_timeout, UPDATE_TIMEOUT_FLOOR)
-    report = await state.writer.run(Task("update", {"text": text, "settings": state.settings}), timeout)
+    report = await state.writer.run(
+        Task("update", {"text": text, "settings": state.settings}), timeout
+    )
     state.warm()
     return report

@@ -269,8 +269,9 @@ def load(store: str, *, paths: list[str], settings: Settings) -> dict[str, Any]:
 def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
     """Apply a SPARQL Update through the one writer, as a new generation with its
     findings recomputed (or none, as for a load, when the settings say so)."""
-    from govkg.loading import derived_graphs
     from govkg.shapes.findings_rdf import findings_graph
+
+    from govkg.loading import derived_graphs
     from govkg.store import GraphStore
 
     prefixes = "" if "prefix" in text.lower() else sparql_prefixes()

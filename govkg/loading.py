@@ -11,9 +11,9 @@ from govkg.errors import InputError, Problem
 from govkg.loaders import PreparedSource, prepare_source
 from govkg.ontology.namespaces import GK, ONTOLOGY_FILE
 from govkg.progress import Progress
+from govkg.settings import Settings
 from govkg.shapes.findings_rdf import findings_graph
 from govkg.shapes.findings_store import FindingsWriter
-from govkg.settings import Settings
 from govkg.store import GraphData, GraphStore
 
 ONTOLOGY_GRAPH = GK.rstrip("#")

@@ -16,6 +16,7 @@ def default_store_path(env: Mapping[str, str]) -> Path:
     data_home = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "govkg" / "store"
 
+
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "否"})
 
 

@@ -178,6 +178,7 @@ def validate_disk_store(
     findings graph is up to date with the rules, else validated now (on a copy in memory
     of what the rules can see; the findings graph plays no part)."""
     from govkg.shapes.findings_store import stored_findings, validation_copy
+
     from govkg.store import GraphStore
 
     book = rule_book()
@@ -186,7 +187,9 @@ def validate_disk_store(
     found = stored_findings(store, base_iri) if engine == "default" else None
     if found is None:
         copy = validation_copy(store, book, base_iri)
-        return Outcome(validate_store(store if copy is None else copy, book, engine=engine, rules=rules), book)
+        return Outcome(
+            validate_store(store if copy is None else copy, book, engine=engine, rules=rules), book
+        )
     if rules:
         found = [f for f in found if f.rule in set(rules)]
     return Outcome(found, book)

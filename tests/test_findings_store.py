@@ -7,9 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from govkg.loading import load_sources
-from govkg.querying import run_query
-from govkg.settings import Settings
 from govkg.shapes.findings import Finding, as_json
 from govkg.shapes.findings_rdf import (
     finding_iri,
@@ -21,10 +18,13 @@ from govkg.shapes.findings_rdf import (
 )
 from govkg.shapes.findings_store import stored_findings, validation_copy
 from govkg.shapes.validation import rule_book, validate_disk_store, validate_sources
-from govkg.store import GraphStore
 
 from bench.api_bench import OVERLAP_FINDINGS_QUERY, OVERLAP_QUERY
 from govkg import oxi
+from govkg.loading import load_sources
+from govkg.querying import run_query
+from govkg.settings import Settings
+from govkg.store import GraphStore
 from tests.conftest import EXAMPLES, SMALL_CITY, run_govkg, write_csv_workbook
 
 BASE = "https://id.govkg.org/"
