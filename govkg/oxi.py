@@ -284,15 +284,11 @@ def results_from_json(data: bytes) -> Any:
     return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
 
 
-def quads_with_predicate(store: ox.Store, predicate: str) -> Iterable[Any]:
-    """The quads of every graph whose predicate is ``predicate``."""
-    return store.quads_for_pattern(None, ox.NamedNode(predicate), None, None)
-
-
-def graph_of(quad: Any) -> str | None:
-    """The IRI of a quad's named graph; None for the default graph."""
-    graph = quad.graph_name
-    return None if isinstance(graph, ox.DefaultGraph) else graph.value
+def construct_ntriples(store: ox.Store, sparql: str) -> bytes:
+    """The triples of a CONSTRUCT query (the default graph being the store's default
+    graph alone) as N-Triples, serialized without passing through Python objects."""
+    results = store.query(sparql)
+    return results.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def clear_graph(store: ox.Store, graph: str) -> None:
