@@ -247,7 +247,17 @@ class LoadReport(BaseModel):
     sources: list[LoadedSource]
     seconds: float
     generation: str | None = Field(default=None, examples=["gen-000002"])
+    findings: int | None = Field(
+        default=None,
+        description="保存的规则问题数；未计算时为 null the findings stored; null when none were",
+        examples=[37],
+    )
 
 
 class UpdateReport(BaseModel):
     generation: str = Field(examples=["gen-000003"])
+    findings: int | None = Field(
+        default=None,
+        description="保存的规则问题数；未计算时为 null the findings stored; null when none were",
+        examples=[37],
+    )

@@ -51,6 +51,8 @@ GRAPH_MEDIA = {
     "rdf": "application/rdf+xml",
 }
 UPDATE_TIMEOUT_FLOOR = 30.0  # seconds
+# recomputing the findings of a province takes ~75 s on a 2-core machine (benchmarks.md)
+UPDATE_WITH_FINDINGS_TIMEOUT_FLOOR = 600.0
 EXAMPLE_QUERY = "SELECT ?name WHERE { ?a a gk:Agency ; skos:prefLabel ?name } LIMIT 5"
 
 
@@ -290,8 +292,16 @@ async def update(request: Request, state: StateDep, _token: TokenDep) -> dict[st
     if not text or not text.strip():
         raise ApiError(400, "缺少更新（update 参数）", "the update parameter is missing")
     _check_size(state, text)
-    # an update also copies the live generation (a checkpoint): a longer floor than queries
-    timeout = max(state.settings.query_timeout, UPDATE_TIMEOUT_FLOOR)
-    report = await state.writer.run(Task("update", {"text": text}), timeout)
+    # an update also copies the live generation (a checkpoint), and recomputes the
+    # findings: a longer floor than queries
+    floor = (
+        UPDATE_WITH_FINDINGS_TIMEOUT_FLOOR
+        if state.settings.findings_on_load
+        else UPDATE_TIMEOUT_FLOOR
+    )
+    timeout = max(state.settings.query_timeout, floor)
+    report = await state.writer.run(
+        Task("update", {"text": text, "settings": state.settings}), timeout
+    )
     state.warm()
     return report

@@ -189,5 +189,7 @@ class AppState:
             raise
 
     async def _compute_findings(self, generation: str | None) -> Findings:
-        result = await self.compute.run(Task("findings", {"generation": generation}), None)
+        result = await self.compute.run(
+            Task("findings", {"generation": generation, "base_iri": self.settings.base_iri}), None
+        )
         return Findings(result["findings"], result["rules"])

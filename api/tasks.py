@@ -170,7 +170,6 @@ SELECT DISTINCT ?id ?agency ?gov WHERE {
   UNION { ?x gk:heldBy ?u . ?u org:unitOf ?ag }
   ?ag dct:identifier ?agency ; gk:government/gk:divisionCode ?gov .
 }"""
-MEMORY_COPY_LIMIT = 3_000_000  # quads: validate a copy in memory up to this size
 _GOVERNMENTS = "SELECT ?code WHERE { ?g a gk:Government ; gk:divisionCode ?code }"
 
 
@@ -182,18 +181,19 @@ def _rule_book() -> Any:
     return _cache["book"]
 
 
-def findings(store: str, *, generation: str | None) -> dict[str, Any]:
-    """The findings of a generation, each with the agencies and governments it concerns."""
-    from govkg.shapes.validation import validate_store
+def findings(store: str, *, generation: str | None, base_iri: str) -> dict[str, Any]:
+    """The findings of a generation, each with the agencies and governments it concerns:
+    those stored with the generation when up to date, else computed now."""
+    from govkg.shapes.findings_store import compute_findings, stored_findings
 
     book = _rule_book()
     data = reader(store, generation)
-    if oxi.count(data) <= MEMORY_COPY_LIMIT:
-        # the validator runs ~10x faster on an in-memory copy than on RocksDB
-        copy = oxi.memory_store()
-        oxi.add_quads(copy, oxi.triples_of(data))
-        data = copy
-    found = validate_store(data, book)
+    stored = stored_findings(data, base_iri)
+    if stored is None:
+        # every predicate the queries below use is one the rules see: the copy holds them
+        found, data = compute_findings(data, book, base_iri)
+    else:
+        found = stored
     ids = sorted({i for f in found for i in (f.focus, *f.related)})
     agencies: dict[str, set[str]] = {}
     governments: dict[str, set[str]] = {}
@@ -270,21 +270,32 @@ def load(store: str, *, paths: list[str], settings: Settings) -> dict[str, Any]:
             {"graph": s.graph, "rows": s.rows, "triples": s.triples} for s in report.sources
         ],
         "seconds": round(report.seconds, 3),
+        "findings": report.findings,
     }
 
 
-def update(store: str, *, text: str) -> dict[str, Any]:
-    """Apply a SPARQL Update through the one writer, as a new generation."""
+def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
+    """Apply a SPARQL Update through the one writer, as a new generation with its
+    findings recomputed (or none, as for a load, when the settings say so)."""
+    from govkg.shapes.findings_rdf import findings_graph
+
+    from govkg.loading import derived_graphs
     from govkg.store import GraphStore
 
     prefixes = "" if "prefix" in text.lower() else sparql_prefixes()
     graph_store = GraphStore(store)
     with graph_store.writer() as writer:
+        hook = derived_graphs(settings, writer.scratch)
         try:
-            writer.update(prefixes + text)
+            writer.update(
+                prefixes + text, removed=[findings_graph(settings.base_iri)], prepare=hook
+            )
         except SyntaxError as error:
             raise query_syntax_error(error, prefixes.count("\n")) from None
-    return {"generation": os.readlink(Path(store) / "current")}
+    return {
+        "generation": os.readlink(Path(store) / "current"),
+        "findings": hook.count if hook else None,
+    }
 
 
 def import_mandate(

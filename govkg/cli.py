@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("sources", nargs="+", type=Path, metavar="FILE_OR_DIR")
     load.add_argument("--graph", metavar="IRI", help="命名图 IRI the named graph (one source)")
+    load.add_argument(
+        "--no-findings",
+        action="store_true",
+        help="不计算、不保存规则问题（很大的加载用；旧的问题图会被删除） do not compute and store"
+        " the findings of the rules (for a very large load; an older findings graph is"
+        " removed) ($GOVKG_FINDINGS_ON_LOAD=0)",
+    )
     _store_options(load)
 
     query = sub.add_parser(
@@ -153,12 +160,18 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
 def _load(args: argparse.Namespace, settings: Settings) -> int:
     from govkg.loading import load_sources
 
+    if args.no_findings:
+        settings = settings.with_options(findings_on_load=False)
     report = load_sources(args.sources, settings, graph=args.graph)
     for source in report.sources:
         print(
             f"已加载 loaded {source.path} → <{source.graph}>: "
             f"{source.rows:,} 行 rows, {source.triples:,} 三元组 triples"
         )
+    if report.findings is None:
+        print("未保存规则问题 no findings stored (--no-findings)")
+    else:
+        print(f"已保存规则问题 {report.findings:,} 项 stored {report.findings:,} findings")
     rate = report.triples / report.seconds if report.seconds else 0
     print(f"用时 took {report.seconds:.2f} s ({rate:,.0f} triples/s); 存储 store: {settings.store}")
     return 0
@@ -198,10 +211,14 @@ def _graphs(args: argparse.Namespace, settings: Settings) -> int:
 
     outcome = run_query(
         GraphStore(settings.store).open_reader(),
+        # rows: for a source graph the rows read, for the findings graph its findings
         """SELECT ?graph ?source ?loaded ?rows WHERE {
-             GRAPH ?graph { ?graph a gk:SourceGraph ; prov:wasDerivedFrom ?source ;
-                              prov:generatedAtTime ?loaded ; gk:rowsRead ?rows } }
-           ORDER BY ?graph""",
+             { GRAPH ?graph { ?graph a gk:SourceGraph ; prov:wasDerivedFrom ?source ;
+                                prov:generatedAtTime ?loaded ; gk:rowsRead ?rows } }
+             UNION
+             { GRAPH ?graph { ?graph a gk:FindingsGraph ; prov:wasDerivedFrom ?source ;
+                                prov:generatedAtTime ?loaded ; gk:findingCount ?rows } } }
+           ORDER BY ?graph ?source""",
     )
     sys.stdout.buffer.write(render(outcome, "table"))
     return 0

@@ -12,6 +12,8 @@ from govkg.loaders import PreparedSource, prepare_source
 from govkg.ontology.namespaces import GK, ONTOLOGY_FILE
 from govkg.progress import Progress
 from govkg.settings import Settings
+from govkg.shapes.findings_rdf import findings_graph
+from govkg.shapes.findings_store import FindingsWriter
 from govkg.store import GraphData, GraphStore
 
 ONTOLOGY_GRAPH = GK.rstrip("#")
@@ -21,6 +23,7 @@ STAGES = {
     "copy": "复制保留的图 copying the graphs that stay",
     "clear": "清除旧图 clearing the old graph",
     "store": "写入存储 storing",
+    "prepare": "按规则计算问题 computing the findings",
     "switch": "切换 switching",
 }
 
@@ -29,6 +32,7 @@ STAGES = {
 class LoadReport:
     sources: list[PreparedSource]
     seconds: float
+    findings: int | None = None  # stored findings; None when the load stored none
 
     @property
     def rows(self) -> int:
@@ -46,6 +50,8 @@ def load_sources(
 
     Every source is read and checked before anything is written; one bad source refuses
     the whole load (InputError listing all problems), and the store stays as it was.
+    The findings of the rules on the new data are stored with it (setting
+    ``findings_on_load``); without them, a findings graph of older data is removed.
     """
     if graph and len(paths) != 1:
         raise InputError(
@@ -81,14 +87,23 @@ def load_sources(
                 with ontology_nt.open("wb") as out:
                     oxi.convert_to_ntriples(ONTOLOGY_FILE.read_bytes(), format="ttl", output=out)
                 graphs.append(GraphData(ONTOLOGY_GRAPH, ontology_nt))
+            hook = derived_graphs(settings, scratch)
             writer.replace_graphs(
                 graphs,
                 on_stage=(lambda s: progress.set_stage(STAGES[s])) if progress else None,
+                removed=[findings_graph(settings.base_iri)],
+                prepare=hook,
             )
     finally:
         if progress:
             progress.close()
-    return LoadReport(prepared, time.monotonic() - started)
+    return LoadReport(prepared, time.monotonic() - started, hook.count if hook else None)
+
+
+def derived_graphs(settings: Settings, scratch: Path) -> FindingsWriter | None:
+    """What a write adds to the new generation before the switch: the findings graph,
+    unless the settings turn it off (a load then leaves none, never a stale one)."""
+    return FindingsWriter(settings.base_iri, scratch) if settings.findings_on_load else None
 
 
 def _refuse_shared_graphs(prepared: list[PreparedSource], problems: list[Problem]) -> None:

@@ -282,3 +282,15 @@ def is_triple_term(term: Any) -> bool:
 def results_from_json(data: bytes) -> Any:
     """SPARQL results parsed from SPARQL 1.1 Query Results JSON (to re-serialize them)."""
     return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+
+
+def construct_ntriples(store: ox.Store, sparql: str) -> bytes:
+    """The triples of a CONSTRUCT query (the default graph being the store's default
+    graph alone) as N-Triples, serialized without passing through Python objects."""
+    results = store.query(sparql)
+    return results.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def clear_graph(store: ox.Store, graph: str) -> None:
+    """Remove a named graph's quads (and the graph) from a store."""
+    store.remove_graph(ox.NamedNode(graph))

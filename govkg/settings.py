@@ -17,6 +17,9 @@ def default_store_path(env: Mapping[str, str]) -> Path:
     return Path(data_home) / "govkg" / "store"
 
 
+FALSE_WORDS = frozenset({"0", "false", "no", "off", "否"})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. Environment variables are ``GOVKG_<FIELD>``.
@@ -25,6 +28,8 @@ class Settings:
     9000
     >>> Settings.from_env({}, store="/x").store
     PosixPath('/x')
+    >>> Settings.from_env({"GOVKG_FINDINGS_ON_LOAD": "0"}).findings_on_load
+    False
     """
 
     store: Path
@@ -40,6 +45,7 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_database: str | None = None
     neo4j_batch: int = 1000  # rows per UNWIND batch
+    findings_on_load: bool = True  # store the findings of the rules with every write
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: object) -> Settings:
@@ -71,6 +77,9 @@ def _coerce(values: dict[str, object]) -> dict[str, object]:
     for name, kind in types.items():
         if name in out and not isinstance(out[name], kind):
             out[name] = kind(out[name])  # type: ignore[operator]
+    for name in ("findings_on_load",):
+        if name in out and not isinstance(out[name], bool):
+            out[name] = str(out[name]).strip().lower() not in FALSE_WORDS
     if "base_iri" in out and not str(out["base_iri"]).endswith(("/", "#")):
         out["base_iri"] = f"{out['base_iri']}/"
     return out

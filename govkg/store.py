@@ -9,7 +9,8 @@ A store is a directory::
 
 A load never touches the live generation. It builds the next one beside it (a RocksDB
 checkpoint, which hard-links the live files, or a rebuild from the graphs it keeps),
-bulk-loads the new sources there, and only then switches ``current``. A crash or a kill
+bulk-loads the new sources there, lets the caller add what derives from them (the
+findings of the rules, see govkg/loading.py), and only then switches ``current``. A crash or a kill
 at any point leaves ``current`` as it was; the half-built generation is removed by the
 next writer. Readers open the live generation read-only.
 """
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,12 @@ CURRENT = "current"
 # the generation from the graphs that stay.
 CLEAR_RATE = 25_000
 BULK_RATE = 300_000
+
+
+# Called with the new generation's store before the switch, to add what derives from
+# its data (the loading layer passes the findings of the rules): the store module itself
+# knows nothing of what is added.
+Prepare = Callable[[Any], None]
 
 
 @dataclass(frozen=True)
@@ -163,26 +171,38 @@ class StoreWriter:
         self.scratch = scratch
 
     def replace_graphs(
-        self, graphs: list[GraphData], *, on_stage: Callable[[str], None] | None = None
+        self,
+        graphs: list[GraphData],
+        *,
+        on_stage: Callable[[str], None] | None = None,
+        removed: Iterable[str] = (),
+        prepare: Prepare | None = None,
     ) -> None:
-        """Build the next generation with these graphs replaced, then switch to it."""
+        """Build the next generation with these graphs replaced and the ``removed`` ones
+        left out; let ``prepare`` add to it; then switch to it."""
         stage = on_stage or (lambda _name: None)
         live = self.store._live_generation()
         number = int(live.name.split("-")[1]) + 1 if live else 1
         target = self.store.path / f"gen-{number:06d}"
+        replaced = {g.graph for g in graphs} | set(removed)
         try:
-            self._build_generation(live, target, {g.graph for g in graphs}, graphs, stage)
+            self._build_generation(live, target, replaced, graphs, stage, prepare)
         except BaseException as error:
             # the traceback keeps the build's frame, and so its open stores, alive:
             # drop them so that RocksDB is closed before its folder is removed
             traceback.clear_frames(error.__traceback__)
+            _close_leftovers(prepare)
             _remove_tree(target)
             raise
+        _close_leftovers(prepare)
         stage("switch")
         self.store._switch_to(target, live)
 
-    def update(self, sparql: str) -> None:
-        """Apply a SPARQL Update to a copy of the live generation, then switch to it.
+    def update(
+        self, sparql: str, *, removed: Iterable[str] = (), prepare: Prepare | None = None
+    ) -> None:
+        """Apply a SPARQL Update to a copy of the live generation, remove the ``removed``
+        graphs from it, let ``prepare`` add to it, then switch to it.
 
         The update runs in one transaction on the copy: a failing update, or a writer
         killed at any point, leaves ``current`` as it was.
@@ -196,13 +216,21 @@ class StoreWriter:
                 oxi.disk_store(live, read_only=True).backup(str(target))
             store = oxi.disk_store(target)
             oxi.update(store, sparql)
+            present = set(oxi.named_graphs(store))
+            for graph in removed:
+                if graph in present:
+                    oxi.clear_graph(store, graph)
+            if prepare is not None:
+                prepare(store)
             store.flush()
         except BaseException:
             # close RocksDB first: its background threads would refill the folder
             store = None
+            _close_leftovers(prepare)
             _remove_tree(target)
             raise
         store = None
+        _close_leftovers(prepare)
         self.store._switch_to(target, live)
 
     def _build_generation(
@@ -212,6 +240,7 @@ class StoreWriter:
         replaced: set[str],
         graphs: list[GraphData],
         stage: Callable[[str], None],
+        prepare: Prepare | None,
     ) -> None:
         store: Any
         if live is None:
@@ -244,8 +273,19 @@ class StoreWriter:
         for data in graphs:
             stage("store")
             oxi.bulk_load(store, path=data.path, format=data.format, graph=data.graph)
+        if prepare is not None:
+            stage("prepare")
+            prepare(store)
         store.flush()
         del store
+
+
+def _close_leftovers(prepare: Prepare | None) -> None:
+    """Collect the reference cycles a hook may leave (rdflib's parser keeps frames alive
+    in them, and with the frames the new generation's store): RocksDB must be closed
+    before readers open the generation."""
+    if prepare is not None:
+        gc.collect()
 
 
 def _remove_tree(path: Path) -> None:

@@ -39,7 +39,9 @@ def outcome_of(args: argparse.Namespace, settings: Settings) -> Outcome:
         return validate_sources(
             sources, base_iri=settings.base_iri, engine=args.engine, rules=args.rule
         )
-    return validate_disk_store(settings.store, engine=args.engine, rules=args.rule)
+    return validate_disk_store(
+        settings.store, base_iri=settings.base_iri, engine=args.engine, rules=args.rule
+    )
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:

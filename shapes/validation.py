@@ -179,12 +179,28 @@ def validate_sources(
 
 
 def validate_disk_store(
-    path: Path, *, engine: str = "default", rules: Sequence[str] | None = None
+    path: Path,
+    *,
+    base_iri: str,
+    engine: str = "default",
+    rules: Sequence[str] | None = None,
 ) -> Outcome:
-    """Validate the live data of an on-disk store."""
+    """The findings of the live data of an on-disk store: those stored with it when its
+    findings graph is up to date with the rules, else validated now (on a copy in memory
+    of what the rules can see; the findings graph plays no part)."""
+    from govkg.shapes.findings_store import stored_findings, validation_copy
+
     from govkg.store import GraphStore
 
     book = rule_book()
     check_options(book, rules, engine)
     store = GraphStore(path).open_reader()
-    return Outcome(validate_store(store, book, engine=engine, rules=rules), book)
+    found = stored_findings(store, base_iri) if engine == "default" else None
+    if found is None:
+        copy = validation_copy(store, book, base_iri)
+        return Outcome(
+            validate_store(store if copy is None else copy, book, engine=engine, rules=rules), book
+        )
+    if rules:
+        found = [f for f in found if f.rule in set(rules)]
+    return Outcome(found, book)

@@ -124,3 +124,26 @@ def test_load_refuses_a_bad_workbook_whole(server: Server) -> None:
     assert "https://id.govkg.org/graph/bad" not in {
         b["g"]["value"] for b in graphs["results"]["bindings"]
     }
+
+
+def test_update_recomputes_the_stored_findings(server: Server) -> None:
+    """A unit added without duties is R5's: the new generation's findings graph says so,
+    and /findings reads it."""
+    unit = "<https://id.govkg.org/unit/U-NEW>"
+    add = f"""INSERT DATA {{ GRAPH <https://id.govkg.org/graph/city> {{
+        {unit} a gk:InternalUnit ; dct:identifier "U-NEW" ; skos:prefLabel "新设科"@zh ;
+               org:unitOf <https://id.govkg.org/agency/JH-DSJ> }} }}"""
+    stored = """SELECT ?x WHERE { GRAPH <https://id.govkg.org/graph/findings> {
+        ?x gk:ruleId "R5" ; gk:focusId "U-NEW" ; sh:focusNode ?unit } }"""
+    with server.client() as client:
+        response = client.post("/update", data={"update": add}, headers=AUTH)
+        assert response.status_code == 200, response.text
+        assert response.json()["findings"] == 38
+        rows = client.get("/sparql", params={"query": stored}).json()["results"]["bindings"]
+        assert len(rows) == 1
+        found = client.get("/findings", params={"rule": "R5"}).json()
+        assert "U-NEW" in {item["focus"] for item in found["items"]}
+        remove = f"DELETE WHERE {{ GRAPH <https://id.govkg.org/graph/city> {{ {unit} ?p ?o }} }}"
+        response = client.post("/update", data={"update": remove}, headers=AUTH)
+        assert response.status_code == 200 and response.json()["findings"] == 37
+        assert not client.get("/sparql", params={"query": stored}).json()["results"]["bindings"]
