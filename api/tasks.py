@@ -162,13 +162,10 @@ _INVOLVED = """
 SELECT DISTINCT ?id ?agency ?gov WHERE {
   VALUES ?id { %s }
   ?x dct:identifier ?id .
-  { ?x a gk:Agency . BIND(?x AS ?ag) }
-  UNION { ?x org:unitOf ?ag }
-  UNION { ?x gk:implementedBy ?ag }
-  UNION { ?x gk:sourceAgency ?ag }
-  UNION { ?x gk:heldBy ?ag . ?ag a gk:Agency }
-  UNION { ?x gk:heldBy ?u . ?u org:unitOf ?ag }
-  ?ag dct:identifier ?agency ; gk:government/gk:divisionCode ?gov .
+  # itself, or the agency of a unit, a power item, a dataset or a duty (of a unit):
+  # one path from the bound ?x (oxigraph walked a UNION of patterns from every entity)
+  ?x (org:unitOf|gk:implementedBy|gk:sourceAgency|gk:heldBy/org:unitOf?)? ?ag .
+  ?ag a gk:Agency ; dct:identifier ?agency ; gk:government/gk:divisionCode ?gov .
 }"""
 _GOVERNMENTS = "SELECT ?code WHERE { ?g a gk:Government ; gk:divisionCode ?code }"
 
