@@ -41,14 +41,7 @@ async def list_findings(
     findings = await state.findings(snap)
 
     def build() -> dict[str, Any]:
-        rows = [
-            item
-            for item in findings.items
-            if (rule is None or item["finding"]["rule"] == rule)
-            and (severity is None or item["finding"]["severity"] == severity)
-            and (government is None or government in item["governments"])
-            and (agency is None or agency in item["agencies"])
-        ]
+        rows = findings.matching(rule, severity, government, agency)
         items = findings.present(rows[page.offset : page.offset + page.limit])
         return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
 

@@ -75,24 +75,6 @@ def findings_by_rule(findings: Findings, government: str | None) -> list[RuleCou
     )
 
 
-def filter_findings(
-    findings: Findings,
-    rule: str | None = None,
-    severity: str | None = None,
-    government: str | None = None,
-    agency: str | None = None,
-) -> list[dict[str, Any]]:
-    rows = [
-        item
-        for item in findings.items
-        if (rule is None or item["finding"]["rule"] == rule)
-        and (severity is None or item["finding"]["severity"] == severity)
-        and (government is None or government in item["governments"])
-        and (agency is None or agency in item["agencies"])
-    ]
-    return findings.present(rows)
-
-
 # --- what an id names -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Named:

@@ -122,7 +122,7 @@ async def findings_page(
     agency: Text = None,
 ) -> HTMLResponse:
     findings = await state.findings(snap)
-    items = page_data.filter_findings(findings, rule, severity, gov, agency)
+    items = findings.present(findings.matching(rule, severity, gov, agency))
     return render(
         request,
         "findings.html",

@@ -37,6 +37,23 @@ class Findings:
     def of_agency(self, agency: str) -> list[dict[str, Any]]:
         return [f for f in self.items if agency in f["agencies"]]
 
+    def matching(
+        self,
+        rule: str | None = None,
+        severity: str | None = None,
+        government: str | None = None,
+        agency: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The findings of a rule, a severity, a government and an agency (None: any)."""
+        return [
+            item
+            for item in self.items
+            if (rule is None or item["finding"]["rule"] == rule)
+            and (severity is None or item["finding"]["severity"] == severity)
+            and (government is None or government in item["governments"])
+            and (agency is None or agency in item["agencies"])
+        ]
+
     def present(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Findings as the API shows them: the fields of workbook.md, the rule's names,
         and the agencies and governments each concerns."""
