@@ -3,16 +3,16 @@ against the store (the baseline), through a compute worker like /validate."""
 
 from __future__ import annotations
 
-import re
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from govkg.api.deps import StateDep
-from govkg.api.errors import ApiError, error_responses
+from govkg.api.errors import error_responses
 from govkg.api.state import AppState
+from govkg.api.uploads import save_upload
 from govkg.api.workers import Task
 
 router = APIRouter(tags=["mandates 三定"])
@@ -20,7 +20,6 @@ router = APIRouter(tags=["mandates 三定"])
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 IMPORT_TIMEOUT = 600.0
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
 
 MandateField = Annotated[
     UploadFile, File(description="三定规定 a 三定 regulation: .docx, .txt, .html, .pdf")
@@ -46,21 +45,14 @@ FormatQuery = Annotated[
 async def save_text(file: UploadFile, folder: Path, limit: int) -> tuple[Path, str]:
     """Write an uploaded 三定 text into ``folder``: (its path, the name it was uploaded as);
     ApiError 415 for a file type the importer does not read, 413 when too large."""
-    name = PurePosixPath((file.filename or "").replace("\\", "/")).name
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ApiError(
-            415,
-            f"不支持的文件「{name}」：请上传 .docx、.txt、.html 或 .pdf",
-            f"unsupported file '{name}': upload .docx, .txt, .html or .pdf",
-        )
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise ApiError(413, "上传文件过大", "the upload is too large")
-    stem = _UNSAFE.sub("_", PurePosixPath(name).stem).strip(" .")[:100] or "mandate"
-    path = folder / f"{stem}{suffix}"
-    path.write_bytes(data)
-    return path, name
+    return await save_upload(
+        file,
+        folder,
+        limit,
+        suffixes=SUFFIXES,
+        expected=(" .docx、.txt、.html 或 .pdf", ".docx, .txt, .html or .pdf"),
+        fallback="mandate",
+    )
 
 
 def task_args(

@@ -3,52 +3,39 @@ uploaded workbook into the store through the server's one writer)."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
 from govkg.api.deps import StateDep, TokenDep
 from govkg.api.errors import ApiError, error_responses
 from govkg.api.models import FindingsReport, LoadReport
+from govkg.api.uploads import base_name, save_upload
 from govkg.api.workers import Task
 
 router = APIRouter(tags=["workbooks 工作簿"])
 
 SUFFIXES = (".xlsx", ".zip", ".ttl", ".nt", ".jsonld")
 VALIDATE_TIMEOUT = 600.0  # seconds; a validation is bounded by the upload size
-_UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
-
-
-def _name(upload: UploadFile) -> tuple[str, str]:
-    """(stem, suffix) of an upload's file name, made safe for a file system."""
-    name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ApiError(
-            415,
-            f"不支持的文件「{name}」：请上传 .xlsx 工作簿或 CSV 文件的 .zip",
-            f"unsupported file '{name}': upload an .xlsx workbook or a .zip of CSV files",
-        )
-    stem = _UNSAFE.sub("_", PurePosixPath(name).stem).strip(" .")[:100] or "upload"
-    return stem, suffix
 
 
 async def save(upload: UploadFile, folder: Path, limit: int) -> Path:
     """Write an upload into ``folder`` as a workbook path: an .xlsx file, or a folder of
     the CSV files of a .zip (only ``*.csv`` members, flattened; size-checked)."""
-    stem, suffix = _name(upload)
-    data = await upload.read(limit + 1)
-    if len(data) > limit:
-        raise ApiError(413, "上传文件过大", "the upload is too large")
-    target = folder / f"{stem}{suffix}"
-    target.write_bytes(data)
-    if suffix != ".zip":
+    target, _ = await save_upload(
+        upload,
+        folder,
+        limit,
+        suffixes=SUFFIXES,
+        expected=(" .xlsx 工作簿或 CSV 文件的 .zip", "an .xlsx workbook or a .zip of CSV files"),
+        fallback="upload",
+    )
+    if target.suffix != ".zip":
         return target
-    out = folder / stem
+    out = folder / target.stem
     out.mkdir()
     try:
         with zipfile.ZipFile(target) as archive:
@@ -56,8 +43,10 @@ async def save(upload: UploadFile, folder: Path, limit: int) -> Path:
             if sum(m.file_size for m in members) > limit:
                 raise ApiError(413, "解压后的文件过大", "the unpacked files are too large")
             for member in members:
-                name = PurePosixPath(member.filename.replace("\\", "/")).name
-                with archive.open(member) as src, (out / name).open("wb") as dst:
+                with (
+                    archive.open(member) as src,
+                    (out / base_name(member.filename)).open("wb") as dst,
+                ):
                     shutil.copyfileobj(src, dst)
     except zipfile.BadZipFile:
         raise ApiError(400, "不是有效的 .zip 文件", "not a valid .zip file") from None
