@@ -13,7 +13,6 @@ graph itself — unless that copy would exceed :data:`MEMORY_COPY_QUADS`.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ def validation_copy(
     validation alone ran for more than 10 minutes (docs/benchmarks.md).
     """
     skip = findings_graph(base_iri)
-    predicates = visible(book)
+    predicates = visible_predicates(book.sg)
     patterns = ["?p"] if predicates is None else [f"<{p}>" for p in sorted(predicates)]
     copy = oxi.memory_store()
     copied = 0
@@ -66,12 +65,6 @@ def validation_copy(
             return None
         oxi.bulk_load(copy, data, format="nt", graph=COPY_GRAPH)
     return copy
-
-
-@functools.lru_cache(maxsize=4)
-def visible(book: RuleBook) -> frozenset[str] | None:
-    """The predicates the rules of ``book`` can see, found once per process."""
-    return visible_predicates(book.sg)
 
 
 def compute_findings(
@@ -147,7 +140,7 @@ class FindingsWriter:
         self.book = book or rule_book()
         # parsed now, before any frame holds the new generation: rdflib's parser leaves
         # reference cycles that keep its callers' frames (and their stores) alive
-        visible(self.book)
+        visible_predicates(self.book.sg)
         self.count: int | None = None
 
     def __call__(self, store: Any) -> None:

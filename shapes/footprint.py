@@ -7,11 +7,13 @@ third of a province's triples (power items' materials and time limits, the sourc
 of every entity, descriptions). A shape that can see every predicate — a SPARQL pattern
 with a variable predicate or a negated property set, or ``sh:closed`` — turns this off.
 
-Parsing the SPARQL texts costs about half a second, so callers use it for large inputs.
+Parsing the SPARQL texts costs about half a second (once per shapes graph), so callers
+use it for large inputs.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,8 +27,10 @@ ALWAYS = frozenset({RDF + "type", RDFS + "subClassOf", *NAME_PREDICATES})
 SPARQL_TEXTS = ("select", "ask", "construct")
 
 
+@functools.lru_cache(maxsize=4)
 def visible_predicates(sg: ShapesGraph) -> frozenset[str] | None:
     """The predicates the shapes (and the findings) can see; None when they see all.
+    Found once per shapes graph.
 
     >>> sg = ShapesGraph.parse('''
     ...   @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://ex/> .
