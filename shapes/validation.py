@@ -7,9 +7,7 @@ results become findings (:mod:`govkg.shapes.findings`).
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,36 +67,6 @@ def read_sources(paths: Sequence[Path]) -> tuple[list[Workbook], list[Path]]:
     return workbooks, rdf
 
 
-def _bulk_load_made(store: Any, chunks: Iterable[str], *, graph: str) -> None:
-    """Bulk-load N-Triples chunks while they are being made.
-
-    The chunks are made in a thread and written to a pipe that pyoxigraph reads as a
-    file, without the GIL: the mapping (Python) and the loading (Rust) run on two cores.
-    (Read through a Python file object instead, every read waits for the GIL.)"""
-    read_end, write_end = os.pipe()
-    failure: list[BaseException] = []
-
-    def make() -> None:
-        try:
-            with os.fdopen(write_end, "wb") as pipe:
-                for chunk in chunks:
-                    pipe.write(chunk.encode())
-        except BrokenPipeError:
-            pass  # the loader stopped first; its error is the one to report
-        except BaseException as error:  # handed to the caller's thread
-            failure.append(error)
-
-    maker = threading.Thread(target=make, name="govkg-mapping", daemon=True)
-    maker.start()
-    try:
-        oxi.bulk_load(store, format="nt", graph=graph, path=f"/dev/fd/{read_end}")
-    finally:
-        os.close(read_end)
-        maker.join()
-    if failure:
-        raise failure[0]
-
-
 def memory_store(
     workbooks: Sequence[Workbook],
     rdf: Sequence[Path],
@@ -114,7 +82,7 @@ def memory_store(
     store = oxi.memory_store()
     for workbook in workbooks:
         # streamed and bulk-loaded: a province's N-Triples never sit in memory as one string
-        _bulk_load_made(
+        oxi.bulk_load_chunks(
             store,
             workbook_triples(workbook, base_iri, predicates=predicates),
             graph=graph_iri(Path(workbook.file), base_iri),
