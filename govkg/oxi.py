@@ -12,7 +12,6 @@ for speed); use the predicates below rather than importing pyoxigraph elsewhere.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
@@ -90,50 +89,17 @@ def bulk_load(
     format: str,
     graph: str | None = None,
     path: str | os.PathLike[str] | None = None,
+    trusted: bool = False,
 ) -> None:
-    """Load RDF fast, not atomically: only into a store nobody else sees yet."""
+    """Load RDF fast, not atomically: only into a store nobody else sees yet.
+    ``trusted`` RDF (made by govkg itself) skips the checks of IRIs and literals."""
     store.bulk_load(
         data,
         format=rdf_format(format),
         path=None if path is None else str(path),
         to_graph=None if format in ("nq", "nquads", "trig") else _graph(graph),
+        lenient=trusted,
     )
-
-
-def bulk_load_chunks(store: ox.Store, chunks: Iterable[str], *, graph: str) -> None:
-    """Bulk-load N-Triples text chunks while they are being made (fast, not atomic).
-
-    The chunks are made in a thread and written to a pipe that pyoxigraph reads as a
-    file, without the GIL: the mapping (Python) and the loading (Rust) run on two cores.
-    (Read through a Python file object instead, every read waits for the GIL.)
-
-    >>> store = memory_store()
-    >>> bulk_load_chunks(store, ["<http://e/a> <http://e/p> <http://e/b> .\\n"], graph="http://e/g")
-    >>> len(store)
-    1
-    """
-    read_end, write_end = os.pipe()
-    failure: list[BaseException] = []
-
-    def make() -> None:
-        try:
-            with os.fdopen(write_end, "wb") as pipe:
-                for chunk in chunks:
-                    pipe.write(chunk.encode())
-        except BrokenPipeError:
-            pass  # the loader stopped first; its error is the one to report
-        except BaseException as error:  # handed to the caller's thread
-            failure.append(error)
-
-    maker = threading.Thread(target=make, name="govkg-mapping", daemon=True)
-    maker.start()
-    try:
-        bulk_load(store, format="nt", graph=graph, path=f"/dev/fd/{read_end}")
-    finally:
-        os.close(read_end)
-        maker.join()
-    if failure:
-        raise failure[0]
 
 
 def parse(

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
@@ -136,85 +137,99 @@ def _by_language(literals: Iterable[Any]) -> dict[str, str]:
     return out
 
 
-# --- terms ------------------------------------------------------------------------------
+# --- terms ---------------------------------------------------------------------------
+# A node is its N-Triples string ("<iri>", "_:b"), a literal its text as a Text: a
+# province's findings name ~700k nodes, and pyoxigraph terms for each cost seconds.
+class Text(str):
+    """A literal's text (a node is a plain str in N-Triples form)."""
+
+
 def parse_term(ntriples: str) -> Any:
     """A pyoxigraph term from its N-Triples string."""
     text = f"<urn:x-govkg:s> <urn:x-govkg:p> {ntriples} .\n".encode()
     return next(iter(oxi.parse(text, format="nt"))).object
 
 
-def related_terms(value: str | None, focus: Any) -> list[Any]:
-    """The related terms a result's sh:value encodes (see rules.ttl)."""
+def node_of(ntriples: str) -> str:
+    """A result's term as a node (str) or a literal's text (Text)."""
+    if ntriples.startswith(("<", "_:")):
+        return ntriples
+    return Text(parse_term(ntriples).value)
+
+
+def related_terms(value: str | None, focus: str) -> list[str]:
+    """The related nodes and texts a result's sh:value encodes (see rules.ttl)."""
     if value is None:
         return []
+    if value.startswith(("<", "_:")):
+        return [] if value == focus else [value]
     term = parse_term(value)
-    if oxi.is_literal(term):
-        _lex, datatype, language = oxi.literal_parts(term)
-        if language is None and datatype == XSD + "string":
-            out: list[Any] = []
-            for token in term.value.split(" "):
-                if not token:
-                    continue
-                if token.startswith("<") and token.endswith(">"):
-                    out.append(oxi.named_node(token[1:-1]))
-                else:
-                    out.append(oxi.literal(unquote(token)))
-            return out
-        return [term]
-    return [] if str(term) == str(focus) else [term]
+    _lex, datatype, language = oxi.literal_parts(term)
+    if language is not None or datatype != XSD + "string":
+        return [Text(term.value)]
+    return [
+        token if token.startswith("<") and token.endswith(">") else Text(unquote(token))
+        for token in term.value.split(" ")
+        if token
+    ]
+
+
+def is_node_iri(node: str) -> bool:
+    return node.startswith("<") and not isinstance(node, Text)
 
 
 @dataclass
 class Names:
-    """Workbook ids and readable names of the data's nodes."""
+    """Workbook ids and readable names of the data's nodes (keyed "<iri>")."""
 
     ids: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
 
-    def pair(self, term: Any) -> tuple[str, str]:
-        """(workbook id, readable label) of a term."""
-        if oxi.is_literal(term):
-            return term.value, term.value
-        key = str(term)
-        ident = self.ids.get(key) or (term.value if oxi.is_iri(term) else key)
-        name = self.names.get(key)
+    def pair(self, node: str) -> tuple[str, str]:
+        """(workbook id, readable label) of a node or text."""
+        if isinstance(node, Text):
+            return str(node), str(node)
+        ident = self.ids.get(node) or (node[1:-1] if node.startswith("<") else node)
+        name = self.names.get(node)
         return ident, f"{name}({ident})" if name else ident
 
 
 # what lookup_names reads: a store for validation must keep these (see shapes/footprint.py)
 NAME_PREDICATES = (DCT + "identifier", GK + "divisionCode", SKOS + "prefLabel", DCT + "description")
+NAMES_QUERY = f"""SELECT ?n (MIN(STR(?id)) AS ?i) (MIN(STR(?code)) AS ?c) (MIN(STR(?label)) AS ?l)
+       (MIN(STR(?text)) AS ?t)
+WHERE {{ VALUES ?n {{ %s }}
+  OPTIONAL {{ ?n <{DCT}identifier> ?id }}
+  OPTIONAL {{ ?n <{GK}divisionCode> ?code }}
+  OPTIONAL {{ ?n <{SKOS}prefLabel> ?label }}
+  OPTIONAL {{ ?n <{DCT}description> ?text }} }}
+GROUP BY ?n"""
 
 
-def lookup_names(store: Any, terms: Iterable[Any], chunk: int = 2000) -> Names:
+def lookup_names(store: Any, nodes: Iterable[str], chunk: int = 2000) -> Names:
     """Ids (dct:identifier, else gk:divisionCode) and names (skos:prefLabel, else a short
-    dct:description) of the IRIs among ``terms``."""
-    iris = sorted({str(t) for t in terms if oxi.is_iri(t)})
+    dct:description) of the IRIs among ``nodes``."""
+    iris = sorted({n for n in nodes if is_node_iri(n)})
+    parts = [" ".join(iris[i : i + chunk]) for i in range(0, len(iris), chunk)]
+
+    def rows_of(part: str) -> bytes:
+        # serialised in Rust (without the GIL, so two run at once) and read by the csv
+        # module: reading the solutions term by term took most of the time
+        return oxi.serialize_results(oxi.query(store, NAMES_QUERY % part), "csv")
+
     names = Names()
-    for start in range(0, len(iris), chunk):
-        part = " ".join(iris[start : start + chunk])
-        results = oxi.query(
-            store,
-            f"""SELECT ?n (MIN(STR(?id)) AS ?i) (MIN(STR(?code)) AS ?c) (MIN(STR(?label)) AS ?l)
-                       (MIN(STR(?text)) AS ?t)
-                WHERE {{ VALUES ?n {{ {part} }}
-                  OPTIONAL {{ ?n <{DCT}identifier> ?id }}
-                  OPTIONAL {{ ?n <{GK}divisionCode> ?code }}
-                  OPTIONAL {{ ?n <{SKOS}prefLabel> ?label }}
-                  OPTIONAL {{ ?n <{DCT}description> ?text }} }}
-                GROUP BY ?n""",
-        )
-        # serialised in Rust and read by the csv module: a province's findings name
-        # ~700k nodes, and reading the solutions term by term took most of the time
-        rows = csv.reader(io.StringIO(oxi.serialize_results(results, "csv").decode()))
-        next(rows, None)
-        for node, ident, code, label, text in rows:
-            key = f"<{node}>"
-            if ident or code:
-                names.ids[key] = ident or code
-            if label:
-                names.names[key] = label
-            elif text:
-                names.names[key] = f"「{text[:24]}…」" if len(text) > 24 else f"「{text}」"
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="govkg-names") as pool:
+        for table in pool.map(rows_of, parts):
+            rows = csv.reader(io.StringIO(table.decode()))
+            next(rows, None)
+            for node, ident, code, label, text in rows:
+                key = f"<{node}>"
+                if ident or code:
+                    names.ids[key] = ident or code
+                if label:
+                    names.names[key] = label
+                elif text:
+                    names.names[key] = f"「{text[:24]}…」" if len(text) > 24 else f"「{text}」"
     return names
 
 
@@ -240,7 +255,7 @@ def findings_from_results(
         severity = result.severity.lower() if result.severity else rule.severity
         if severity not in SEVERITIES:
             severity = rule.severity
-        focus = parse_term(result.focus)
+        focus = node_of(result.focus)
         staged.append((rule, severity, focus, related_terms(result.value, focus)))
     names = lookup_names(store, [t for _, _, f, rel in staged for t in (f, *rel)])
     found: dict[tuple[str, str, tuple[str, ...]], Finding] = {}

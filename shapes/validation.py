@@ -23,9 +23,11 @@ from govkg.shapes.shapes_model import ShapesGraph
 
 from govkg import oxi
 from govkg.errors import InputError, Problem
+from govkg.pipes import produced
 
 ENGINES = ("default", "pyshacl")
-PRUNE_FROM_ROWS = 50_000  # below this, finding the shapes' footprint costs more than it saves
+# from this size on, the shapes' footprint and a mapping process cost less than they save
+LARGE_FROM_ROWS = 50_000
 
 
 @dataclass
@@ -76,17 +78,21 @@ def memory_store(
 ) -> Any:
     """An in-memory store holding each source in its own named graph; given the rule
     book, large workbooks leave out the triples no rule can see (shapes/footprint.py)."""
-    predicates = None
-    if book is not None and sum(w.row_count() for w in workbooks) >= PRUNE_FROM_ROWS:
-        predicates = visible_predicates(book.sg)
+    large = sum(w.row_count() for w in workbooks) >= LARGE_FROM_ROWS
+    predicates = visible_predicates(book.sg) if book is not None and large else None
     store = oxi.memory_store()
     for workbook in workbooks:
-        # streamed and bulk-loaded: a province's N-Triples never sit in memory as one string
-        oxi.bulk_load_chunks(
-            store,
-            workbook_triples(workbook, base_iri, predicates=predicates),
-            graph=graph_iri(Path(workbook.file), base_iri),
-        )
+        # streamed: a province's N-Triples never sit in memory as one string; mapped
+        # beside the loading, in a child process when large (govkg/pipes.py)
+        triples = workbook_triples(workbook, base_iri, predicates=predicates)
+        with produced(triples, in_child=large) as path:
+            oxi.bulk_load(
+                store,
+                format="nt",
+                graph=graph_iri(Path(workbook.file), base_iri),
+                path=path,
+                trusted=True,
+            )
     for path in rdf:
         fmt, content = read_rdf_file(path)
         oxi.load(

@@ -50,7 +50,7 @@ def test_pruned_validation_finds_the_same(tmp_path: Path, monkeypatch: pytest.Mo
         return {(f.rule, f.focus, f.related, tuple(sorted(f.message.items()))) for f in found}
 
     whole = validation.memory_store([workbook], [], base)
-    monkeypatch.setattr(validation, "PRUNE_FROM_ROWS", 0)
+    monkeypatch.setattr(validation, "LARGE_FROM_ROWS", 0)
     pruned = validation.memory_store([workbook], [], base, book=book)
     assert len(pruned) < 0.8 * len(whole)  # materials, time limits, source rows left out
     expected = findings(whole)

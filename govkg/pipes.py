@@ -1,0 +1,108 @@
+"""Text made in one place and read as a file in another: a pipe with its producer.
+
+pyoxigraph's loaders read a path without Python's help, so the mapping of a workbook
+(Python) can run beside the loading (Rust). In a thread the two still take turns: the
+loader holds the GIL most of the time, and a province's mapping (~14 s) then adds to its
+loading (~35 s) instead of hiding behind it. In a forked child the mapping has a GIL of
+its own; forking costs a few milliseconds and copies nothing up front, so it is used for
+large inputs only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import traceback
+from collections.abc import Iterable, Iterator
+
+
+class ProducerFailed(RuntimeError):
+    """The code making the text failed (a bug: the input was checked before)."""
+
+
+@contextlib.contextmanager
+def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
+    """A path (``/dev/fd/N``) from which the UTF-8 text of ``chunks`` can be read while
+    they are being made, in a thread or (``in_child``) in a forked child process. The
+    reader must read to the end or stop early by leaving the block; the producer's
+    failure is raised on leaving it.
+
+    >>> with produced(["a\\n", "b\\n"]) as path:
+    ...     open(path).read()
+    'a\\nb\\n'
+    >>> with produced(["c\\n"], in_child=True) as path:
+    ...     open(path).read()
+    'c\\n'
+    """
+    read_end, write_end = os.pipe()
+    if in_child:
+        finish = _fork_producer(chunks, read_end, write_end)
+    else:
+        finish = _thread_producer(chunks, write_end)
+    failed = True
+    try:
+        yield f"/dev/fd/{read_end}"
+        failed = False
+    finally:
+        os.close(read_end)  # a producer still writing now gets a broken pipe and stops
+        error = finish()
+    if error and not failed:
+        raise ProducerFailed(error)
+
+
+def _write_all(chunks: Iterable[str], write_end: int) -> str | None:
+    """Write every chunk; the failure's text, if any (a closed reader is none)."""
+    try:
+        with os.fdopen(write_end, "wb", buffering=1 << 20) as pipe:
+            for chunk in chunks:
+                pipe.write(chunk.encode())
+    except BrokenPipeError:
+        return None  # the reader stopped first; its error is the one to report
+    except BaseException:  # reported by the reading side
+        return traceback.format_exc()
+    return None
+
+
+def _thread_producer(chunks: Iterable[str], write_end: int):  # noqa: ANN202
+    outcome: list[str | None] = [None]
+
+    def run() -> None:
+        outcome[0] = _write_all(chunks, write_end)
+
+    maker = threading.Thread(target=run, name="govkg-producer", daemon=True)
+    maker.start()
+
+    def finish() -> str | None:
+        maker.join()
+        return outcome[0]
+
+    return finish
+
+
+def _fork_producer(chunks: Iterable[str], read_end: int, write_end: int):  # noqa: ANN202
+    report_read, report_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: produce, report, and leave without running the parent's exits
+        code = 1
+        try:
+            os.close(read_end)
+            os.close(report_read)
+            error = _write_all(chunks, write_end)
+            with os.fdopen(report_write, "w", encoding="utf-8") as report:
+                report.write(error or "")
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    os.close(report_write)
+
+    def finish() -> str | None:
+        with os.fdopen(report_read, encoding="utf-8") as report:
+            error = report.read()
+        _, status = os.waitpid(pid, 0)
+        if error:
+            return error
+        return None if status == 0 else f"the producing process ended with status {status}"
+
+    return finish
