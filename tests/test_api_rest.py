@@ -181,3 +181,18 @@ def test_validate_refuses_bad_input(client: httpx.Client) -> None:
     bad = client.post("/validate", files={"file": ("bad.zip", buffer.getvalue())})
     assert bad.status_code == 400
     assert bad.json()["error"]["problems"][0]["table"]
+
+
+def test_long_lived_objects_leave_the_collectors_sight_once_findings_are_in() -> None:
+    import gc
+
+    from govkg.api.state import settle_heap
+
+    gc.unfreeze()
+    held = [[i] for i in range(10_000)]  # lists: tracked by the collector
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() >= len(held)
+        assert gc.get_count()[2] == 0
+    finally:
+        gc.unfreeze()
