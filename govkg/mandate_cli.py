@@ -91,7 +91,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"已写出草稿 wrote the draft {result.output}: 职责 duties {counts['duties']}，"
         f"内设机构 units {counts['units']}，职责分工 divisions {counts['divisions']}，"
-        f"数据职责 data duties {counts['data_duties']}"
+        f"数据职责 data duties {counts['data_duties']}，"
+        f"权力事项 power items {counts['power_items']}"
     )
     print(
         f"职能建议待人工确认 proposals to be confirmed: {counts['to_confirm']}（见「职能建议」表"

@@ -1,6 +1,8 @@
 """What an import needs to know of the baseline: its agencies (names, nameplates,
-governments), its function tree, and the duties already placed on functions. Read from
-a workbook (``--baseline``) or from the store (``--store``, by SPARQL)."""
+governments), its function tree, the duties already placed on functions, and what each
+agency holds that a text does not govern (``holdings``: power items, data duties,
+datasets). Read from a workbook (``--baseline``) or from the store (``--store``, by
+SPARQL)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,14 @@ from typing import Any
 
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import AGENCY_KINDS, RANKS, split_list
-from govkg.loaders.workbook import Workbook, read_workbook
+from govkg.loaders.mandate.holdings import (
+    HoldingsSource,
+    NoHoldings,
+    WorkbookHoldings,
+    records,
+)
+from govkg.loaders.mandate.store_holdings import StoreHoldings
+from govkg.loaders.workbook import read_workbook
 from govkg.ontology.namespaces import DCT, GK, SKOS
 
 
@@ -45,18 +54,11 @@ class Baseline:
     agencies: list[Agency] = field(default_factory=list)
     functions: list[Function] = field(default_factory=list)
     labelled_duties: list[tuple[str, str]] = field(default_factory=list)  # (text, function)
+    holdings: HoldingsSource = field(default_factory=NoHoldings)
 
     @property
     def governments(self) -> set[str]:
         return {a.government for a in self.agencies}
-
-
-def _records(workbook: Workbook, table: str) -> list[dict[str, str]]:
-    data = workbook.tables.get(table)
-    if data is None:
-        return []
-    names = [c.name for c in data.table.columns]
-    return [dict(zip(names, row, strict=True)) for _, row in data.rows]
 
 
 def baseline_from_workbook(path: Path) -> Baseline:
@@ -79,13 +81,14 @@ def baseline_from_workbook(path: Path) -> Baseline:
                 r["staffing"],
                 r["cdo"],
             )
-            for r in _records(workbook, "agencies")
+            for r in records(workbook, "agencies")
         ],
         [
             Function(r["id"], r["name"], r["broader"], r["category"])
-            for r in _records(workbook, "functions")
+            for r in records(workbook, "functions")
         ],
-        [(r["text"], r["function"]) for r in _records(workbook, "duties") if r["function"]],
+        [(r["text"], r["function"]) for r in records(workbook, "duties") if r["function"]],
+        WorkbookHoldings(workbook),
     )
 
 
@@ -146,7 +149,13 @@ def baseline_from_store(store: Any, source: str) -> Baseline:
             ("text", "fid"),
         )
     ]
-    return Baseline(source, sorted(agencies.values(), key=lambda a: a.id), functions, duties)
+    return Baseline(
+        source,
+        sorted(agencies.values(), key=lambda a: a.id),
+        functions,
+        duties,
+        StoreHoldings(store),
+    )
 
 
 def _select(store: Any, query: str, names: tuple[str, ...]) -> list[dict[str, str]]:

@@ -1,5 +1,6 @@
 """Turning parsed 三定 texts into the rows of a draft workbook (``shared/workbook.md``:
-agencies, units, duties, divisions, data duties) and the side sheets a person reviews:
+agencies, units, duties, divisions, data duties, and the power items and data duties of a
+baseline agency the text does not govern, carried over) and the side sheets a person reviews:
 function proposals (职能建议), the items of the duty list (条款), and notes on the import
 (导入说明) with the names no baseline agency answers to."""
 
@@ -9,8 +10,11 @@ import zlib
 from dataclasses import dataclass, field
 
 from govkg.loaders.mandate.baseline import Agency, Baseline
+from govkg.loaders.mandate.carrying import carry
 from govkg.loaders.mandate.data_duties import data_duty_kinds
+from govkg.loaders.mandate.linking import DatasetIndex
 from govkg.loaders.mandate.matching import NameMatcher
+from govkg.loaders.mandate.normalising import spelling
 from govkg.loaders.mandate.numerals import chinese_numeral
 from govkg.loaders.mandate.parsing import CURRENT, DUTY, ITEM_KINDS, Mandate
 from govkg.loaders.mandate.proposals import FunctionIndex, Proposal, is_sure
@@ -27,6 +31,7 @@ CONTRACT_SHEETS = {
     "units": "内设机构",
     "duties": "职责",
     "divisions": "职责分工",
+    "power_items": "权力事项",
     "data_duties": "数据职责",
 }
 SIDE_SHEETS = {
@@ -93,6 +98,14 @@ class DraftBuilder:
         self.index = FunctionIndex(baseline.functions, baseline.labelled_duties)
         self.draft = Draft()
         self._seen: dict[str, str] = {}
+        self._datasets: DatasetIndex | None = None
+
+    def dataset_named(self, text: str, agency_id: str) -> str:
+        """The baseline dataset a duty's text names, or '' (the index is built on first use:
+        a store's datasets are read only when a text states a data duty)."""
+        if self._datasets is None:
+            self._datasets = DatasetIndex(self.baseline.holdings.datasets())
+        return self._datasets.link(text, agency_id)
 
     def propose(self, duty_id: str, basis: str, text: str) -> str:
         """The best function for a duty (recorded with its alternatives), or ''."""
@@ -155,9 +168,11 @@ class DraftBuilder:
             self.draft.note("items", [agency_id, basis, kind_zh, kind_en, item.text])
             if item.kind == DUTY:
                 duty_id = f"{agency_id}-{_short_section(mandate, mandate.duty_section)}{item.label}"
-                self._duty(duty_id, agency_id, item.text, mandate.basis(item.label))
+                self._duty(duty_id, agency_id, item.text, mandate.basis(item.label), agency_id)
+        units: dict[str, str] = {}  # name as spelt → id, for carried duties of units
         for unit in mandate.units:
             unit_id = f"{agency_id}-U{unit.number:02d}"
+            units.setdefault(spelling(unit.name), unit_id)
             staffing = str(unit.staffing) if unit.staffing is not None else ""
             self.draft.add("units", id=unit_id, agency=agency_id, name=unit.name, staffing=staffing)
             if unit.text:
@@ -165,10 +180,34 @@ class DraftBuilder:
                 basis = mandate.basis(label, mandate.unit_section)
                 section = _short_section(mandate, mandate.unit_section)
                 self._duty(
-                    f"{agency_id}-{section}{label}", unit_id, f"{unit.name}。{unit.text}", basis
+                    f"{agency_id}-{section}{label}",
+                    unit_id,
+                    f"{unit.name}。{unit.text}",
+                    basis,
+                    agency_id,
                 )
         self._divisions(mandate, agency_id, matcher)
         self._notes(mandate, agency_id, known)
+        if known is not None:
+            self._carry(agency_id, units)
+
+    def _carry(self, agency_id: str, units: dict[str, str]) -> None:
+        """The agency's baseline power items and data duties the text does not govern."""
+        holders = {agency_id, *units.values()}
+        duties = self.draft.rows.get("data_duties", [])
+        carried = carry(
+            agency_id,
+            self.baseline.holdings.of(agency_id),
+            units,
+            [d for d in duties if d["holder"] in holders],
+            {d["id"] for d in duties},
+        )
+        for item in carried.power_items:
+            self.draft.add("power_items", **item)
+        for duty in carried.data_duties:
+            self.draft.add("data_duties", **duty)
+        for note in carried.notes:
+            self.draft.note("notes", note)
 
     def _agency_row(
         self,
@@ -202,7 +241,7 @@ class DraftBuilder:
             mandate=mandate.title,
         )
 
-    def _duty(self, duty_id: str, holder: str, text: str, basis: str) -> None:
+    def _duty(self, duty_id: str, holder: str, text: str, basis: str, agency_id: str) -> None:
         function = self.propose(duty_id, basis, text)
         self.draft.add(
             "duties",
@@ -213,13 +252,15 @@ class DraftBuilder:
             role="牵头",
             basis=basis,
         )
-        for kind in data_duty_kinds(text):
+        kinds = data_duty_kinds(text)
+        dataset = self.dataset_named(text, agency_id) if kinds else ""
+        for kind in kinds:
             self.draft.add(
                 "data_duties",
                 id=f"{duty_id}-{kind}",
                 holder=holder,
                 kind=kind,
-                dataset="",
+                dataset=dataset,
                 in_mandate="是",
                 text=text,
             )

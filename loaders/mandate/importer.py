@@ -29,6 +29,7 @@ class ImportResult:
             "duties": len(rows.get("duties", [])),
             "units": len(rows.get("units", [])),
             "divisions": len(rows.get("divisions", [])),
+            "power_items": len(rows.get("power_items", [])),
             "data_duties": len(rows.get("data_duties", [])),
             "to_confirm": self.draft.unsure,
             "unmatched": len(self.draft.unmatched),

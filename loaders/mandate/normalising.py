@@ -49,6 +49,16 @@ def normalise_width(text: str) -> str:
     return text.translate(_PUNCTUATION)
 
 
+def spelling(name: str) -> str:
+    """A name as the normalised text spells it, spaces dropped: how names from a baseline
+    are compared with a text.
+
+    >>> spelling("Ａ級 旅游景區信息")
+    'A级旅游景区信息'
+    """
+    return "".join(simplify(normalise_width(name)).split())
+
+
 def drop_noise(lines: list[str]) -> list[str]:
     """Lines without page numbers and running headers or footers (a short line that
     repeats three times or more is a header, not text)."""
