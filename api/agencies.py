@@ -165,7 +165,7 @@ def agency_detail(snap: Snapshot, row: dict[str, Any], findings: Findings) -> di
         }
         for p in queries.rows(reader, queries.POWER_ITEMS, iri=iri)
     ]
-    out["findings"] = findings.present(findings.of_agency(row["id"]))
+    out["findings"] = findings.tally(findings.matching(agency=row["id"]), agency=row["id"])
     return out
 
 

@@ -69,6 +69,26 @@ class Finding(BaseModel):
     governments: list[str] = Field(description="政府 governments it concerns")
 
 
+class RuleTally(BaseModel):
+    """How many findings of one rule concern something, and where to read them."""
+
+    rule_name: Concept
+    severity: str = Field(examples=["violation"])
+    count: int = Field(examples=[2])
+    href: str = Field(examples=["/findings?agency=JH-DSJ&rule=R2"])
+
+
+class FindingsTally(BaseModel):
+    """The findings that concern an agency, counted by rule (most serious first); the
+    findings themselves are paged at ``href``. At a province's scale one agency's R7
+    findings alone name tens of thousands of items: embedded, they made a 3.4 MB
+    payload."""
+
+    total: int = Field(examples=[3])
+    by_rule: list[RuleTally]
+    href: str = Field(examples=["/findings?agency=JH-DSJ"])
+
+
 class AgencySummary(BaseModel):
     id: str = Field(examples=["JH-DSJ"])
     iri: str = Field(examples=["https://id.govkg.org/agency/JH-DSJ"])
@@ -131,7 +151,7 @@ class AgencyDetail(AgencySummary):
     data_duties: list[DataDuty]
     datasets: list[DatasetRef]
     power_items: list[PowerItem]
-    findings: list[Finding]
+    findings: FindingsTally
 
 
 class FunctionSummary(BaseModel):

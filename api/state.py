@@ -14,13 +14,15 @@ import asyncio
 import gc
 import os
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from govkg.api import queries
 from govkg.api.workers import Pool, Task
+from govkg.shapes.findings import SEVERITIES, rule_number
 
 from govkg import oxi
 from govkg.settings import Settings
@@ -34,9 +36,6 @@ class Findings:
 
     items: list[dict[str, Any]]
     rules: dict[str, dict[str, str]]
-
-    def of_agency(self, agency: str) -> list[dict[str, Any]]:
-        return [f for f in self.items if agency in f["agencies"]]
 
     def matching(
         self,
@@ -55,18 +54,40 @@ class Findings:
             and (agency is None or agency in item["agencies"])
         ]
 
+    def tally(self, items: list[dict[str, Any]], **query: str) -> dict[str, Any]:
+        """``items`` counted by rule, most serious first, each with the address of its
+        paged list (``/findings?`` ``query`` ``&rule=``)."""
+        counts = Counter(item["finding"]["rule"] for item in items)
+        severities = {item["finding"]["rule"]: item["finding"]["severity"] for item in items}
+        base = f"/findings?{urlencode(query)}"
+        by_rule = [
+            {
+                "rule_name": self.rule_name(rule),
+                "severity": severities[rule],
+                "count": count,
+                "href": f"{base}&{urlencode({'rule': rule})}",
+            }
+            for rule, count in counts.items()
+        ]
+        by_rule.sort(
+            key=lambda r: (_severity_rank(r["severity"]), rule_number(r["rule_name"]["id"]))
+        )
+        return {"total": len(items), "by_rule": by_rule, "href": base}
+
+    def rule_name(self, rule: str) -> dict[str, str | None]:
+        names = self.rules.get(rule, {})
+        return {"id": rule, "zh": names.get("zh"), "en": names.get("en")}
+
     def present(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Findings as the API shows them: the fields of workbook.md, the rule's names,
         and the agencies and governments each concerns."""
         out = []
         for item in items:
             f = item["finding"]
-            names = self.rules.get(f["rule"], {})
-            rule_name = {"id": f["rule"], "zh": names.get("zh"), "en": names.get("en")}
             out.append(
                 {
                     **f,
-                    "rule_name": rule_name,
+                    "rule_name": self.rule_name(f["rule"]),
                     "agencies": item["agencies"],
                     "governments": item["governments"],
                 }
@@ -223,3 +244,7 @@ def settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
