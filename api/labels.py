@@ -105,6 +105,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "filter": ("筛选", "Filter"),
     "any": ("全部", "any"),
     "shown": ("显示 {shown} / 共 {total} 项", "showing {shown} of {total}"),
+    "pages": ("分页", "pages"),
+    "previous": ("上一页", "previous"),
+    "next": ("下一页", "next"),
     # overlaps
     "overlaps_title": ("职责交叉（R2）", "Overlapping duties (R2)"),
     "overlaps_lead": (

@@ -25,6 +25,7 @@ router = APIRouter(prefix="/ui", tags=["pages 网页"], include_in_schema=False)
 IdPath = Annotated[str, Path(max_length=200)]
 Text = Annotated[str | None, Query(max_length=200)]
 Code = Annotated[str | None, Query(max_length=20)]
+FINDINGS_PER_PAGE = 50
 
 
 def lookup(snap: Snapshot) -> Any:
@@ -120,13 +121,20 @@ async def findings_page(
     severity: Code = None,
     gov: Code = None,
     agency: Text = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = FINDINGS_PER_PAGE,
 ) -> HTMLResponse:
     findings = await state.findings(snap)
-    items = findings.present(findings.matching(rule, severity, gov, agency))
+    matched = findings.matching(rule, severity, gov, agency)
+    # paged: a province's R7 findings name tens of thousands of items
+    items = findings.present(matched[offset : offset + limit])
     return render(
         request,
         "findings.html",
         items=items,
+        total=len(matched),
+        offset=offset,
+        limit=limit,
         rules=page_data.findings_by_rule(findings, None),
         governments=page_data.governments(snap),
         chosen={"rule": rule, "severity": severity, "gov": gov, "agency": agency},

@@ -138,6 +138,34 @@ def test_overview_counts_and_findings(page: Page, server: Server) -> None:
     expect(page.locator("table.findings tbody tr")).to_have_count(by_rule["R1"])
 
 
+def test_findings_page_through(page: Page, server: Server) -> None:
+    with server.client() as client:
+        everything = client.get("/findings", params={"limit": 1000}).json()
+    page.goto("/ui/findings?limit=10")
+    seen: list[str] = []
+    while True:
+        rows = page.locator("table.findings tbody tr")
+        seen += [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
+        following = page.locator("nav.pager a[rel=next]")
+        if following.count() == 0:
+            break
+        following.click()
+    expect(page.locator("nav.pager a[rel=prev]")).to_be_visible()
+    focus = [f["focus"] for f in everything["items"]]
+    assert len(seen) == everything["total"] == len(focus)
+
+
+def test_an_agencys_findings_by_rule_open_their_list(page: Page, server: Server) -> None:
+    with server.client() as client:
+        listed = client.get("/findings", params={"agency": "JH-DSJ", "limit": 1000}).json()
+    by_rule = Counter(f["rule"] for f in listed["items"])
+    page.goto("/ui/agencies/JH-DSJ")
+    expect(page.locator("#its-findings")).to_contain_text(str(listed["total"]))
+    page.locator("table.findings a", has_text="R5").click()
+    expect(page).to_have_url(re.compile(r"/ui/findings\?.*agency=JH-DSJ"))
+    expect(page.locator("table.findings tbody tr")).to_have_count(by_rule["R5"])
+
+
 def test_from_an_overlap_to_its_agency(page: Page) -> None:
     page.goto("/")
     page.locator("#rule-R2").click()
