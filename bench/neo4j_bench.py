@@ -131,6 +131,14 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         with_shacl = validate_store(store, book)
         shacl = time.perf_counter() - t0
+    except Exception:
+        if server is not None and server.process is not None:  # a crash report, if any
+            time.sleep(1)
+            log = server.log  # a crash report's stack trace, else the log's end
+            start, end = log.find("STACK TRACE"), log.find("INFO OUTPUT")
+            part = log[start:end] if start >= 0 else log[-4000:]
+            print(f"server exit code {server.process.poll()}; its log:\n{part}", file=sys.stderr)
+        raise
     finally:
         sampler.done.set()
         if server is not None:

@@ -109,7 +109,7 @@ def push(
             (update, [uri for uri in uris if uri in known]),
         ):
             for part in _batches(chosen, batch):
-                conn.run(query, {"rows": graph.node_rows(keys, part), "stamp": stamp})
+                conn.run_rows(query, graph.node_rows(keys, part), {"stamp": stamp})
                 report(len(part), "nodes")
     report(0, "relationships")
     for kind in sorted(graph.relationships):
@@ -120,7 +120,7 @@ def push(
             f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
         )
         for part in _batches(pairs, batch):
-            conn.run(query, {"rows": [list(pair) for pair in part], "stamp": stamp})
+            conn.run_rows(query, [list(pair) for pair in part], {"stamp": stamp})
             report(len(part), "relationships")
     report(0, "stale")
     deleted_rels = deleted_nodes = 0
