@@ -3,18 +3,22 @@
 python bench/neo4j_bench.py --agencies 500 [--power-items N] [--uri bolt://... --user U]
 
 Without --uri it starts the local FalkorDB 4.18 Bolt server (govkg.falkordb_server). It
-generates a workbook (bench/generate.py's generator), maps it to RDF in memory, pushes it
-twice (into an empty database, then the same graph again), runs every rule in Cypher and
-the SHACL engine on the same graph, checks that both give the same findings, and prints a
-Markdown table. The machine is shared: numbers are noisy.
+generates a workbook (bench/generate.py's generator), maps it to RDF in memory (every
+triple: no rule footprint), pushes it twice (into an empty database, then the same graph
+again), runs every rule in Cypher and the SHACL engine on the same graph, checks that
+both give the same findings, and prints Markdown tables: each push's stages, peak memory
+(this process during the push, the local server at the end) and the load average seen
+every 5 s. The machine is shared: numbers are noisy.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -23,8 +27,57 @@ from govkg.shapes.validation import memory_store, read_sources, rule_book, valid
 
 from govkg.falkordb_server import FalkorServer
 from govkg.neo4j_client import Connection
-from govkg.neo4j_sync import push
+from govkg.neo4j_sync import PushReport, push
 from govkg.synthetic import generate_workbook
+
+
+def memory_mb(pid: int | str = "self", field: str = "VmHWM") -> float:
+    """A process's peak (VmHWM) or current (VmRSS) resident memory, in MB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def reset_peak() -> None:
+    """Start this process's VmHWM again from its current RSS (Linux 4.0+)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+class LoadSampler(threading.Thread):
+    """The 1-minute load average every few seconds, while the benchmark runs."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        super().__init__(daemon=True)
+        self.every, self.samples, self.done = every, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            self.samples.append(os.getloadavg()[0])
+
+    def summary(self) -> str:
+        found = self.samples or [os.getloadavg()[0]]
+        return f"{min(found):.1f}–{max(found):.1f} (mean {sum(found) / len(found):.1f})"
+
+
+def timed_push(store: object, conn: Connection, batch: int) -> tuple[PushReport, dict, float]:
+    """A push, the seconds of its stages (``map`` is everything before the first node
+    write: the RDF-to-graph mapping, the index, the read of the nodes already there) and
+    this process's peak RSS in MB during it."""
+    stages: dict[str, float] = {}
+    mark = [time.perf_counter(), "map"]
+
+    def on_progress(_count: int, stage: str, _total: int) -> None:
+        if stage != mark[1]:
+            now = time.perf_counter()
+            stages[mark[1]] = stages.get(mark[1], 0.0) + now - mark[0]
+            mark[:] = [now, stage]
+
+    reset_peak()
+    report = push(store, conn, batch=batch, on_progress=on_progress)
+    on_progress(0, "end", 0)
+    return report, stages, memory_mb()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password-env", default="NEO4J_PASSWORD")
     args = parser.parse_args(argv)
 
+    sampler = LoadSampler()
+    sampler.start()
     server = None if args.uri else FalkorServer().start()
     uri = args.uri or server.uri  # type: ignore[union-attr]
     try:
@@ -49,13 +104,19 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
             workbooks, rdf = read_sources([Path(tmp) / "wb"])
             store = memory_store(workbooks, rdf, "https://id.govkg.org/")
+            del workbooks
             print(f"workbook: {sum(counts.values()):,} rows, {len(store):,} triples "
-                  f"({time.perf_counter() - started:.1f} s to make)", file=sys.stderr)  # fmt: skip
+                  f"({time.perf_counter() - started:.1f} s to make; this process "
+                  f"{memory_mb(field='VmRSS'):,.0f} MB)", file=sys.stderr, flush=True)  # fmt: skip
         password = os.environ.get(args.password_env, "")
         with Connection(uri, args.user, password) as conn:
             conn.run("MATCH (n) DETACH DELETE n")
-            first = push(store, conn, batch=args.batch)
-            again = push(store, conn, batch=args.batch)
+            pushes = []
+            for name in ("into an empty database", "the same graph again"):
+                pushes.append((name, *timed_push(store, conn, args.batch)))
+                report = pushes[-1][1]
+                print(f"push {name}: {report.seconds:.1f} s", file=sys.stderr, flush=True)
+            server_mb = memory_mb(server.process.pid) if server and server.process else None
             book = rule_book()
             timings = []
             for rule in book.ordered():
@@ -65,25 +126,41 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             on_graph = validate_neo4j(conn, book)
             whole = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            with_shacl = validate_store(store, book)
-            shacl = time.perf_counter() - t0
-            load = os.getloadavg()[0]
+            print(f"rules in Cypher: {sum(t for _r, _n, t in timings):.1f} s; "
+                  f"validate --neo4j {whole:.1f} s", file=sys.stderr, flush=True)  # fmt: skip
+        t0 = time.perf_counter()
+        with_shacl = validate_store(store, book)
+        shacl = time.perf_counter() - t0
+    except Exception:
+        if server is not None and server.process is not None:  # a crash report, if any
+            time.sleep(1)
+            log = server.log  # a crash report's stack trace, else the log's end
+            start, end = log.find("STACK TRACE"), log.find("INFO OUTPUT")
+            part = log[start:end] if start >= 0 else log[-4000:]
+            print(f"server exit code {server.process.poll()}; its log:\n{part}", file=sys.stderr)
+        raise
     finally:
+        sampler.done.set()
         if server is not None:
             server.stop()
     same = [f.as_dict() for f in on_graph] == [f.as_dict() for f in with_shacl]
-    items = first.nodes + first.relationships
+    first = pushes[0][1]
     name = "FalkorDB 4.18.3 (Bolt), local" if server else uri
     print(f"server: {name}; agencies {args.agencies:,}; {first.triples:,} triples; "
-          f"load average {load:.1f}")  # fmt: skip
+          f"batch {args.batch}; load average {sampler.summary()}")  # fmt: skip
     print()
-    print("| push | nodes | relationships | seconds | nodes/s | relationships/s | items/s |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, r in (("into an empty database", first), ("the same graph again", again)):
-        print(f"| {name} | {r.nodes:,} | {r.relationships:,} | {r.seconds:.1f} | "
+    print("| push | nodes | relationships | seconds | nodes/s | relationships/s | items/s "
+          "| map / nodes / relationships / stale s | peak RSS of the push |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---|---:|")
+    for label, r, stages, peak in pushes:
+        items = r.nodes + r.relationships
+        parts = " / ".join(f"{stages.get(s, 0.0):.1f}" for s in ("map", "nodes", "relationships",
+                                                                 "stale"))  # fmt: skip
+        print(f"| {label} | {r.nodes:,} | {r.relationships:,} | {r.seconds:.1f} | "
               f"{r.nodes / r.seconds:,.0f} | {r.relationships / r.seconds:,.0f} | "
-              f"{items / r.seconds:,.0f} |")  # fmt: skip
+              f"{items / r.seconds:,.0f} | {parts} | {peak:,.0f} MB |")  # fmt: skip
+    if server_mb is not None:
+        print(f"\nFalkorDB server peak RSS: {server_mb:,.0f} MB")
     print()
     print("| rule | rows | seconds |")
     print("|---|---:|---:|")

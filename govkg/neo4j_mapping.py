@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from govkg import oxi
@@ -135,78 +136,124 @@ def literal_term(key: str, value: Any, ns: Namespaces) -> tuple[str, Any]:
 
 # --- a whole graph -----------------------------------------------------------------------
 @dataclass
-class Node:
-    labels: set[str] = field(default_factory=set)
-    values: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
-
-
-@dataclass
 class PropertyGraph:
-    """What a push writes: nodes (uri -> labels, properties), relationships by type."""
+    """What a push writes: nodes (uri -> properties), their labels, relationships by type."""
 
     namespaces: Namespaces
-    nodes: dict[str, Node]
-    relationships: dict[str, set[tuple[str, str]]]
+    nodes: dict[str, dict[str, Any]]  # a value, or a sorted list of several
+    labels: dict[str, tuple[str, ...]]  # sorted; only nodes that have labels
+    relationships: dict[str, list[tuple[str, str]]]
     triples: int
     stamp: str
 
-    def node_rows(self) -> dict[tuple[str, ...], list[dict[str, Any]]]:
-        """Rows ``{uri, props}`` grouped by their sorted labels (one query per group)."""
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        for uri in sorted(self.nodes):
-            node = self.nodes[uri]
-            props: dict[str, Any] = {URI: uri, STAMP: self.stamp}
-            props.update(_properties(node.values))
-            groups[tuple(sorted(node.labels))].append({"uri": uri, "props": props})
-        return dict(groups)
+    def node_groups(self) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
+        """The nodes by their labels: (the property keys any of them has, their uris).
+        One query per group writes them, with the keys in its text and rows as lists."""
+        uris: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        keys: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        no_labels: tuple[str, ...] = ()
+        for uri, props in self.nodes.items():
+            group = self.labels.get(uri, no_labels)
+            uris[group].append(uri)
+            keys[group].update(props)
+        return {group: (sorted(keys[group]), uris[group]) for group in sorted(uris)}
+
+    def node_rows(self, keys: list[str], uris: list[str]) -> list[list[Any]]:
+        """``[uri, value of keys[0], ...]`` per node (null where a node lacks a key)."""
+        nodes = self.nodes
+        return [[uri, *map(nodes[uri].get, keys)] for uri in uris]
 
     def relationship_count(self) -> int:
         return sum(len(pairs) for pairs in self.relationships.values())
 
 
-def _properties(values: dict[str, set[Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, found in values.items():
-        items = sorted(found, key=lambda v: (type(v).__name__, v))
-        out[key] = items[0] if len(items) == 1 else items
-    return out
-
-
 def property_graph(triples: Iterable[tuple[Any, Any, Any]], ns: Namespaces) -> PropertyGraph:
-    """The property graph of RDF triples (duplicates count once)."""
-    nodes: dict[str, Node] = defaultdict(Node)
-    relationships: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    typed: dict[str, dict[str, set[tuple[str, Any]]]] = defaultdict(lambda: defaultdict(set))
-    digest = 0
-    seen: set[tuple[str, str, str]] = set()
+    """The property graph of distinct RDF triples (oxi.union_triples gives them).
+
+    The loop runs once per triple of a province (~17M): names are shortened once per
+    IRI, node keys are interned (relationships share them) and literals of the common
+    kinds skip literal_entry."""
+    iri, literal_type = oxi.IRI_TYPE, oxi.LITERAL_TYPE
+    nodes: dict[str, dict[str, Any]] = {}
+    labels: dict[str, list[str]] = defaultdict(list)
+    relationships: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    several: set[tuple[str, str]] = set()  # (node, key) with more than one value
+    blake2b, from_bytes, intern = hashlib.blake2b, int.from_bytes, sys.intern
+    xsd_string = XSD + "string"
+    digest = count = 0
     for s, p, o in triples:
-        key = (str(s), str(p), str(o))
-        if key in seen:
-            continue
-        seen.add(key)
-        line = f"{key[0]} {key[1]} {key[2]} .".encode()
-        digest = (digest + int.from_bytes(hashlib.blake2b(line, digest_size=8).digest())) % 2**64
-        subject = node_key(s)
-        node = nodes[subject]
-        if oxi.is_literal(o):
-            prop, value = literal_entry(ns.shorten(p.value), o, ns)
-            node.values[prop].add(value)
-            typed[subject][prop].add((type(value).__name__, o))
-        elif p.value == RDF_TYPE and oxi.is_iri(o):
-            node.labels.add(ns.shorten(o.value))
+        count += 1
+        line = f"{s} {p} {o} .".encode()
+        digest += from_bytes(blake2b(line, digest_size=8).digest())
+        subject = intern(s.value if type(s) is iri else "_:" + s.value)
+        props = nodes.get(subject)
+        if props is None:
+            props = nodes[subject] = {}
+        predicate = p.value
+        name = names.get(predicate)
+        if name is None:
+            name = names[predicate] = ns.shorten(predicate)
+        kind = type(o)
+        if kind is literal_type:
+            language = o.language
+            if language:
+                key, value = f"{name}@{language}", o.value
+            elif o.datatype.value == xsd_string:
+                key, value = name, o.value
+            else:
+                key, value = literal_entry(name, o, ns)
+            old = props.get(key)
+            if old is None:
+                props[key] = value
+            elif type(old) is list:
+                old.append(value)
+            else:
+                props[key] = [old, value]
+                several.add((subject, key))
+        elif predicate == RDF_TYPE and kind is iri:
+            label = names.get(o.value)
+            if label is None:
+                label = names[o.value] = ns.shorten(o.value)
+            labels[subject].append(label)
         else:
-            nodes[node_key(o)]  # noqa: B018 - the object's node exists even without triples
-            relationships[ns.shorten(p.value)].add((subject, node_key(o)))
-    # a key whose values mix Cypher types (a list must not): every value gets its datatype
-    for subject, props in typed.items():
-        for prop, entries in props.items():
-            if len({kind for kind, _ in entries}) > 1:
-                values = nodes[subject].values
-                del values[prop]
-                for _kind, term in entries:
-                    _lex, datatype, _lang = oxi.literal_parts(term)
-                    values[f"{prop}^^{ns.shorten(datatype)}"].add(term.value)
-    return PropertyGraph(ns, dict(nodes), dict(relationships), len(seen), f"{digest:016x}")
+            target = intern(o.value if kind is iri else "_:" + o.value)
+            if target not in nodes:
+                nodes[target] = {}
+            relationships[name].append((subject, target))
+    for subject, key in several:
+        _settle(nodes[subject], key, ns)
+    return PropertyGraph(
+        ns,
+        nodes,
+        {uri: tuple(sorted(found)) for uri, found in labels.items()},
+        dict(relationships),
+        count,
+        f"{digest % 2**64:016x}",
+    )
+
+
+def _settle(props: dict[str, Any], key: str, ns: Namespaces) -> None:
+    """A key's several values in a fixed order; if their Cypher types mix (a list must
+    not), every value moves to its ``key^^datatype`` (the values are read back as terms,
+    which the mapping allows: it is one-to-one)."""
+    values = props[key]
+    if len({type(value) for value in values}) == 1:
+        values.sort()
+        return
+    del props[key]
+    for value in values:
+        _predicate, term = literal_term(key, value, ns)
+        _lexical, datatype, _language = oxi.literal_parts(term)
+        moved = f"{key}^^{ns.shorten(datatype)}"
+        old = props.get(moved)
+        if old is None:
+            props[moved] = term.value
+        elif isinstance(old, list):
+            old.append(term.value)
+            old.sort()
+        else:
+            props[moved] = sorted([old, term.value])
 
 
 def node_triples(

@@ -169,6 +169,25 @@ def test_awkward_rdf_survives_the_round_trip(conn: Connection, tmp_path: Path) -
     assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
 
 
+def test_graphs_union_and_large_batches(conn: Connection) -> None:
+    """A triple held by two named graphs is pushed once; a batch far larger than a
+    FalkorDB message (here ~1.2 MB) is written whole, in order."""
+    from govkg import oxi
+
+    text = "".join(
+        f'<http://e.org/n{i}> <http://e.org/v/label> "{"数据共享" * 100}{i}"@zh .\n'
+        f"<http://e.org/n{i}> <http://e.org/v/next> <http://e.org/n{i + 1}> .\n"
+        for i in range(1000)
+    )
+    store = oxi.memory_store()
+    for graph in ("http://e.org/g1", "http://e.org/g2"):
+        oxi.load(store, text, format="nt", graph=graph)
+    report = push(store, conn, batch=1000)
+    assert (report.triples, report.nodes, report.relationships) == (2000, 1001, 1000)
+    expected = as_rdflib((q.subject, q.predicate, q.object) for q in store)
+    assert len(expected) == 2000 and isomorphic(as_rdflib(pull(conn)), expected)
+
+
 def test_cli_push_pull_and_validate(falkordb: FalkorServer, tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run_govkg("load", EXAMPLES / "city.xlsx", "--store", store).returncode == 0
