@@ -11,6 +11,7 @@ large inputs only.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import threading
 import traceback
@@ -36,6 +37,7 @@ def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
     'c\\n'
     """
     read_end, write_end = os.pipe()
+    _widen(write_end)
     if in_child:
         finish = _fork_producer(chunks, read_end, write_end)
     else:
@@ -51,10 +53,20 @@ def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
         raise ProducerFailed(error)
 
 
+def _widen(pipe: int) -> None:
+    """A pipe of 1 MB instead of 64 kB: with the small one, producer and reader took
+    turns (the producer blocked in a write while the reader drained it, then the reader
+    waited while the producer made the next chunk): a province's load took 50 s instead
+    of 42 s."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux, or over the limit
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
 def _write_all(chunks: Iterable[str], write_end: int) -> str | None:
     """Write every chunk; the failure's text, if any (a closed reader is none)."""
     try:
-        with os.fdopen(write_end, "wb", buffering=1 << 20) as pipe:
+        # writes well under the pipe's size, so the producer goes on while it holds data
+        with os.fdopen(write_end, "wb", buffering=1 << 16) as pipe:
             for chunk in chunks:
                 pipe.write(chunk.encode())
     except BrokenPipeError:
