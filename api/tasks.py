@@ -7,11 +7,14 @@ Runs in the child process only. Each reply is ``("ok", value)`` or
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -168,6 +171,30 @@ SELECT DISTINCT ?id ?agency ?gov WHERE {
   ?ag a gk:Agency ; dct:identifier ?agency ; gk:government/gk:divisionCode ?gov .
 }"""
 _GOVERNMENTS = "SELECT ?code WHERE { ?g a gk:Government ; gk:divisionCode ?code }"
+# Past this many ids one pass over every entity beats looking each up: a province's
+# findings name ~730k ids (R7: most power items), 77 s of lookups on RocksDB against a
+# 35 s pass.
+LOOKUPS_UP_TO = 50_000
+
+
+def _involved(data: Any, ids: list[str]) -> Iterator[tuple[str, str, str]]:
+    """(id, agency, government) of the entities among ``ids``, read as CSV (in Rust)."""
+    if len(ids) > LOOKUPS_UP_TO:
+        wanted = set(ids)
+        queries = [_INVOLVED.replace("VALUES ?id { %s }", "")]
+    else:
+        wanted = None
+        queries = [
+            _INVOLVED % " ".join(json.dumps(i, ensure_ascii=False) for i in ids[s : s + 400])
+            for s in range(0, len(ids), 400)
+        ]
+    for query in queries:
+        table = oxi.serialize_results(run_query(data, query).results, "csv").decode()
+        rows = csv.reader(io.StringIO(table))
+        next(rows, None)
+        for ident, agency, gov in rows:
+            if wanted is None or ident in wanted:
+                yield ident, agency, gov
 
 
 def _rule_book() -> Any:
@@ -194,11 +221,9 @@ def findings(store: str, *, generation: str | None, base_iri: str) -> dict[str, 
     ids = sorted({i for f in found for i in (f.focus, *f.related)})
     agencies: dict[str, set[str]] = {}
     governments: dict[str, set[str]] = {}
-    for start in range(0, len(ids), 400):
-        values = " ".join(json.dumps(i, ensure_ascii=False) for i in ids[start : start + 400])
-        for row in run_query(data, _INVOLVED % values).results:
-            agencies.setdefault(row["id"].value, set()).add(row["agency"].value)
-            governments.setdefault(row["id"].value, set()).add(row["gov"].value)
+    for ident, agency, gov in _involved(data, ids):
+        agencies.setdefault(ident, set()).add(agency)
+        governments.setdefault(ident, set()).add(gov)
     codes = {row["code"].value for row in run_query(data, _GOVERNMENTS).results}
     out = []
     for f in found:

@@ -83,6 +83,19 @@ def test_findings_graph_has_provenance_and_links(city_store: Path) -> None:
     assert {row["focus"].value for row in linked} == {f"{BASE}dataset/SJZY-081"}
 
 
+def test_one_pass_finds_what_each_lookup_finds(
+    city_store: Path, city_findings: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govkg.api import tasks
+
+    reader = GraphStore(city_store).open_reader()
+    ids = sorted({i for f in city_findings for i in (f.focus, *f.related)})
+    looked_up = set(tasks._involved(reader, ids))
+    monkeypatch.setattr(tasks, "LOOKUPS_UP_TO", 0)  # a province's way: one pass
+    assert set(tasks._involved(reader, ids)) == looked_up
+    assert {agency for _, agency, _ in looked_up} >= {"JH-DSJ", "JH-SCJG"}
+
+
 def test_sparql_over_the_findings_graph_finds_the_overlaps(city_store: Path) -> None:
     reader = GraphStore(city_store).open_reader()
     stored = {
