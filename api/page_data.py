@@ -17,9 +17,9 @@ from govkg.api.agencies import agencies_of
 from govkg.api.datasets import datasets_of
 from govkg.api.functions import functions_of
 from govkg.api.state import Findings, Snapshot
+from govkg.shapes.findings import rule_order
 
 COUNTED = ("agencies", "units", "staffing", "duties", "data_duties", "datasets", "power_items")
-SEVERITY_ORDER = ("violation", "warning", "info")
 
 
 def _counts(reader: Any) -> dict[str | None, dict[str, int]]:
@@ -66,13 +66,7 @@ def findings_by_rule(findings: Findings, government: str | None) -> list[RuleCou
         RuleCount(rule, {"zh": names["zh"], "en": names["en"]}, names["severity"], tally[rule])
         for rule, names in findings.rules.items()
     ]
-    return sorted(
-        out,
-        key=lambda r: (
-            SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER else 9,
-            int(r.rule[1:]) if r.rule[1:].isdigit() else 0,
-        ),
-    )
+    return sorted(out, key=lambda r: rule_order(r.rule, r.severity))
 
 
 # --- what an id names -------------------------------------------------------------------

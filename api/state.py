@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from govkg.api import queries
 from govkg.api.workers import Pool, Task
-from govkg.shapes.findings import SEVERITIES, rule_number
+from govkg.shapes.findings import rule_order
 
 from govkg import oxi
 from govkg.settings import Settings
@@ -69,9 +69,7 @@ class Findings:
             }
             for rule, count in counts.items()
         ]
-        by_rule.sort(
-            key=lambda r: (_severity_rank(r["severity"]), rule_number(r["rule_name"]["id"]))
-        )
+        by_rule.sort(key=lambda r: rule_order(r["rule_name"]["id"], r["severity"]))
         return {"total": len(items), "by_rule": by_rule, "href": base}
 
     def rule_name(self, rule: str) -> dict[str, str | None]:
@@ -244,7 +242,3 @@ def settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-
-
-def _severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)

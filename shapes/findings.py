@@ -82,11 +82,16 @@ def rule_number(rule: str) -> int:
     return int(found.group(1)) if found else 0
 
 
+def rule_order(rule: str, severity: str) -> tuple[int, int, str]:
+    """Where a rule's findings go in every list: most serious first, then rule number."""
+    rank = SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+    return (rank, rule_number(rule), rule)
+
+
 def sort_key(f: Finding) -> tuple[Any, ...]:
     """Most serious first, then rule number, focus and related."""
     status = STATUSES.index(f.status) if f.status in STATUSES else 0
-    severity = SEVERITIES.index(f.severity) if f.severity in SEVERITIES else len(SEVERITIES)
-    return (status, severity, rule_number(f.rule), f.rule, f.focus, f.related)
+    return (status, *rule_order(f.rule, f.severity), f.focus, f.related)
 
 
 # --- the shapes graph -------------------------------------------------------------------

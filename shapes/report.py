@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from govkg.shapes.findings import (
-    SEVERITIES,
     Finding,
     Rule,
     RuleBook,
     as_json,
     conforms,
     counts,
-    rule_number,
+    rule_order,
     sort_key,
 )
 
@@ -72,14 +71,7 @@ def _groups(findings: Iterable[Finding]) -> list[tuple[str, str, list[Finding]]]
     grouped: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         grouped.setdefault((f.rule, f.severity), []).append(f)
-    order = sorted(
-        grouped,
-        key=lambda k: (
-            SEVERITIES.index(k[1]) if k[1] in SEVERITIES else 9,
-            rule_number(k[0]),
-            k[0],
-        ),
-    )
+    order = sorted(grouped, key=lambda k: rule_order(*k))
     return [(rule, severity, grouped[(rule, severity)]) for rule, severity in order]
 
 
