@@ -225,14 +225,19 @@ def test_draft_check_and_xlsx(page: Page, tmp_path: Path) -> None:
     assert sum(int(row[5]) for row in summary[1:]) == expected["resolved"]
 
 
+def tab_to(page: Page, element_id: str) -> None:
+    """Press Tab (at most ten times) until the element has the focus."""
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            break
+    assert page.evaluate("document.activeElement.id") == element_id
+
+
 def test_language_switch_from_the_keyboard(page: Page) -> None:
     page.goto("/ui/agencies/JH-DSJ")
     expect(page.get_by_role("heading", name="隶属关系")).to_be_visible()
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "lang-switch":
-            break
-    assert page.evaluate("document.activeElement.id") == "lang-switch"
+    tab_to(page, "lang-switch")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/ui/agencies/JH-DSJ\?lang=en$"))
     assert page.locator("html").get_attribute("lang") == "en"
@@ -249,11 +254,7 @@ def test_language_switch_from_the_keyboard(page: Page) -> None:
 
 def test_search_from_the_keyboard(page: Page) -> None:
     page.goto("/ui/functions/F0506")
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "search-q":
-            break
-    assert page.evaluate("document.activeElement.id") == "search-q"
+    tab_to(page, "search-q")
     page.keyboard.type("数据管理")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/ui/search\?q="))
