@@ -18,7 +18,7 @@ from govkg.loaders.mandate.holdings import (
     WorkbookHoldings,
     records,
 )
-from govkg.loaders.mandate.store_holdings import StoreHoldings
+from govkg.loaders.mandate.store_holdings import StoreHoldings, select_rows
 from govkg.loaders.workbook import read_workbook
 from govkg.ontology.namespaces import DCT, GK, SKOS
 
@@ -98,7 +98,7 @@ def baseline_from_store(store: Any, source: str) -> Baseline:
     ranks = {f"{GK}{local}": zh for zh, local in RANKS.items()}
     names = ("id", "name", "gov", "plate", "kind", "rank", "parent", "host", "uscc", "staff", "cdo")
     agencies: dict[str, Agency] = {}
-    for row in _select(
+    for row in select_rows(
         store,
         f"""SELECT ?id ?name ?gov ?plate ?kind ?rank ?parent ?host ?uscc
                                          ?staff ?cdo WHERE {{
@@ -130,7 +130,7 @@ def baseline_from_store(store: Any, source: str) -> Baseline:
         )
     functions = [
         Function(r["id"], r["name"], r["up"], r["cat"])
-        for r in _select(
+        for r in select_rows(
             store,
             f"""SELECT ?id ?name ?up ?cat WHERE {{
             ?f a <{GK}Function> ; <{DCT}identifier> ?id ; <{SKOS}prefLabel> ?name .
@@ -141,7 +141,7 @@ def baseline_from_store(store: Any, source: str) -> Baseline:
     ]
     duties = [
         (r["text"], r["fid"])
-        for r in _select(
+        for r in select_rows(
             store,
             f"""SELECT ?text ?fid WHERE {{
             ?d a <{GK}Duty> ; <{DCT}description> ?text ;
@@ -156,12 +156,3 @@ def baseline_from_store(store: Any, source: str) -> Baseline:
         duties,
         StoreHoldings(store),
     )
-
-
-def _select(store: Any, query: str, names: tuple[str, ...]) -> list[dict[str, str]]:
-    from govkg import oxi
-
-    found = []
-    for solution in oxi.select(store, query):
-        found.append({n: (solution[n].value if solution[n] is not None else "") for n in names})
-    return found

@@ -43,12 +43,7 @@ class StoreHoldings:
         self._datasets: list[Dataset] | None = None
 
     def _select(self, query: str, names: tuple[str, ...]) -> list[dict[str, str]]:
-        from govkg import oxi
-
-        return [
-            {n: (s[n].value if s[n] is not None else "") for n in names}
-            for s in oxi.select(self.store, query)
-        ]
+        return select_rows(self.store, query, names)
 
     def of(self, agency: str) -> Holdings:
         return Holdings(self._power_items(agency), self._data_duties(agency), self._units(agency))
@@ -143,3 +138,13 @@ class StoreHoldings:
                 Dataset(i, labels[i], tuple(sorted(set(sources[i])))) for i in sorted(labels)
             ]
         return self._datasets
+
+
+def select_rows(store: Any, query: str, names: tuple[str, ...]) -> list[dict[str, str]]:
+    """The solutions of a SELECT as dicts of lexical values ('' where unbound)."""
+    from govkg import oxi
+
+    return [
+        {n: (s[n].value if s[n] is not None else "") for n in names}
+        for s in oxi.select(store, query)
+    ]
