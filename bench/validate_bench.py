@@ -103,11 +103,12 @@ def drop_rules(drop: list[str]) -> None:
 
 
 def child_cli(drop: str, argv: list[str]) -> None:
-    from govkg.cli import main as cli
+    from govkg.cli import run
 
     if drop:
         drop_rules(drop.split(","))
-    cli(argv)
+    sys.argv[1:] = argv
+    run()
 
 
 def child_default(data: Path, out: Path) -> None:

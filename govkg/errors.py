@@ -54,6 +54,10 @@ class GovkgError(Exception):
         self.problems = problems if isinstance(problems, list) else [problems]
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple:
+        # pickled whole (a child process's InputError reaches its parent with its problems)
+        return (type(self), (self.problems,))
+
 
 class InputError(GovkgError):
     """Bad input: the source is refused as a whole and nothing is written."""

@@ -13,9 +13,15 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import pickle
 import threading
 import traceback
 from collections.abc import Iterable, Iterator
+
+from govkg.errors import InputError
+
+# what a producer ends with: nothing, the input's fault, or a bug's traceback
+Outcome = InputError | str | None
 
 
 class ProducerFailed(RuntimeError):
@@ -27,7 +33,9 @@ def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
     """A path (``/dev/fd/N``) from which the UTF-8 text of ``chunks`` can be read while
     they are being made, in a thread or (``in_child``) in a forked child process. The
     reader must read to the end or stop early by leaving the block; the producer's
-    failure is raised on leaving it.
+    failure is raised on leaving it: its InputError as it is (before any error of the
+    reader, which may have read the text of unchecked input), any other as
+    ProducerFailed.
 
     >>> with produced(["a\\n", "b\\n"]) as path:
     ...     open(path).read()
@@ -48,9 +56,11 @@ def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
         failed = False
     finally:
         os.close(read_end)  # a producer still writing now gets a broken pipe and stops
-        error = finish()
-    if error and not failed:
-        raise ProducerFailed(error)
+        outcome = finish()
+        if isinstance(outcome, InputError):
+            raise outcome
+    if outcome and not failed:
+        raise ProducerFailed(outcome)
 
 
 def _widen(pipe: int) -> None:
@@ -62,8 +72,9 @@ def _widen(pipe: int) -> None:
         fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
-def _write_all(chunks: Iterable[str], write_end: int) -> str | None:
-    """Write every chunk; the failure's text, if any (a closed reader is none)."""
+def _write_all(chunks: Iterable[str], write_end: int) -> Outcome:
+    """Write every chunk; how the producer failed, if it did (a closed reader is no
+    failure)."""
     try:
         # writes well under the pipe's size, so the producer goes on while it holds data
         with os.fdopen(write_end, "wb", buffering=1 << 16) as pipe:
@@ -71,13 +82,15 @@ def _write_all(chunks: Iterable[str], write_end: int) -> str | None:
                 pipe.write(chunk.encode())
     except BrokenPipeError:
         return None  # the reader stopped first; its error is the one to report
+    except InputError as error:
+        return error
     except BaseException:  # reported by the reading side
         return traceback.format_exc()
     return None
 
 
 def _thread_producer(chunks: Iterable[str], write_end: int):  # noqa: ANN202
-    outcome: list[str | None] = [None]
+    outcome: list[Outcome] = [None]
 
     def run() -> None:
         outcome[0] = _write_all(chunks, write_end)
@@ -85,7 +98,7 @@ def _thread_producer(chunks: Iterable[str], write_end: int):  # noqa: ANN202
     maker = threading.Thread(target=run, name="govkg-producer", daemon=True)
     maker.start()
 
-    def finish() -> str | None:
+    def finish() -> Outcome:
         maker.join()
         return outcome[0]
 
@@ -100,21 +113,21 @@ def _fork_producer(chunks: Iterable[str], read_end: int, write_end: int):  # noq
         try:
             os.close(read_end)
             os.close(report_read)
-            error = _write_all(chunks, write_end)
-            with os.fdopen(report_write, "w", encoding="utf-8") as report:
-                report.write(error or "")
+            outcome = _write_all(chunks, write_end)
+            with os.fdopen(report_write, "wb") as report:
+                pickle.dump(outcome, report)
             code = 0
         finally:
             os._exit(code)
     os.close(write_end)
     os.close(report_write)
 
-    def finish() -> str | None:
-        with os.fdopen(report_read, encoding="utf-8") as report:
-            error = report.read()
+    def finish() -> Outcome:
+        with os.fdopen(report_read, "rb") as report:
+            told = report.read()
         _, status = os.waitpid(pid, 0)
-        if error:
-            return error
-        return None if status == 0 else f"the producing process ended with status {status}"
+        if status != 0 or not told:
+            return f"the producing process ended with status {status}"
+        return pickle.loads(told)  # noqa: S301 (our own child's report)
 
     return finish

@@ -6,12 +6,13 @@ province-scale load, and N-Triples needs only escaping.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
-from govkg.loaders.contract import TABLES_BY_NAME, parse_bool, split_list
-from govkg.loaders.workbook import Workbook
+from govkg.loaders.contract import TABLES, TABLES_BY_NAME, parse_bool, split_list
+from govkg.loaders.workbook import TableRows, Workbook
 from govkg.ontology.namespaces import DCT, GK, ORG, PROV, RDF, SKOS, XSD
 
 SEGMENTS = {
@@ -25,7 +26,9 @@ SEGMENTS = {
     "data_duties": "data-duty",
 }
 
+_ENTITY_SEGMENTS = frozenset(SEGMENTS.values())
 _IRI_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 A = f"<{RDF}type>"
 ID = f"<{DCT}identifier>"
@@ -40,8 +43,10 @@ def literal(text: str, lang: str | None = None) -> str:
     >>> literal('说"明"', "zh")
     '"说\\\\"明\\\\""@zh'
     """
-    escaped = text.translate(_ESCAPES)
-    return f'"{escaped}"@{lang}' if lang else f'"{escaped}"'
+    # most cells need no escape, and finding that out is far cheaper than translate
+    if _NEEDS_ESCAPE.search(text):
+        text = text.translate(_ESCAPES)
+    return f'"{text}"@{lang}' if lang else f'"{text}"'
 
 
 def typed(value: str, datatype: str) -> str:
@@ -53,6 +58,7 @@ def boolean(cell: str) -> str:
     return typed("true" if parse_bool(cell) else "false", "boolean")
 
 
+@functools.cache
 def gk(local: str) -> str:
     return f"<{GK}{local}>"
 
@@ -72,6 +78,21 @@ class IriMaker:
         safe = workbook_id if _IRI_SAFE.fullmatch(workbook_id) else quote(workbook_id, safe="._-~")
         return f"<{self.base}{SEGMENTS[table]}/{safe}>"
 
+    def workbook_id(self, iri: str) -> str | None:
+        """The workbook id an entity's IRI (without brackets) was made from; None for
+        any other IRI.
+
+        >>> IriMaker("https://id.example/").workbook_id("https://id.example/unit/U%2001")
+        'U 01'
+        >>> IriMaker("https://id.example/").workbook_id("https://other.example/unit/U1")
+        """
+        if not iri.startswith(self.base):
+            return None
+        segment, _, made = iri[len(self.base) :].partition("/")
+        if segment not in _ENTITY_SEGMENTS or not made or "/" in made:
+            return None
+        return unquote(made)
+
     def government(self, code: str) -> str:
         return f"<{self.base}government/{code}>"
 
@@ -79,7 +100,7 @@ class IriMaker:
         return self.entity("units" if workbook_id in unit_ids else "agencies", workbook_id)
 
 
-Emit = Callable[[str], None]
+Emit = Callable[[str, str, str], None]  # subject, predicate, object as N-Triples
 
 
 def workbook_triples(
@@ -87,54 +108,91 @@ def workbook_triples(
 ) -> Iterator[str]:
     """The N-Triples lines (each ending in a newline) of a checked workbook; only those
     with one of ``predicates`` when given."""
-    iris = IriMaker(base_iri)
-    unit_ids = {row[0] for _, row in workbook.rows("units")}
-    lines: list[str] = []
-    emit = lines.append
-    wanted = None if predicates is None else {f"<{p}>" for p in predicates}
+    mapping = TableMapping(base_iri, predicates=predicates)
+    for table in TABLES:
+        data = workbook.tables.get(table.name)
+        if data is not None:
+            yield from mapping.table(data)
+    yield from mapping.ending()
 
-    mappers = {
-        "agencies": _agency,
-        "units": _unit,
-        "functions": _function,
-        "duties": _duty,
-        "divisions": _division,
-        "power_items": _power_item,
-        "datasets": _dataset,
-        "data_duties": _data_duty,
-    }
-    governments: set[str] = set()
-    for table_name, mapper in mappers.items():
-        data = workbook.tables.get(table_name)
-        if data is None:
-            continue
+
+class TableMapping:
+    """A workbook mapped table by table, in the contract's order (units before the
+    tables whose holders may be units), as the tables are read."""
+
+    def __init__(
+        self,
+        base_iri: str,
+        *,
+        predicates: frozenset[str] | None = None,
+        classes: frozenset[str] | None = None,
+    ) -> None:
+        self.base = base_iri
+        self.iris = IriMaker(base_iri)
+        self.wanted = None if predicates is None else {f"<{p}>" for p in predicates}
+        self.classes = None if classes is None else {f"<{c}>" for c in classes}
+        self.unit_ids: set[str] = set()
+        self.governments: set[str] = set()
+        self.functions = False
+
+    def table(self, data: TableRows, start: int = 0) -> Iterator[str]:
+        """The N-Triples chunks of one checked table (of its rows from ``start`` on)."""
+        name = data.table.name
+        mapper, iris, unit_ids = _MAPPERS[name], self.iris, self.unit_ids
+        rows = data.rows[start:] if start else data.rows
+        if name == "units":
+            unit_ids.update(row[0] for _, row in rows)
+        self.functions = self.functions or (name == "functions" and bool(rows))
         columns = [c.name for c in data.table.columns]
-        for number, cells in data.rows:
+        lines: list[str] = []
+        emit = self._emitter(lines)
+        for number, cells in rows:
             row = dict(zip(columns, cells, strict=True))
-            subject = iris.entity(table_name, row["id"])
-            emit(f"{subject} {ID} {literal(row['id'])} .\n")
-            emit(f"{subject} {ROW} {typed(str(number), 'integer')} .\n")
+            subject = iris.entity(name, row["id"])
+            emit(subject, ID, literal(row["id"]))
+            emit(subject, ROW, typed(str(number), "integer"))
             mapper(subject, row, iris, unit_ids, emit)
-            if table_name == "agencies":
-                governments.add(row["government"])
+            if name == "agencies":
+                self.governments.add(row["government"])
             if len(lines) > 4096:
-                yield _joined(lines, wanted)
+                yield "".join(lines)
                 lines.clear()
-    if workbook.tables.get("functions") and workbook.rows("functions"):
-        scheme = f"<{base_iri}functions>"
-        emit(f"{scheme} {A} {gk('FunctionCatalogue')} .\n")
-    for code in sorted(governments):
-        subject = iris.government(code)
-        emit(f"{subject} {A} {gk('Government')} .\n")
-        emit(f"{subject} {gk('divisionCode')} {literal(code)} .\n")
-    yield _joined(lines, wanted)
+        yield "".join(lines)
 
+    def ending(self) -> Iterator[str]:
+        """What the whole workbook implies: its function catalogue and governments."""
+        lines: list[str] = []
+        emit = self._emitter(lines)
+        if self.functions:
+            emit(f"<{self.base}functions>", A, gk("FunctionCatalogue"))
+        for code in sorted(self.governments):
+            subject = self.iris.government(code)
+            emit(subject, A, gk("Government"))
+            emit(subject, gk("divisionCode"), literal(code))
+        yield "".join(lines)
 
-def _joined(lines: list[str], wanted: set[str] | None) -> str:
-    if wanted is None:
-        return "".join(lines)
-    # no IRI the mapping writes holds a space: the predicate is the second token
-    return "".join([line for line in lines if line.split(" ", 2)[1] in wanted])
+    def _emitter(self, lines: list[str]) -> Emit:
+        """Adds a triple's line to ``lines``, if its predicate is wanted (and, for
+        rdf:type, its class)."""
+        wanted, classes = self.wanted, self.classes
+        if wanted is None:
+
+            def emit(s: str, p: str, o: str) -> None:
+                lines.append(f"{s} {p} {o} .\n")
+
+        elif classes is None:
+
+            def emit(s: str, p: str, o: str) -> None:
+                if p in wanted:
+                    lines.append(f"{s} {p} {o} .\n")
+
+        else:
+
+            def emit(s: str, p: str, o: str) -> None:
+                if p in wanted and (p != A or o in classes):
+                    lines.append(f"{s} {p} {o} .\n")
+
+        return emit
 
 
 _CONCEPTS: dict[tuple[str, str], dict[str, str]] = {
@@ -150,124 +208,124 @@ def _enum(table: str, column: str, value: str) -> str:
 
 
 def _agency(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
-    emit(f"{s} {A} {gk('Agency')} .\n")
-    emit(f"{s} {LABEL} {literal(row['name'], 'zh')} .\n")
-    emit(f"{s} {gk('agencyKind')} {_enum('agencies', 'kind', row['kind'])} .\n")
-    emit(f"{s} {gk('government')} {iris.government(row['government'])} .\n")
-    emit(f"{s} {gk('level')} {_enum('agencies', 'level', row['level'])} .\n")
+    emit(s, A, gk("Agency"))
+    emit(s, LABEL, literal(row["name"], "zh"))
+    emit(s, gk("agencyKind"), _enum("agencies", "kind", row["kind"]))
+    emit(s, gk("government"), iris.government(row["government"]))
+    emit(s, gk("level"), _enum("agencies", "level", row["level"]))
     if row["parent"]:
-        emit(f"{s} {gk('administeredBy')} {iris.entity('agencies', row['parent'])} .\n")
+        emit(s, gk("administeredBy"), iris.entity("agencies", row["parent"]))
     if row["hosted_in"]:
-        emit(f"{s} {gk('hostedIn')} {iris.entity('agencies', row['hosted_in'])} .\n")
+        emit(s, gk("hostedIn"), iris.entity("agencies", row["hosted_in"]))
     # The contract's chain: parent where set, else hosted_in. Stated once here so that
     # queries can follow it with a property path (gk:chainNext+), which SPARQL cannot
     # do for "this link, else that one".
     if row["parent"] or row["hosted_in"]:
         up = row["parent"] or row["hosted_in"]
-        emit(f"{s} {gk('chainNext')} {iris.entity('agencies', up)} .\n")
+        emit(s, gk("chainNext"), iris.entity("agencies", up))
     if row["rank"]:
-        emit(f"{s} {gk('rank')} {_enum('agencies', 'rank', row['rank'])} .\n")
+        emit(s, gk("rank"), _enum("agencies", "rank", row["rank"]))
     for plate in split_list(row["also_named"]):
-        emit(f"{s} {gk('nameplate')} {literal(plate, 'zh')} .\n")
+        emit(s, gk("nameplate"), literal(plate, "zh"))
     if row["uscc"]:
-        emit(f"{s} {gk('uscc')} {literal(row['uscc'])} .\n")
+        emit(s, gk("uscc"), literal(row["uscc"]))
     if row["staffing"]:
-        emit(f"{s} {gk('staffing')} {typed(row['staffing'], 'integer')} .\n")
+        emit(s, gk("staffing"), typed(row["staffing"], "integer"))
     if row["cdo"]:
         post = f"{s[:-1]}/cdo>"
-        emit(f"{s} {gk('chiefDataOfficer')} {post} .\n")
-        emit(f"{post} {A} {gk('ChiefDataOfficer')} .\n")
-        emit(f"{post} {LABEL} {literal(row['cdo'], 'zh')} .\n")
-        emit(f"{post} <{ORG}postIn> {s} .\n")
+        emit(s, gk("chiefDataOfficer"), post)
+        emit(post, A, gk("ChiefDataOfficer"))
+        emit(post, LABEL, literal(row["cdo"], "zh"))
+        emit(post, f"<{ORG}postIn>", s)
     if row["mandate"]:
-        emit(f"{s} {gk('mandateTitle')} {literal(row['mandate'], 'zh')} .\n")
+        emit(s, gk("mandateTitle"), literal(row["mandate"], "zh"))
 
 
 def _unit(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
-    emit(f"{s} {A} {gk('InternalUnit')} .\n")
-    emit(f"{s} {LABEL} {literal(row['name'], 'zh')} .\n")
-    emit(f"{s} <{ORG}unitOf> {iris.entity('agencies', row['agency'])} .\n")
+    emit(s, A, gk("InternalUnit"))
+    emit(s, LABEL, literal(row["name"], "zh"))
+    emit(s, f"<{ORG}unitOf>", iris.entity("agencies", row["agency"]))
     if row["staffing"]:
-        emit(f"{s} {gk('staffing')} {typed(row['staffing'], 'integer')} .\n")
+        emit(s, gk("staffing"), typed(row["staffing"], "integer"))
 
 
 def _function(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
-    emit(f"{s} {A} {gk('Function')} .\n")
-    emit(f"{s} {LABEL} {literal(row['name'], 'zh')} .\n")
-    emit(f"{s} <{SKOS}inScheme> <{iris.base}functions> .\n")
+    emit(s, A, gk("Function"))
+    emit(s, LABEL, literal(row["name"], "zh"))
+    emit(s, f"<{SKOS}inScheme>", f"<{iris.base}functions>")
     if row["broader"]:
-        emit(f"{s} <{SKOS}broader> {iris.entity('functions', row['broader'])} .\n")
+        emit(s, f"<{SKOS}broader>", iris.entity("functions", row["broader"]))
     if row["mandatory"]:
-        emit(f"{s} {gk('mandatory')} {boolean(row['mandatory'])} .\n")
+        emit(s, gk("mandatory"), boolean(row["mandatory"]))
     if row["category"]:
-        emit(f"{s} {gk('category')} {literal(row['category'])} .\n")
+        emit(s, gk("category"), literal(row["category"]))
 
 
 def _duty(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
-    emit(f"{s} {A} {gk('Duty')} .\n")
-    emit(f"{s} {gk('heldBy')} {iris.holder(row['holder'], units)} .\n")
-    emit(f"{s} {DESCRIPTION} {literal(row['text'], 'zh')} .\n")
+    emit(s, A, gk("Duty"))
+    emit(s, gk("heldBy"), iris.holder(row["holder"], units))
+    emit(s, DESCRIPTION, literal(row["text"], "zh"))
     if row["function"]:
-        emit(f"{s} {gk('onFunction')} {iris.entity('functions', row['function'])} .\n")
+        emit(s, gk("onFunction"), iris.entity("functions", row["function"]))
     role = _enum("duties", "role", row["role"]) if row["role"] else gk("Lead")
-    emit(f"{s} {gk('role')} {role} .\n")
+    emit(s, gk("role"), role)
     if row["basis"]:
-        emit(f"{s} {gk('basis')} {literal(row['basis'], 'zh')} .\n")
+        emit(s, gk("basis"), literal(row["basis"], "zh"))
 
 
 def _division(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
-    emit(f"{s} {A} {gk('DivisionClause')} .\n")
+    emit(s, A, gk("DivisionClause"))
     for agency in dict.fromkeys(split_list(row["agencies"])):
-        emit(f"{s} {gk('involves')} {iris.entity('agencies', agency)} .\n")
-    emit(f"{s} {gk('onFunction')} {iris.entity('functions', row['function'])} .\n")
-    emit(f"{s} {DESCRIPTION} {literal(row['text'], 'zh')} .\n")
+        emit(s, gk("involves"), iris.entity("agencies", agency))
+    emit(s, gk("onFunction"), iris.entity("functions", row["function"]))
+    emit(s, DESCRIPTION, literal(row["text"], "zh"))
     if row["basis"]:
-        emit(f"{s} {gk('basis')} {literal(row['basis'], 'zh')} .\n")
+        emit(s, gk("basis"), literal(row["basis"], "zh"))
 
 
 def _power_item(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
-    emit(f"{s} {A} {gk('PowerItem')} .\n")
-    emit(f"{s} {gk('baseCode')} {literal(row['base_code'])} .\n")
-    emit(f"{s} {LABEL} {literal(row['name'], 'zh')} .\n")
-    emit(f"{s} {gk('itemType')} {_enum('power_items', 'type', row['type'])} .\n")
-    emit(f"{s} {gk('implementedBy')} {iris.entity('agencies', row['agency'])} .\n")
+    emit(s, A, gk("PowerItem"))
+    emit(s, gk("baseCode"), literal(row["base_code"]))
+    emit(s, LABEL, literal(row["name"], "zh"))
+    emit(s, gk("itemType"), _enum("power_items", "type", row["type"]))
+    emit(s, gk("implementedBy"), iris.entity("agencies", row["agency"]))
     if row["basis"]:
-        emit(f"{s} {gk('basis')} {literal(row['basis'], 'zh')} .\n")
+        emit(s, gk("basis"), literal(row["basis"], "zh"))
     if row["time_limit"]:
-        emit(f"{s} {gk('timeLimitDays')} {typed(row['time_limit'], 'integer')} .\n")
+        emit(s, gk("timeLimitDays"), typed(row["time_limit"], "integer"))
     for material in split_list(row["materials"]):
-        emit(f"{s} {gk('material')} {literal(material, 'zh')} .\n")
-    emit(f"{s} {gk('listSource')} {_enum('power_items', 'source', row['source'])} .\n")
+        emit(s, gk("material"), literal(material, "zh"))
+    emit(s, gk("listSource"), _enum("power_items", "source", row["source"]))
     if row["impl_code"]:
-        emit(f"{s} {gk('implCode')} {literal(row['impl_code'])} .\n")
+        emit(s, gk("implCode"), literal(row["impl_code"]))
 
 
 def _dataset(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
-    emit(f"{s} {A} {gk('Dataset')} .\n")
-    emit(f"{s} {LABEL} {literal(row['name'], 'zh')} .\n")
+    emit(s, A, gk("Dataset"))
+    emit(s, LABEL, literal(row["name"], "zh"))
     for agency in dict.fromkeys(split_list(row["sources"])):
-        emit(f"{s} {gk('sourceAgency')} {iris.entity('agencies', agency)} .\n")
+        emit(s, gk("sourceAgency"), iris.entity("agencies", agency))
     for column, prop in (
         ("share_type", "shareType"),
         ("open_type", "openType"),
         ("update", "updateFrequency"),
     ):
         if row[column]:
-            emit(f"{s} {gk(prop)} {_enum('datasets', column, row[column])} .\n")
+            emit(s, gk(prop), _enum("datasets", column, row[column]))
     if row["system"]:
-        emit(f"{s} {gk('sourceSystem')} {literal(row['system'], 'zh')} .\n")
+        emit(s, gk("sourceSystem"), literal(row["system"], "zh"))
 
 
 def _data_duty(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
-    emit(f"{s} {A} {gk('DataDuty')} .\n")
-    emit(f"{s} {gk('heldBy')} {iris.holder(row['holder'], units)} .\n")
-    emit(f"{s} {gk('dataDutyKind')} {_enum('data_duties', 'kind', row['kind'])} .\n")
+    emit(s, A, gk("DataDuty"))
+    emit(s, gk("heldBy"), iris.holder(row["holder"], units))
+    emit(s, gk("dataDutyKind"), _enum("data_duties", "kind", row["kind"]))
     if row["dataset"]:
-        emit(f"{s} {gk('onDataset')} {iris.entity('datasets', row['dataset'])} .\n")
+        emit(s, gk("onDataset"), iris.entity("datasets", row["dataset"]))
     if row["in_mandate"]:
-        emit(f"{s} {gk('inMandate')} {boolean(row['in_mandate'])} .\n")
+        emit(s, gk("inMandate"), boolean(row["in_mandate"]))
     if row["text"]:
-        emit(f"{s} {DESCRIPTION} {literal(row['text'], 'zh')} .\n")
+        emit(s, DESCRIPTION, literal(row["text"], "zh"))
 
 
 def provenance_triples(graph: str, source_iri: str, started: str, ended: str, rows: int) -> str:
@@ -288,3 +346,15 @@ def provenance_triples(graph: str, source_iri: str, started: str, ended: str, ro
             f"{activity} <{PROV}wasAssociatedWith> {gk('govkg')} .\n",
         ]
     )
+
+
+_MAPPERS: dict[str, Callable[[str, dict[str, str], IriMaker, set[str], Emit], None]] = {
+    "agencies": _agency,
+    "units": _unit,
+    "functions": _function,
+    "duties": _duty,
+    "divisions": _division,
+    "power_items": _power_item,
+    "datasets": _dataset,
+    "data_duties": _data_duty,
+}

@@ -85,41 +85,58 @@ def read_workbook(path: str | Path) -> Workbook:
     Sheets whose names are not contract tables are ignored; extra columns too. Only the
     shape is checked here (tables, headers); cells are checked by ``check_workbook``.
     """
+    problems: list[Problem] = []
+    tables = {data.table.name: data for data in iter_tables(path, problems)}
+    if problems:
+        raise InputError(problems)
+    return Workbook(str(path), tables)
+
+
+def iter_tables(
+    path: str | Path, problems: list[Problem], *, block: int | None = None
+) -> Iterator[TableRows]:
+    """The contract tables of a workbook one by one, in the contract's order (so that a
+    table can be used before the next is read); what cannot be read is added to
+    ``problems``, a missing agencies table included, and what can is still read. With
+    ``block``, a table is also yielded every ``block`` rows while it is being read (the
+    same TableRows, with the rows read so far)."""
     path = Path(path)
     file = str(path)
     if not path.exists():
-        raise InputError(Problem(file, "文件不存在", "file does not exist"))
-    problems: list[Problem] = []
-    tables: dict[str, TableRows] = {}
+        problems.append(Problem(file, "文件不存在", "file does not exist"))
+        return
     try:
         sources = _sources(path)
-    except InputError:
-        raise
+    except InputError as error:
+        problems.extend(error.problems)
+        return
     except Exception as error:  # calamine raises its own types for damaged files
-        raise InputError(
-            Problem(file, f"无法读取工作簿：{error}", f"cannot read workbook: {error}")
-        ) from None
+        problems.append(Problem(file, f"无法读取工作簿：{error}", f"cannot read workbook: {error}"))
+        return
+    position = {table.name: i for i, table in enumerate(TABLES)}
+    found: dict[str, list[tuple[str, str, Iterator[list[str]]]]] = {}
     for sheet, sheet_file, rows in sources:
         table = table_for(sheet)
-        if table is None:
-            continue
-        if table.name in tables:
+        if table is not None:
+            found.setdefault(table.name, []).append((sheet, sheet_file, rows))
+    for name in sorted(found, key=position.__getitem__):
+        (sheet, sheet_file, rows), *again = found[name]
+        for other, other_file, _ in again:
             problems.append(
                 Problem(
-                    sheet_file,
-                    f"表重复（另见「{tables[table.name].sheet}」）",
-                    f"table given twice (also '{tables[table.name].sheet}')",
-                    table=sheet,
+                    other_file,
+                    f"表重复（另见「{sheet}」）",
+                    f"table given twice (also '{sheet}')",
+                    table=other,
                 )
             )
-            continue
         try:
-            tables[table.name] = _read_table(sheet_file, table, sheet, rows, problems)
+            yield from _read_table(sheet_file, TABLES_BY_NAME[name], sheet, rows, problems, block)
         except (UnicodeDecodeError, csv.Error) as error:
             problems.append(
                 Problem(sheet_file, f"无法读取：{error}", f"cannot read: {error}", table=sheet)
             )
-    if "agencies" not in tables:
+    if "agencies" not in found:
         problems.append(
             Problem(
                 file,
@@ -127,21 +144,24 @@ def read_workbook(path: str | Path) -> Workbook:
                 "required table 'agencies' (机构) is missing",
             )
         )
-    if problems:
-        raise InputError(problems)
-    return Workbook(file, tables)
 
 
 UNIQUE = (Kind.ID, Kind.AGENCY_ID, Kind.USCC)
 
 
 def _read_table(
-    file: str, table: Table, sheet: str, rows: Iterator[list[str]], problems: list[Problem]
-) -> TableRows:
+    file: str,
+    table: Table,
+    sheet: str,
+    rows: Iterator[list[str]],
+    problems: list[Problem],
+    block: int | None,
+) -> Iterator[TableRows]:
     result = TableRows(table, sheet, file)
     header = next(rows, None)
     if header is None:  # an empty sheet is an empty table
-        return result
+        yield result
+        return
     positions: dict[str, int] = {}
     for position, cell in enumerate(header):
         name = column_for(table, cell) if cell else None
@@ -178,7 +198,9 @@ def _read_table(
             cell = row[i] if i is not None and i < width else ""
             cells.append(cell if values is None else values.setdefault(cell, cell))
         result.rows.append((number, tuple(cells)))
-    return result
+        if block and len(result.rows) % block == 0:
+            yield result
+    yield result
 
 
 def empty_workbook(file: str = "") -> Workbook:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -211,9 +211,16 @@ WHERE {{ VALUES ?n {{ %s }}
 GROUP BY ?n"""
 
 
-def lookup_names(store: Any, nodes: Iterable[str], chunk: int = 2000) -> Names:
-    """Ids (dct:identifier, else gk:divisionCode) and names (skos:prefLabel, else a short
-    dct:description) of the IRIs among ``nodes``."""
+def lookup_names(
+    store: Any,
+    nodes: Iterable[str],
+    chunk: int = 2000,
+    *,
+    id_of: Callable[[str], str | None] | None = None,
+) -> Names:
+    """Ids (dct:identifier, else gk:divisionCode, else what ``id_of`` reads from the IRI)
+    and names (skos:prefLabel, else a short dct:description) of the IRIs among
+    ``nodes``."""
     iris = sorted({n for n in nodes if is_node_iri(n)})
     parts = [" ".join(iris[i : i + chunk]) for i in range(0, len(iris), chunk)]
 
@@ -235,6 +242,10 @@ def lookup_names(store: Any, nodes: Iterable[str], chunk: int = 2000) -> Names:
                     names.names[key] = label
                 elif text:
                     names.names[key] = f"「{text[:24]}…」" if len(text) > 24 else f"「{text}」"
+    if id_of is not None:
+        for node in iris:
+            if node not in names.ids and (made_from := id_of(node[1:-1])):
+                names.ids[node] = made_from
     return names
 
 
@@ -247,10 +258,14 @@ def render(template: str, focus: str, related: Sequence[str], lang: str) -> str:
 
 # --- results to findings ----------------------------------------------------------------
 def findings_from_results(
-    results: Iterable[ValidationResult], store: Any, book: RuleBook
+    results: Iterable[ValidationResult],
+    store: Any,
+    book: RuleBook,
+    *,
+    id_of: Callable[[str], str | None] | None = None,
 ) -> list[Finding]:
     """One finding per (rule, focus, related), sorted; results of shapes without a rule
-    are left out."""
+    are left out. ``id_of`` reads an id from an IRI that has no dct:identifier."""
     staged: list[tuple[Rule, str, Any, list[Any]]] = []
     for result in results:
         rule_id = book.rule_of(result.source_shape)
@@ -262,7 +277,7 @@ def findings_from_results(
             severity = rule.severity
         focus = node_of(result.focus)
         staged.append((rule, severity, focus, related_terms(result.value, focus)))
-    names = lookup_names(store, [t for _, _, f, rel in staged for t in (f, *rel)])
+    names = lookup_names(store, [t for _, _, f, rel in staged for t in (f, *rel)], id_of=id_of)
     found: dict[tuple[str, str, tuple[str, ...]], Finding] = {}
     for rule, severity, focus, related in staged:
         by_id = sorted(map(names.pair, related), key=lambda p: p[0])

@@ -7,27 +7,31 @@ results become findings (:mod:`govkg.shapes.findings`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from govkg.loaders.checks import check_workbook
-from govkg.loaders.mapping import workbook_triples
+from govkg.loaders.mapping import IriMaker, workbook_triples
 from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
+from govkg.loaders.streamed import checked_triples
 from govkg.loaders.workbook import Workbook, read_workbook
 from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl
-from govkg.shapes.footprint import visible_predicates
+from govkg.shapes.footprint import visible_classes, visible_predicates
 from govkg.shapes.shapes_model import ShapesGraph
 
 from govkg import oxi
 from govkg.errors import InputError, Problem
+from govkg.lifetime import keep_until_exit
 from govkg.pipes import produced
 
 ENGINES = ("default", "pyshacl")
 # from this size on, the shapes' footprint and a mapping process cost less than they save
 LARGE_FROM_ROWS = 50_000
+# a workbook file or CSV folder this big (~50,000 rows) is read in a mapping process too
+LARGE_FROM_BYTES = 8_000_000
 
 
 @dataclass
@@ -45,6 +49,12 @@ def rule_book() -> RuleBook:
 
 def is_rdf_file(path: Path) -> bool:
     return not path.is_dir() and rdf_format_of(path) is not None
+
+
+def size_on_disk(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.glob("*.csv"))
+    return path.stat().st_size if path.exists() else 0
 
 
 def read_sources(paths: Sequence[Path]) -> tuple[list[Workbook], list[Path]]:
@@ -85,14 +95,7 @@ def memory_store(
         # streamed: a province's N-Triples never sit in memory as one string; mapped
         # beside the loading, in a child process when large (govkg/pipes.py)
         triples = workbook_triples(workbook, base_iri, predicates=predicates)
-        with produced(triples, in_child=large) as path:
-            oxi.bulk_load(
-                store,
-                format="nt",
-                graph=graph_iri(Path(workbook.file), base_iri),
-                path=path,
-                trusted=True,
-            )
+        _load_nt(store, triples, in_child=large, graph=graph_iri(Path(workbook.file), base_iri))
     for path in rdf:
         fmt, content = read_rdf_file(path)
         oxi.load(
@@ -103,6 +106,42 @@ def memory_store(
             base_iri=path.resolve().as_uri(),
         )
     return store
+
+
+def sources_store(paths: Sequence[Path], base_iri: str, *, book: RuleBook) -> Any:
+    """The memory store of workbooks and RDF files, every problem of every source raised
+    at once. A large workbook is read, mapped and checked in a child process while the
+    store loads it (loaders/streamed.py), and only what the rules can see is kept; its
+    rows never reach this process."""
+    large = [p for p in paths if not is_rdf_file(p) and size_on_disk(p) >= LARGE_FROM_BYTES]
+    problems: list[Problem] = []
+    try:
+        workbooks, rdf = read_sources([p for p in paths if p not in large])
+    except InputError as error:
+        problems.extend(error.problems)
+        workbooks, rdf = [], []
+    store = memory_store(workbooks, rdf, base_iri, book=book)
+    del workbooks  # in the store now: their rows go before the rules run
+    # the findings read ids from the IRIs (validate_sources): 1.4M fewer quads a province
+    predicates = visible_predicates(book.sg, ids_in_iris=True)
+    classes = visible_classes(book.sg)  # and no rdf:type of its 1M power items
+    for path in large:
+        # once a source has failed, the others are only read and checked
+        triples = checked_triples(
+            path, base_iri, predicates=predicates, classes=classes, mapped=not problems
+        )
+        try:
+            _load_nt(store, triples, in_child=True, graph=graph_iri(path, base_iri))
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return store
+
+
+def _load_nt(store: Any, triples: Iterator[str], *, in_child: bool, graph: str) -> None:
+    with produced(triples, in_child=in_child) as path:
+        oxi.bulk_load(store, format="nt", graph=graph, path=path, trusted=True)
 
 
 def check_options(book: RuleBook, rules: Sequence[str] | None, engine: str) -> None:
@@ -123,14 +162,20 @@ def check_options(book: RuleBook, rules: Sequence[str] | None, engine: str) -> N
 
 
 def validate_store(
-    store: Any, book: RuleBook, *, engine: str = "default", rules: Sequence[str] | None = None
+    store: Any,
+    book: RuleBook,
+    *,
+    engine: str = "default",
+    rules: Sequence[str] | None = None,
+    id_of: Callable[[str], str | None] | None = None,
 ) -> list[Finding]:
-    """The findings of a store (all rules, or only ``rules``)."""
+    """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
+    an IRI that has no dct:identifier."""
     from govkg.shapes.sparql_engine import validate  # the engines load lazily
 
     check_options(book, rules, engine)
     report = validate(store, book.sg, engine=engine)
-    findings = findings_from_results(report.results, store, book)
+    findings = findings_from_results(report.results, store, book, id_of=id_of)
     if rules:
         wanted = set(rules)
         findings = [f for f in findings if f.rule in wanted]
@@ -147,10 +192,10 @@ def validate_sources(
     """Validate workbooks and RDF files together, without a store on disk."""
     book = rule_book()
     check_options(book, rules, engine)
-    workbooks, rdf = read_sources(paths)
-    store = memory_store(workbooks, rdf, base_iri, book=book)
-    del workbooks  # in the store now: a province's rows (~0.5 GB) go before the rules run
-    return Outcome(validate_store(store, book, engine=engine, rules=rules), book)
+    store = sources_store(paths, base_iri, book=book)
+    keep_until_exit(store)
+    id_of = IriMaker(base_iri).workbook_id
+    return Outcome(validate_store(store, book, engine=engine, rules=rules, id_of=id_of), book)
 
 
 def validate_disk_store(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from govkg.loaders.workbook import read_workbook
-from govkg.ontology.namespaces import GK
+from govkg.ontology.namespaces import DCT, GK
 from govkg.shapes import validation
-from govkg.shapes.footprint import visible_predicates
+from govkg.shapes.footprint import visible_classes, visible_predicates
 from govkg.shapes.shapes_model import ShapesGraph
 
 from govkg.synthetic import generate_workbook
@@ -36,6 +36,49 @@ def test_a_query_that_sees_any_predicate_turns_pruning_off(pattern: str) -> None
 def test_a_query_naming_its_predicates_keeps_them() -> None:
     seen = visible_predicates(ShapesGraph.parse(PREFIXES % "$this <https://ex/a>+ ?o ."))
     assert seen is not None and "https://ex/a" in seen and "https://ex/b" not in seen
+
+
+def test_the_rules_see_no_power_items_type_and_no_ids() -> None:
+    sg = validation.rule_book().sg
+    classes = visible_classes(sg)
+    assert classes is not None
+    assert {GK + "Duty", GK + "InternalUnit", GK + "Agency", GK + "Dataset"} <= classes
+    assert GK + "PowerItem" not in classes
+    assert DCT + "identifier" not in visible_predicates(sg, ids_in_iris=True)
+    assert DCT + "identifier" in visible_predicates(sg)
+
+
+TESTED = "<https://ex/C>"
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "$this a ?t .",  # any class will do
+        f"$this a ?t FILTER (?t = {TESTED} || true)",  # not a conjunct
+        f"$this a ?t FILTER (?t != {TESTED})",
+        f"$this a ?t FILTER (?t = {TESTED}) BIND (STR(?t) AS ?x)",  # used elsewhere
+        f"$this a ?t . OPTIONAL {{ ?y <https://ex/p> $this FILTER (?t = {TESTED}) }}",
+        "$this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c .",  # in a path
+        "$this ?p ?o .",
+    ],
+)
+def test_a_query_that_can_see_any_class_keeps_every_type(pattern: str) -> None:
+    assert visible_classes(ShapesGraph.parse(PREFIXES % pattern)) is None
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        f"$this a ?t FILTER (?t = {TESTED} && STRLEN(STR($this)) > 0)",
+        f"$this <https://ex/p> ?o OPTIONAL {{ ?o a ?t FILTER (?t = {TESTED}) }}",
+        f"FILTER NOT EXISTS {{ $this a {TESTED} }}",
+    ],
+)
+def test_a_query_testing_its_classes_sees_only_those(pattern: str) -> None:
+    classes = visible_classes(ShapesGraph.parse(PREFIXES % pattern))
+    assert classes is not None and "https://ex/C" in classes
+    assert GK + "PowerItem" not in classes
 
 
 def test_pruned_validation_finds_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

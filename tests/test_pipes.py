@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from govkg import oxi
+from govkg.errors import InputError, Problem
 from govkg.pipes import ProducerFailed, produced
 
 
@@ -39,3 +40,21 @@ def test_a_reader_stopping_early_does_not_hang(in_child: bool) -> None:
         with open(path, "rb") as f:
             f.read(10)
         raise KeyError("the reader's own error")
+
+
+def refused_input():
+    yield "<http://e/a> <http://e/p> <http://e/b> .\n"
+    raise InputError(Problem("wb.xlsx", "错", "wrong", table="机构", row=2, column="层级"))
+
+
+@pytest.mark.parametrize("in_child", [False, True])
+def test_the_producers_input_error_is_raised_as_it_is(in_child: bool) -> None:
+    with (
+        pytest.raises(InputError) as caught,
+        produced(refused_input(), in_child=in_child) as path,
+        open(path, "rb") as f,
+    ):
+        f.read()
+    assert caught.value.problems == [
+        Problem("wb.xlsx", "错", "wrong", table="机构", row=2, column="层级")
+    ]

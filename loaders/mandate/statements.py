@@ -50,7 +50,7 @@ _LEADER = re.compile(r"(?:长|主任|书记|主席)[0-9一二三四五六七八�
 def squash(text: str) -> str:
     """Wrapped lines joined: Chinese needs no space between them.
 
-    >>> squash("第二条 市统计局是\n市政府直属机构")
+    >>> squash("第二条 市统计局是\\n市政府直属机构")
     '第二条 市统计局是市政府直属机构'
     """
     return re.sub(r"\s*\n\s*", "", text).strip()
@@ -74,8 +74,8 @@ def agency_facts(header: str, agency: str) -> tuple[str, str, str, list[str]]:
     """(kind as stated, contract kind or '', rank, nameplates) from the text before the
     duties.
 
-    >>> agency_facts("第二条 市生态环境局是市政府工作部门，为正处级，加挂甲牌子。", "市生态环境局")
-    ('市政府工作部门', '政府组成部门', '正处级', ['甲'])
+    >>> agency_facts("市生态环境局是市政府工作部门，为正处级，加挂市核安全局牌子。", "市生态环境局")
+    ('市政府工作部门', '政府组成部门', '正处级', ['市核安全局'])
     """
     flat = squash(header)
     stated, kind, rank, plates = "", "", "", []
