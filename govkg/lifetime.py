@@ -1,4 +1,7 @@
-"""Memory a command leaves to the operating system when it ends.
+"""Memory given back to the operating system: early, or all at once at the end.
+
+glibc keeps the pages a large query freed; ``release_freed_memory`` returns them, so
+that the next phase of a validation starts lower (~300 MB on a province).
 
 Freeing a province's in-memory store piece by piece takes ~7 s, which a command about
 to end has no use for. The command line (``govkg.cli.run``) turns keeping on and leaves
@@ -9,6 +12,7 @@ with ``os._exit`` once its output is written; elsewhere (the API, tests, library
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import sys
 from typing import NoReturn
@@ -40,3 +44,13 @@ def leave(status: int) -> NoReturn:
         with contextlib.suppress(OSError, ValueError):  # a reader gone, a stream closed
             stream.flush()
     os._exit(status)
+
+
+def release_freed_memory() -> None:
+    """Return the heap's free pages to the operating system (glibc only; elsewhere
+    nothing happens).
+
+    >>> release_freed_memory()
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -24,7 +24,7 @@ from govkg.shapes.shapes_model import ShapesGraph
 
 from govkg import oxi
 from govkg.errors import InputError, Problem
-from govkg.lifetime import keep_until_exit
+from govkg.lifetime import keep_until_exit, release_freed_memory
 from govkg.pipes import produced
 
 ENGINES = ("default", "pyshacl")
@@ -175,6 +175,7 @@ def validate_store(
 
     check_options(book, rules, engine)
     report = validate(store, book.sg, engine=engine)
+    release_freed_memory()  # what the rules' queries used: the findings start lower
     findings = findings_from_results(report.results, store, book, id_of=id_of)
     if rules:
         wanted = set(rules)
