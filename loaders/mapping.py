@@ -104,11 +104,15 @@ Emit = Callable[[str, str, str], None]  # subject, predicate, object as N-Triple
 
 
 def workbook_triples(
-    workbook: Workbook, base_iri: str, *, predicates: frozenset[str] | None = None
+    workbook: Workbook,
+    base_iri: str,
+    *,
+    predicates: frozenset[str] | None = None,
+    classes: frozenset[str] | None = None,
 ) -> Iterator[str]:
     """The N-Triples lines (each ending in a newline) of a checked workbook; only those
-    with one of ``predicates`` when given."""
-    mapping = TableMapping(base_iri, predicates=predicates)
+    with one of ``predicates``, and rdf:type only with one of ``classes``, when given."""
+    mapping = TableMapping(base_iri, predicates=predicates, classes=classes)
     for table in TABLES:
         data = workbook.tables.get(table.name)
         if data is not None:

@@ -23,10 +23,9 @@ from govkg.shapes.findings_cache import cache_entry, cached_findings
 from govkg.shapes.validation import (
     Outcome,
     check_options,
-    memory_store,
     read_sources,
     rule_book,
-    validate_store,
+    validate_workbooks,
 )
 
 from govkg.errors import InputError, Problem
@@ -175,9 +174,7 @@ def validate_draft(
     check_merged(merged, from_draft, baseline, draft, baseline_checked=_fast)
 
     def whole(workbook: Workbook) -> list[Finding]:
-        return validate_store(
-            memory_store([workbook], rdf, base_iri, book=book), book, engine=engine
-        )
+        return validate_workbooks([workbook], rdf, base_iri, book=book, engine=engine)
 
     scoped = None
     if _fast and not rdf and set(book.rules) == RULES:

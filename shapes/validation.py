@@ -87,14 +87,17 @@ def memory_store(
     book: RuleBook | None = None,
 ) -> Any:
     """An in-memory store holding each source in its own named graph; given the rule
-    book, large workbooks leave out the triples no rule can see (shapes/footprint.py)."""
+    book, large workbooks leave out the triples no rule can see (shapes/footprint.py),
+    their ids included: the findings read them from the IRIs (``validate_workbooks``)."""
     large = sum(w.row_count() for w in workbooks) >= LARGE_FROM_ROWS
-    predicates = visible_predicates(book.sg) if book is not None and large else None
+    pruned = book is not None and large
+    predicates = visible_predicates(book.sg, ids_in_iris=True) if pruned else None
+    classes = visible_classes(book.sg) if pruned else None
     store = oxi.memory_store()
     for workbook in workbooks:
         # streamed: a province's N-Triples never sit in memory as one string; mapped
         # beside the loading, in a child process when large (govkg/pipes.py)
-        triples = workbook_triples(workbook, base_iri, predicates=predicates)
+        triples = workbook_triples(workbook, base_iri, predicates=predicates, classes=classes)
         _load_nt(store, triples, in_child=large, graph=graph_iri(Path(workbook.file), base_iri))
     for path in rdf:
         fmt, content = read_rdf_file(path)
@@ -106,6 +109,19 @@ def memory_store(
             base_iri=path.resolve().as_uri(),
         )
     return store
+
+
+def validate_workbooks(
+    workbooks: Sequence[Workbook],
+    rdf: Sequence[Path],
+    base_iri: str,
+    *,
+    book: RuleBook,
+    engine: str = "default",
+) -> list[Finding]:
+    """The findings of workbooks read and checked (and RDF files), in a memory store."""
+    store = memory_store(workbooks, rdf, base_iri, book=book)
+    return validate_store(store, book, engine=engine, id_of=IriMaker(base_iri).workbook_id)
 
 
 def sources_store(paths: Sequence[Path], base_iri: str, *, book: RuleBook) -> Any:
