@@ -46,10 +46,8 @@ def _cell(data: TableRows, row: tuple[str, ...], column: str) -> str:
     return row[data.index(column)]
 
 
-def _owned(
-    data: TableRows, row: tuple[str, ...], column: str, is_list: bool, owners: set[str]
-) -> bool:
-    cell = _cell(data, row, column)
+def _owned(position: int, row: tuple[str, ...], is_list: bool, owners: set[str]) -> bool:
+    cell = row[position]
     return any(item in owners for item in (split_list(cell) if is_list else [cell]))
 
 
@@ -77,7 +75,8 @@ def merge(baseline: Workbook, draft: Workbook) -> tuple[Workbook, dict[str, set[
             column, is_list = OWNED[table.name]
             people = owners if table.name in ("duties", "data_duties") else agencies
 
-            kept = [(n, row) for n, row in kept if not _owned(base, row, column, is_list, people)]
+            at = base.index(column)  # once per table: a province has 1.3M such rows
+            kept = [(n, row) for n, row in kept if not _owned(at, row, is_list, people)]
         added = list(extra.rows) if extra is not None else []
         replaced = {row[0] for _, row in added if row[0]}
         kept = [(n, row) for n, row in kept if row[0] not in replaced]
