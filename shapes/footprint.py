@@ -58,7 +58,7 @@ def visible_predicates(sg: ShapesGraph, *, ids_in_iris: bool = False) -> frozens
             t.value for t in (triple.subject, triple.predicate, triple.object) if oxi.is_iri(t)
         )
         if triple.predicate.value in {SH + k for k in SPARQL_TEXTS}:
-            named = _query_iris(sg.prefixes(triple.subject) + triple.object.value)
+            named = _query_iris(_algebra(sg.prefixes(triple.subject) + triple.object.value))
             if named is None:
                 return None
             seen.update(named)
@@ -97,13 +97,14 @@ def visible_classes(sg: ShapesGraph) -> frozenset[str] | None:
     for triple in sg.triples:
         seen.update(t.value for t in (triple.subject, triple.object) if oxi.is_iri(t))
         if triple.predicate.value in {SH + k for k in SPARQL_TEXTS}:
-            text = sg.prefixes(triple.subject) + triple.object.value
-            if not _types_tested(_algebra(text)):
+            algebra = _algebra(sg.prefixes(triple.subject) + triple.object.value)
+            if not _types_tested(algebra):
                 return None
-            seen.update(_query_iris(text) or ())
+            seen.update(_query_iris(algebra) or ())
     return frozenset(seen)
 
 
+@functools.lru_cache(maxsize=256)
 def _algebra(text: str) -> Any:
     from rdflib.plugins.sparql import prepareQuery  # half a second: load only when asked
 
@@ -123,7 +124,7 @@ def _types_tested(algebra: Any) -> bool:
         if type(obj).__name__ == "Variable":
             pending[obj] = pending.get(obj, 0) + 1
     allowed = dict(pending)  # uses that cannot see another class: patterns and tests
-    for node in _walk_tree(algebra):
+    for node in _walk(algebra):
         kind = getattr(node, "name", None)
         if kind not in ("Filter", "LeftJoin") or node.get("expr") is None:
             continue
@@ -133,22 +134,17 @@ def _types_tested(algebra: Any) -> bool:
                 allowed[var] += 1
                 pending[var] -= sum(1 for obj in inside or () if obj == var)
     uses: dict[Any, int] = {}
-    for node in _walk_tree(algebra):
+    for node in _walk(algebra):
         if type(node).__name__ == "Variable" and node in allowed:
             uses[node] = uses.get(node, 0) + 1
     return all(count <= 0 and uses[var] == allowed[var] for var, count in pending.items())
 
 
 def _type_objects(algebra: Any, *, subqueries: bool = True) -> list[Any] | None:
-    """The objects of the rdf:type patterns in ``algebra`` (triples are tuples, or flat
-    lists inside EXISTS); None if rdf:type appears anywhere else."""
-    objects: list[Any] = []
-    mentions = 0
-    for node in _walk_tree(algebra, subqueries=subqueries):
-        if _is_type_iri(node):
-            mentions += 1
-        elif isinstance(node, (tuple, list)) and len(node) % 3 == 0:
-            objects.extend(node[i + 2] for i in range(0, len(node), 3) if _is_type_iri(node[i + 1]))
+    """The objects of the rdf:type patterns in ``algebra``; None if rdf:type appears
+    anywhere else (in a path, an expression)."""
+    objects = [o for _, p, o in _patterns(algebra, subqueries=subqueries) if _is_type_iri(p)]
+    mentions = sum(1 for node in _walk(algebra, subqueries=subqueries) if _is_type_iri(node))
     return objects if mentions == len(objects) else None
 
 
@@ -173,7 +169,32 @@ def _class_tests(expr: Any) -> list[Any]:
     return found
 
 
-def _walk_tree(node: Any, *, subqueries: bool = True) -> Iterator[Any]:
+def _query_iris(algebra: Any) -> set[str] | None:
+    """The IRIs a SPARQL query names; None when a pattern can match any predicate."""
+    found: set[str] = set()
+    for node in _walk(algebra):
+        kind = type(node).__name__
+        if kind == "NegatedPath":
+            return None
+        if kind == "URIRef":
+            found.add(str(node))
+    if any(type(p).__name__ == "Variable" for _, p, _ in _patterns(algebra)):
+        return None
+    return found
+
+
+def _patterns(algebra: Any, *, subqueries: bool = True) -> Iterator[tuple[Any, Any, Any]]:
+    """The triple patterns of a query: tuples in a BGP, flat lists (s p o s p o ...) in
+    the TriplesBlock of an EXISTS."""
+    for node in _walk(algebra, subqueries=subqueries):
+        if isinstance(node, tuple) and len(node) == 3:
+            yield node
+        elif getattr(node, "name", None) == "TriplesBlock":
+            for flat in node.get("triples") or ():
+                yield from (tuple(flat[i : i + 3]) for i in range(0, len(flat) - 2, 3))
+
+
+def _walk(node: Any, *, subqueries: bool = True) -> Iterator[Any]:
     """Every value inside rdflib's query algebra, each occurrence once (the scope sets
     ``_vars`` left out; sub-SELECTs only if asked)."""
     todo = [node]
@@ -185,46 +206,6 @@ def _walk_tree(node: Any, *, subqueries: bool = True) -> Iterator[Any]:
                 continue
             todo.extend(v for k, v in item.items() if not str(k).startswith("_"))
         elif isinstance(item, (list, tuple)):
-            todo.extend(item)
-        elif hasattr(item, "args"):  # AlternativePath, SequencePath
-            todo.extend(item.args)
-        elif hasattr(item, "arg"):  # InvPath
-            todo.append(item.arg)
-        elif hasattr(item, "path"):  # MulPath
-            todo.append(item.path)
-
-
-def _query_iris(text: str) -> set[str] | None:
-    """The IRIs a SPARQL query names; None when a pattern can match any predicate."""
-    from rdflib.plugins.sparql import prepareQuery  # half a second: load only when asked
-
-    # $this and the other pre-bound variables are ordinary variables to the parser
-    algebra = prepareQuery(text).algebra
-    found: set[str] = set()
-    for node in _walk(algebra):
-        kind = type(node).__name__
-        if kind == "NegatedPath":
-            return None
-        if kind == "URIRef":
-            found.add(str(node))
-        if isinstance(node, tuple) and len(node) == 3 and type(node[1]).__name__ == "Variable":
-            return None
-    return found
-
-
-def _walk(node: Any) -> Iterator[Any]:
-    """Every value inside rdflib's query algebra (dicts, lists, tuples and paths)."""
-    todo = [node]
-    seen: set[int] = set()
-    while todo:
-        item = todo.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        yield item
-        if isinstance(item, dict):
-            todo.extend(item.values())
-        elif isinstance(item, (list, tuple, set, frozenset)):
             todo.extend(item)
         elif hasattr(item, "args"):  # AlternativePath, SequencePath
             todo.extend(item.args)

@@ -90,9 +90,7 @@ def memory_store(
     book, large workbooks leave out the triples no rule can see (shapes/footprint.py),
     their ids included: the findings read them from the IRIs (``validate_workbooks``)."""
     large = sum(w.row_count() for w in workbooks) >= LARGE_FROM_ROWS
-    pruned = book is not None and large
-    predicates = visible_predicates(book.sg, ids_in_iris=True) if pruned else None
-    classes = visible_classes(book.sg) if pruned else None
+    predicates, classes = footprint(book) if book is not None and large else (None, None)
     store = oxi.memory_store()
     for workbook in workbooks:
         # streamed: a province's N-Triples never sit in memory as one string; mapped
@@ -109,6 +107,13 @@ def memory_store(
             base_iri=path.resolve().as_uri(),
         )
     return store
+
+
+def footprint(book: RuleBook) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The predicates and the classes a large workbook keeps: what the rules can see,
+    without the ids, which the findings read from the IRIs (a province: 1.4M fewer
+    quads, and 1M fewer without the power items' rdf:type)."""
+    return visible_predicates(book.sg, ids_in_iris=True), visible_classes(book.sg)
 
 
 def validate_workbooks(
@@ -138,9 +143,7 @@ def sources_store(paths: Sequence[Path], base_iri: str, *, book: RuleBook) -> An
         workbooks, rdf = [], []
     store = memory_store(workbooks, rdf, base_iri, book=book)
     del workbooks  # in the store now: their rows go before the rules run
-    # the findings read ids from the IRIs (validate_sources): 1.4M fewer quads a province
-    predicates = visible_predicates(book.sg, ids_in_iris=True)
-    classes = visible_classes(book.sg)  # and no rdf:type of its 1M power items
+    predicates, classes = footprint(book)
     for path in large:
         # once a source has failed, the others are only read and checked
         triples = checked_triples(

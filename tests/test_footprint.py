@@ -29,7 +29,12 @@ def test_the_rules_see_what_they_check_and_not_the_rest() -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    ["$this ?p ?o .", "$this <https://ex/a>/!<https://ex/b> ?o .", "$this ^!<https://ex/b> ?o ."],
+    [
+        "$this ?p ?o .",
+        "$this <https://ex/a>/!<https://ex/b> ?o .",
+        "$this ^!<https://ex/b> ?o .",
+        "FILTER NOT EXISTS { $this <https://ex/a> ?x . ?x ?p ?o }",
+    ],
 )
 def test_a_query_that_sees_any_predicate_turns_pruning_off(pattern: str) -> None:
     assert visible_predicates(ShapesGraph.parse(PREFIXES % pattern)) is None
