@@ -170,10 +170,18 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
             f"已加载 loaded {source.path} → <{source.graph}>: "
             f"{source.rows:,} 行 rows, {source.triples:,} 三元组 triples"
         )
-    if report.findings is None:
+    if report.found is None:
         print("未保存规则问题 no findings stored (--no-findings)")
     else:
+        from govkg.shapes.report import tally
+        from govkg.shapes.validation import rule_book
+
         print(f"已保存规则问题 {report.findings:,} 项 stored {report.findings:,} findings")
+        for line in tally(report.found, rule_book()):
+            print(f"  {line}")
+        if report.found:
+            where = f"govkg validate --store {settings.store}"
+            print(f"  详情 details: {where}；网页 pages: govkg serve")
     rate = report.triples / report.seconds if report.seconds else 0
     print(f"用时 took {report.seconds:.2f} s ({rate:,.0f} triples/s); 存储 store: {settings.store}")
     return 0

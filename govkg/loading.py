@@ -12,6 +12,7 @@ from govkg.loaders import PreparedSource, prepare_source
 from govkg.ontology.namespaces import GK, ONTOLOGY_FILE
 from govkg.progress import Progress
 from govkg.settings import Settings
+from govkg.shapes.findings import Finding
 from govkg.shapes.findings_rdf import findings_graph
 from govkg.shapes.findings_store import FindingsWriter
 from govkg.store import GraphData, GraphStore
@@ -32,7 +33,11 @@ STAGES = {
 class LoadReport:
     sources: list[PreparedSource]
     seconds: float
-    findings: int | None = None  # stored findings; None when the load stored none
+    found: list[Finding] | None = None  # stored findings; None when the load stored none
+
+    @property
+    def findings(self) -> int | None:
+        return None if self.found is None else len(self.found)
 
     @property
     def rows(self) -> int:
@@ -97,7 +102,7 @@ def load_sources(
     finally:
         if progress:
             progress.close()
-    return LoadReport(prepared, time.monotonic() - started, hook.count if hook else None)
+    return LoadReport(prepared, time.monotonic() - started, hook.found if hook else None)
 
 
 def derived_graphs(settings: Settings, scratch: Path) -> FindingsWriter | None:

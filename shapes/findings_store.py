@@ -102,9 +102,9 @@ def write_findings(
     scratch: Path,
     *,
     limit: int = MEMORY_COPY_QUADS,
-) -> int:
+) -> list[Finding]:
     """Validate ``store`` (a generation nobody reads yet) and add its findings graph,
-    replacing any there was; the number of findings."""
+    replacing any there was; the findings."""
     graph = findings_graph(base_iri)
     if graph in oxi.named_graphs(store):
         oxi.clear_graph(store, graph)
@@ -112,7 +112,7 @@ def write_findings(
     sources = tuple(sorted(g for g in oxi.named_graphs(store) if g != graph))
     info = GraphInfo(sources, _now(), rules_digest(), len(found))
     _bulk_load(store, data, found, base_iri, info, scratch / "findings.nt")
-    return len(found)
+    return list(found)
 
 
 def _bulk_load(
@@ -142,7 +142,11 @@ class FindingsWriter:
         # parsed now, before any frame holds the new generation: rdflib's parser leaves
         # reference cycles that keep its callers' frames (and their stores) alive
         visible_predicates(self.book.sg)
-        self.count: int | None = None
+        self.found: list[Finding] | None = None
+
+    @property
+    def count(self) -> int | None:
+        return None if self.found is None else len(self.found)
 
     def __call__(self, store: Any) -> None:
-        self.count = write_findings(store, self.book, self.base_iri, self.scratch)
+        self.found = write_findings(store, self.book, self.base_iri, self.scratch)

@@ -109,6 +109,22 @@ def text_report(findings: list[Finding], book: RuleBook, lang: str = "zh") -> st
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def tally(findings: list[Finding], book: RuleBook) -> list[str]:
+    """One line per rule that has findings, most serious first, Chinese then English.
+
+    >>> from govkg.shapes.validation import rule_book
+    >>> tally([Finding("R2", "violation", "F01", ("A1", "A2"), {})], rule_book())
+    ['R2 职责交叉未分工 Overlapping lead duties without a division（违规 violation）: 1']
+    """
+    lines = []
+    for rule_id, severity, group in _groups(findings):
+        rule = book.rules.get(rule_id)
+        names = f"{_rule_name(rule, rule_id, 'zh')} {_rule_name(rule, rule_id, 'en')}"
+        grade = f"{SEVERITY['zh'].get(severity, severity)} {SEVERITY['en'].get(severity, severity)}"
+        lines.append(f"{rule_id} {names}（{grade}）: {len(group)}")
+    return lines
+
+
 def json_report(findings: list[Finding]) -> str:
     return json.dumps(as_json(findings), ensure_ascii=False, indent=2) + "\n"
 

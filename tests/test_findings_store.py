@@ -154,6 +154,9 @@ def test_reload_replaces_the_findings_and_no_findings_removes_them(tmp_path: Pat
     assert result.returncode == 0 and "已保存规则问题" in result.stdout, result.stderr
     before = stored_findings(GraphStore(store).open_reader(), BASE)
     assert before is not None and ("R5", "U02", ()) in {f.key for f in before}
+    # the load names what it found, rule by rule, in both languages
+    r5 = sum(1 for f in before if f.rule == "R5")
+    assert f"R5 内设机构无职责 Internal unit without duties（警告 warning）: {r5}" in result.stdout
     # U02 gets a duty: R5 (unit without duties) is resolved
     tables = {k: [list(r) for r in v] for k, v in SMALL_CITY.items()}
     tables["职责"].append(["D03", "U02", "负责数据资源目录编制。", "F02", "配合", ""])
