@@ -182,8 +182,22 @@ def _finding_row(f: Finding, draft: bool, lang: str) -> list[Any]:
     row += [
         SEVERITY[lang].get(f.severity, f.severity),
         f.focus,
-        "; ".join(f.related),
-        f.message.get(lang, ""),
-        f.message.get(other, ""),
+        fit_cell("; ".join(f.related)),
+        fit_cell(f.message.get(lang, "")),
+        fit_cell(f.message.get(other, "")),
     ]
     return row
+
+
+CELL_LIMIT = 32_767  # characters Excel takes in a cell
+CUT = "…（已截断，全文见 --format json / cut: the whole text is in --format json）"
+
+
+def fit_cell(text: str) -> str:
+    """The text, cut to what an Excel cell holds (a finding naming thousands of power
+    items, R7 on a large province, can be longer), saying where the whole is.
+
+    >>> len(fit_cell("项" * 40_000)) == CELL_LIMIT and fit_cell("短") == "短"
+    True
+    """
+    return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - len(CUT)] + CUT

@@ -147,3 +147,35 @@ def test_example_city(capsys: pytest.CaptureFixture[str]) -> None:
     ]:
         assert expected in found
     assert {r for r, _, _ in found} == {f"R{i}" for i in range(1, 16)}
+
+
+def test_xlsx_cells_longer_than_excel_takes_are_cut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # one base code, 1,500 power items with different names: R7 names them all
+    items = [["id", "base_code", "name", "type", "agency", "source"]]
+    items += [
+        [
+            f"P{i:04d}",
+            "010000000000",
+            f"某某行政许可事项的第{i}种不同写法名称",
+            "行政许可",
+            "A1",
+            "编办",
+        ]
+        for i in range(1500)
+    ]
+    source = write_csv_workbook(tmp_path / "wide", {**CLEAN, "power_items": items})
+    status, out, _ = run(capsys, "validate", source, "--format", "json")
+    whole = next(f for f in json.loads(out)["findings"] if f["rule"] == "R7")
+    assert len(whole["message"]["zh"]) > 32_767  # the JSON keeps it whole
+    out_file = tmp_path / "report.xlsx"
+    status, _, _ = run(capsys, "validate", source, "--format", "xlsx", "-o", out_file)
+    sheet = next(name for name in sheet_names(out_file) if name.startswith("R7"))
+    message = list(iter_sheet(out_file, sheet))[1][3]
+    assert (
+        status == 1
+        and len(message) == 32_767
+        and message.endswith("全文见 --format json / cut: the whole text is in --format json）")
+    )
+    assert message.startswith(whole["message"]["zh"][:1000])
