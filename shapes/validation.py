@@ -143,7 +143,8 @@ def sources_store(paths: Sequence[Path], base_iri: str, *, book: RuleBook) -> An
         workbooks, rdf = [], []
     store = memory_store(workbooks, rdf, base_iri, book=book)
     del workbooks  # in the store now: their rows go before the rules run
-    predicates, classes = footprint(book)
+    # the footprint costs ~0.5 s of SPARQL parsing: only when a workbook is large
+    predicates, classes = footprint(book) if large else (None, None)
     for path in large:
         # once a source has failed, the others are only read and checked
         triples = checked_triples(
