@@ -135,6 +135,7 @@ async def findings_page(
         total=len(matched),
         offset=offset,
         limit=limit,
+        per_page=FINDINGS_PER_PAGE,
         rules=page_data.findings_by_rule(findings, None),
         governments=page_data.governments(snap),
         chosen={"rule": rule, "severity": severity, "gov": gov, "agency": agency},

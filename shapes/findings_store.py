@@ -112,7 +112,7 @@ def write_findings(
     sources = tuple(sorted(g for g in oxi.named_graphs(store) if g != graph))
     info = GraphInfo(sources, _now(), rules_digest(), len(found))
     _bulk_load(store, data, found, base_iri, info, scratch / "findings.nt")
-    return list(found)
+    return found
 
 
 def _bulk_load(
