@@ -10,7 +10,9 @@ write is one auto-commit query that can be run again with the same result.
 from __future__ import annotations
 
 import contextlib
+import queue
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -69,6 +71,29 @@ def packed_size(value: Any) -> int:
     if isinstance(value, Mapping):
         return 5 + sum(packed_size(k) + packed_size(v) for k, v in value.items())
     return 9
+
+
+def escaped_row(row: list[Any]) -> tuple[list[Any], int]:
+    """A row of a write escaped for FalkorDB and its packed_size (one pass: a province's
+    push sends ~6M rows, and the general functions above cost a call per value).
+
+    >>> escaped_row(["it's", 7, None, ["a", "b"]])
+    (["it\\\\'s", 7, None, ['a', 'b']], 50)
+    """
+    out, size = [], 5
+    for value in row:
+        kind = type(value)
+        if kind is str:
+            if "\\" in value or "'" in value:
+                value = value.replace("\\", "\\\\").replace("'", "\\'")
+            size += 5 + (len(value) if value.isascii() else 3 * len(value))
+        elif kind is list or kind is float or isinstance(value, Mapping):
+            value = escape_for_falkordb(value)
+            size += packed_size(value)
+        else:
+            size += 9
+        out.append(value)
+    return out, size
 
 
 def quote_name(name: str) -> str:
@@ -165,19 +190,54 @@ class Connection:
     def run_rows(self, query: str, rows: list[Any], params: Mapping[str, Any]) -> None:
         """A write of ``$rows`` (and ``params``): one query, or on FalkorDB as many as keep
         every message under FALKORDB_MESSAGE_BYTES (the rows go in order, none split)."""
+        for message in self.row_messages(query, rows, params):
+            self._run_prepared(query, message)
+
+    def row_messages(
+        self, query: str, rows: list[Any], params: Mapping[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        """The parameters of each query a write of ``rows`` takes, ready to send."""
         if self.dialect != "falkordb":
-            self.run(query, {**params, "rows": rows})
+            yield {**params, "rows": rows}
             return
-        room = FALKORDB_MESSAGE_BYTES - len(query.encode()) - packed_size(dict(params)) - 64
-        start, size = 0, 0
-        for index, row in enumerate(rows):
-            row_size = packed_size(row)
-            if index > start and size + row_size > room:
-                self.run(query, {**params, "rows": rows[start:index]})
-                start, size = index, 0
+        fixed = self._params(params)
+        room = FALKORDB_MESSAGE_BYTES - len(query.encode()) - packed_size(fixed) - 64
+        part: list[Any] = []
+        size = 0
+        for row in rows:
+            escaped, row_size = escaped_row(row)
+            if part and size + row_size > room:
+                yield {**fixed, "rows": part}
+                part, size = [], 0
+            part.append(escaped)
             size += row_size
-        if start < len(rows):
-            self.run(query, {**params, "rows": rows[start:]})
+        if part:
+            yield {**fixed, "rows": part}
+
+    def _run_prepared(self, query: str, params: dict[str, Any], session: Any = None) -> None:
+        """A write whose parameters are ready to send (escaped where the server needs it),
+        in ``session`` or a new one."""
+        try:
+            if session is not None:
+                session.run(query, params).consume()
+                return
+            with self._session() as session:
+                session.run(query, params).consume()
+        except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
+            raise self._failed(query, error) from None
+
+    @contextmanager
+    def writes(self, depth: int = 8) -> Iterator[RowWriter]:
+        """Writes of rows sent by a thread of their own, in order, while the caller
+        prepares the next: the server and Python work at the same time. Leaving the block
+        waits for every write; the first failure is raised (then or at the next write)."""
+        writer = RowWriter(self, depth)
+        try:
+            yield writer
+        except BaseException:
+            writer.stop(wait=False)
+            raise
+        writer.stop(wait=True)
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """The rows of a query, as dicts."""
@@ -207,3 +267,42 @@ class Connection:
         present = self.read("CALL db.indexes() YIELD label, properties RETURN label, properties")
         if not any(row["label"] == label and key in row["properties"] for row in present):
             self.run(f"CREATE INDEX FOR (n:{lbl}) ON (n.{prop})")
+
+
+class RowWriter:
+    """The sending side of :meth:`Connection.writes`: one thread, a bounded queue."""
+
+    def __init__(self, conn: Connection, depth: int) -> None:
+        self._conn = conn
+        self._queue: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue(depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._send, name="govkg-neo4j-writes", daemon=True)
+        self._thread.start()
+
+    def _send(self) -> None:
+        # one session for every write: each is still an auto-commit query of its own
+        with contextlib.ExitStack() as stack:
+            session = None
+            while (item := self._queue.get()) is not None:
+                if self._error is None:
+                    try:
+                        if session is None:
+                            session = stack.enter_context(self._conn._session())
+                        self._conn._run_prepared(*item, session=session)
+                    except BaseException as error:  # raised in the caller's thread
+                        self._error = error
+
+    def rows(self, query: str, rows: list[Any], params: Mapping[str, Any]) -> None:
+        """Queue a write of ``rows`` (split as :meth:`Connection.run_rows` splits them)."""
+        for message in self._conn.row_messages(query, rows, params):
+            if self._error is not None:
+                raise self._error
+            self._queue.put((query, message))
+
+    def stop(self, *, wait: bool) -> None:
+        if not wait:
+            self._error = self._error or RuntimeError("stopped")
+        self._queue.put(None)
+        self._thread.join()
+        if wait and self._error is not None:
+            raise self._error

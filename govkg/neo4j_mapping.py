@@ -13,7 +13,6 @@ Cypher strings, integers and booleans. Several values of one key make a list.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from collections import defaultdict
@@ -144,7 +143,6 @@ class PropertyGraph:
     labels: dict[str, tuple[str, ...]]  # sorted; only nodes that have labels
     relationships: dict[str, list[tuple[str, str]]]
     triples: int
-    stamp: str
 
     def node_groups(self) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
         """The nodes by their labels: (the property keys any of them has, their uris).
@@ -179,13 +177,11 @@ def property_graph(triples: Iterable[tuple[Any, Any, Any]], ns: Namespaces) -> P
     relationships: dict[str, list[tuple[str, str]]] = defaultdict(list)
     names: dict[str, str] = {}
     several: set[tuple[str, str]] = set()  # (node, key) with more than one value
-    blake2b, from_bytes, intern = hashlib.blake2b, int.from_bytes, sys.intern
+    intern = sys.intern
     xsd_string = XSD + "string"
-    digest = count = 0
+    count = 0
     for s, p, o in triples:
         count += 1
-        line = f"{s} {p} {o} .".encode()
-        digest += from_bytes(blake2b(line, digest_size=8).digest())
         subject = intern(s.value if type(s) is iri else "_:" + s.value)
         props = nodes.get(subject)
         if props is None:
@@ -229,7 +225,6 @@ def property_graph(triples: Iterable[tuple[Any, Any, Any]], ns: Namespaces) -> P
         {uri: tuple(sorted(found)) for uri, found in labels.items()},
         dict(relationships),
         count,
-        f"{digest % 2**64:016x}",
     )
 
 

@@ -22,7 +22,7 @@ from govkg.shapes.validation import memory_store, read_sources, rule_book, valid
 from rdflib.compare import isomorphic
 
 from govkg.falkordb_server import FalkorServer
-from govkg.neo4j_client import Connection, escape_for_falkordb
+from govkg.neo4j_client import Connection, Neo4jError, escape_for_falkordb
 from govkg.neo4j_mapping import Namespaces
 from govkg.neo4j_sync import pull, push, store_graph
 from govkg.synthetic import generate_workbook
@@ -68,12 +68,15 @@ def store_rdflib(store: object) -> rdflib.Graph:
 
 
 def snapshot(connection: Connection) -> tuple[list[str], list[str]]:
+    """Every node and relationship, without the push's bookkeeping (``_stamp``)."""
     nodes = connection.read(
         "MATCH (n) RETURN labels(n) AS l, properties(n) AS p ORDER BY n.uri, n.prefix"
     )
     rels = connection.read(
         "MATCH (a)-[r]->(b) RETURN a.uri AS a, type(r) AS t, b.uri AS b, properties(r) AS p"
     )
+    for row in (*nodes, *rels):
+        row["p"] = {k: v for k, v in row["p"].items() if not k.startswith("_")}
     return (
         sorted(json.dumps([sorted(r["l"]), r["p"]], sort_keys=True) for r in nodes),
         sorted(json.dumps(r, sort_keys=True) for r in rels),
@@ -142,6 +145,35 @@ def test_a_changed_workbook_leaves_nothing_stale(conn: Connection, tmp_path: Pat
     assert isomorphic(as_rdflib(pull(conn)), store_rdflib(after))
     count = conn.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"]
     assert count == len(store_graph(after, Namespaces()).nodes)
+
+
+def test_a_node_that_changed_class_loses_its_old_label(conn: Connection) -> None:
+    from govkg import oxi
+
+    def store_of(kind: str) -> object:
+        store = oxi.memory_store()
+        oxi.load(
+            store,
+            f"<http://e.org/x> a <https://govkg.org/ontology#{kind}> ; "
+            f'<http://e.org/v/name> "x" . <http://e.org/y> a <http://e.org/v/Kept> .',
+            format="ttl",
+        )
+        return store
+
+    push(store_of("Agency"), conn)
+    push(store_of("InternalUnit"), conn)
+    rows = conn.read("MATCH (n:Resource) RETURN n.uri AS uri, labels(n) AS labels")
+    assert {r["uri"]: sorted(r["labels"]) for r in rows} == {
+        "http://e.org/x": ["InternalUnit", "Resource"],
+        "http://e.org/y": ["Resource", "ns11__Kept"],
+    }
+
+
+def test_a_failed_write_in_the_writer_thread_is_raised(conn: Connection) -> None:
+    with pytest.raises(Neo4jError), conn.writes() as writes:
+        writes.rows("UNWIND $rows AS r CREATE (n:Resource {uri: r[0]})", [["a"]], {})
+        writes.rows("UNWIND $rows AS r CREAT (n)", [["b"]], {})
+    assert conn.read("MATCH (n:Resource) RETURN n.uri AS uri") == [{"uri": "a"}]
 
 
 def test_awkward_rdf_survives_the_round_trip(conn: Connection, tmp_path: Path) -> None:
