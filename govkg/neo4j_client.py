@@ -240,10 +240,13 @@ class Connection:
         writer.stop(wait=True)
 
     def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """The rows of a query, as dicts."""
+        """The rows of a query, as dicts (values as the driver gives them: lists, maps and
+        scalars are plain; record.data() copied every nested list once more)."""
         try:
             with self._session() as session:
-                return [record.data() for record in session.run(query, self._params(params))]
+                result = session.run(query, self._params(params))
+                keys = result.keys()
+                return [dict(zip(keys, record, strict=True)) for record in result]
         except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
             raise self._failed(query, error) from None
 

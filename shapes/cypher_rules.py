@@ -2,29 +2,33 @@
 
 Each query returns one row per finding: ``focus`` (a node's ``uri``) or ``focus_value`` (a
 value: R7's base code), and ``related`` (nodes' ``uri``) or ``related_values`` (R8's base
-codes). The rows become validation results as the SHACL engines give them, and these
-become findings through :mod:`govkg.shapes.findings`, with the rule's severity and message
-templates from ``rules.ttl`` and the names read from the graph database, so that both
-engines give the same findings JSON.
+codes), and ``names``: the name properties of the nodes it mentions (``NAMES_OF``), so that
+their ids and names come with the findings, not from reads of their own. The rows become
+validation results as the SHACL engines give them, and these become findings through
+:mod:`govkg.shapes.findings`, with the rule's severity and message templates from
+``rules.ttl``, so that both engines give the same findings JSON. (R3's and R8's queries
+return no ``names`` yet: the nodes they mention are read afterwards, by ``uri``.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
 from govkg.ontology.namespaces import DCT, GK, SKOS
-from govkg.shapes.findings import Finding, RuleBook, findings_from_results
+from govkg.shapes.findings import Finding, Names, RuleBook, findings_from_results
 from govkg.shapes.results import ValidationResult
 
 from govkg import oxi
 from govkg.neo4j_client import Connection
-from govkg.neo4j_mapping import RESOURCE, URI, Namespaces, node_term, node_triples
+from govkg.neo4j_mapping import RESOURCE, URI, Namespaces, literal_term, node_term
 from govkg.neo4j_sync import read_namespaces
 
-NAME_PREDICATES = {DCT + "identifier", GK + "divisionCode", SKOS + "prefLabel", DCT + "description"}
+# in the order Names.add takes them
+NAME_PREDICATES = (DCT + "identifier", GK + "divisionCode", SKOS + "prefLabel", DCT + "description")
 CHUNK = 500
 
 
@@ -57,51 +61,79 @@ def _value_of(row: dict[str, Any]) -> str:
     return str(oxi.literal(" ".join(tokens)))
 
 
-def rule_results(
-    conn: Connection, book: RuleBook, rules: Sequence[str] | None = None
-) -> tuple[list[ValidationResult], set[str]]:
-    """The results of every rule (or only ``rules``) and the node uris they mention."""
+# the ids and names of a node, as each rule's query returns them in its ``names`` column
+NAME_KEYS = ("dct__identifier", "divisionCode", "skos__prefLabel", "dct__description")
+NAMES_OF = (
+    f"[n.{URI}, [k IN keys(n) WHERE any(p IN {list(NAME_KEYS)} WHERE k STARTS WITH p) | [k, n[k]]]]"
+)
+
+
+@dataclass
+class RuleRows:
+    """The results of the rules, the name properties of the nodes they mention (``named``:
+    uri -> [[key, value] ...]) and the nodes mentioned by rows without a ``names`` column."""
+
+    results: list[ValidationResult] = field(default_factory=list)
+    named: dict[str, list[Any]] = field(default_factory=dict)
+    unnamed: set[str] = field(default_factory=set)
+
+
+def rule_results(conn: Connection, book: RuleBook, rules: Sequence[str] | None = None) -> RuleRows:
+    """The results of every rule (or only ``rules``), with the names the queries read."""
     shapes = shape_of_rules(book)
     wanted = set(rules) if rules else None
-    results: list[ValidationResult] = []
-    uris: set[str] = set()
+    out = RuleRows()
     for rule in book.ordered():
         if wanted is not None and rule.id not in wanted:
             continue
         for row in conn.read(query_text(rule.id)):
-            if row.get("focus") is not None:
-                uris.add(row["focus"])
-            uris.update(u for u in row.get("related") or () if u is not None)
-            results.append(
+            if "names" in row:
+                out.named.update((uri, pairs) for uri, pairs in row["names"])
+            else:
+                mentioned = [row.get("focus"), *(row.get("related") or ())]
+                out.unnamed.update(u for u in mentioned if u is not None)
+            out.results.append(
                 ValidationResult(str(_term_of(row)), None, _value_of(row), shapes[rule.id], "", "")
             )
-    return results, uris
+    out.unnamed -= out.named.keys()
+    return out
 
 
-def names_store(conn: Connection, uris: set[str]) -> Any:
-    """An in-memory store of the ids and names of these nodes, read from the database."""
-    ns = Namespaces(read_namespaces(conn))
-    store = oxi.memory_store()
+def read_names(conn: Connection, uris: set[str]) -> dict[str, list[Any]]:
+    """The name properties of these nodes, for rules whose queries do not return them."""
     ordered = sorted(uris)
+    named: dict[str, list[Any]] = {}
     for start in range(0, len(ordered), CHUNK):
         rows = conn.read(
-            f"UNWIND $uris AS u MATCH (n:{RESOURCE} {{{URI}: u}}) "
-            f"RETURN n.{URI} AS uri, properties(n) AS props",
+            f"UNWIND $uris AS u MATCH (n:{RESOURCE} {{{URI}: u}}) RETURN {NAMES_OF} AS named",
             {"uris": ordered[start : start + CHUNK]},
         )
-        triples = [
-            t
-            for row in rows
-            for t in node_triples(row["uri"], (), row["props"], ns)
-            if t[1].value in NAME_PREDICATES
-        ]
-        oxi.add_triples(store, triples)
-    return store
+        named.update((uri, pairs) for uri, pairs in (row["named"] for row in rows))
+    return named
+
+
+def names_of(named: dict[str, list[Any]], ns: Namespaces) -> Names:
+    """Ids and names as :func:`govkg.shapes.findings.lookup_names` reads them from RDF: the
+    least value of each predicate, by its literal's text."""
+    names = Names()
+    for uri, pairs in named.items():
+        if uri.startswith("_:"):
+            continue  # as there: only IRIs have names
+        found: dict[str, list[str]] = {p: [] for p in NAME_PREDICATES}
+        for key, value in pairs:
+            for item in value if isinstance(value, list) else [value]:
+                predicate, term = literal_term(key, item, ns)
+                if predicate in found:
+                    found[predicate].append(term.value)
+        names.add(f"<{uri}>", *(min(found[p], default="") for p in NAME_PREDICATES))
+    return names
 
 
 def validate_neo4j(
     conn: Connection, book: RuleBook, rules: Sequence[str] | None = None
 ) -> list[Finding]:
     """The findings of the graph in the database, as the SHACL engine gives them."""
-    results, uris = rule_results(conn, book, rules)
-    return findings_from_results(results, names_store(conn, uris), book)
+    rows = rule_results(conn, book, rules)
+    rows.named.update(read_names(conn, rows.unnamed))
+    names = names_of(rows.named, Namespaces(read_namespaces(conn)))
+    return findings_from_results(rows.results, None, book, names=names)

@@ -190,6 +190,16 @@ class Names:
     ids: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
 
+    def add(self, node: str, ident: str, code: str, label: str, text: str) -> None:
+        """A node's id (dct:identifier, else gk:divisionCode) and name (skos:prefLabel,
+        else a short dct:description); empty strings where it has none."""
+        if ident or code:
+            self.ids[node] = ident or code
+        if label:
+            self.names[node] = label
+        elif text:
+            self.names[node] = f"「{text[:24]}…」" if len(text) > 24 else f"「{text}」"
+
     def pair(self, node: str) -> tuple[str, str]:
         """(workbook id, readable label) of a node or text."""
         if isinstance(node, Text):
@@ -235,13 +245,7 @@ def lookup_names(
             rows = csv.reader(io.StringIO(table.decode()))
             next(rows, None)
             for node, ident, code, label, text in rows:
-                key = f"<{node}>"
-                if ident or code:
-                    names.ids[key] = ident or code
-                if label:
-                    names.names[key] = label
-                elif text:
-                    names.names[key] = f"「{text[:24]}…」" if len(text) > 24 else f"「{text}」"
+                names.add(f"<{node}>", ident, code, label, text)
     if id_of is not None:
         for node in iris:
             if node not in names.ids and (made_from := id_of(node[1:-1])):
@@ -263,9 +267,11 @@ def findings_from_results(
     book: RuleBook,
     *,
     id_of: Callable[[str], str | None] | None = None,
+    names: Names | None = None,
 ) -> list[Finding]:
     """One finding per (rule, focus, related), sorted; results of shapes without a rule
-    are left out. ``id_of`` reads an id from an IRI that has no dct:identifier."""
+    are left out. ``id_of`` reads an id from an IRI that has no dct:identifier; ``names``
+    are the ids and names when known already (else looked up in ``store``)."""
     staged: list[tuple[Rule, str, Any, list[Any]]] = []
     for result in results:
         rule_id = book.rule_of(result.source_shape)
@@ -277,7 +283,9 @@ def findings_from_results(
             severity = rule.severity
         focus = node_of(result.focus)
         staged.append((rule, severity, focus, related_terms(result.value, focus)))
-    names = lookup_names(store, [t for _, _, f, rel in staged for t in (f, *rel)], id_of=id_of)
+    if names is None:
+        nodes = [t for _, _, f, rel in staged for t in (f, *rel)]
+        names = lookup_names(store, nodes, id_of=id_of)
     found: dict[tuple[str, str, tuple[str, ...]], Finding] = {}
     for rule, severity, focus, related in staged:
         by_id = sorted(map(names.pair, related), key=lambda p: p[0])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from govkg.shapes.cypher_rules import query_text, validate_neo4j
+from govkg.shapes.cypher_rules import names_of, query_text, rule_results, validate_neo4j
 from govkg.shapes.validation import memory_store, read_sources, rule_book, validate_store
 from rdflib.compare import isomorphic
 
@@ -292,6 +292,12 @@ def test_cypher_rules_give_the_findings_of_shacl(
         assert findings_json(validate_neo4j(conn, book, ["R7", "R8"])) == [
             f for f in expected if f["rule"] in ("R7", "R8")
         ]
+        # the names come with the rows: only R3's and R8's nodes are read afterwards
+        others = [r.id for r in book.ordered() if r.id not in ("R3", "R8")]
+        rows = rule_results(conn, book, others)
+        assert rows.results and not rows.unnamed
+        mentioned = {f["focus"] for f in expected if f["rule"] in others and f["rule"] != "R7"}
+        assert mentioned <= set(names_of(rows.named, Namespaces()).ids.values())
 
 
 def test_the_driver_is_imported_in_one_module() -> None:

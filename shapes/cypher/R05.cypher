@@ -1,6 +1,10 @@
 // R5 内设机构无职责: a unit holds no duty. focus: unit; related: none
+// names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
 MATCH (u:InternalUnit)
 OPTIONAL MATCH (d:Duty)-[:heldBy]->(u)
 WITH u, count(d) AS duties
 WHERE duties = 0
-RETURN u.uri AS focus, [] AS related
+RETURN u.uri AS focus, [] AS related,
+       [[u.uri, [k IN keys(u)
+         WHERE any(p IN ['dct__identifier', 'divisionCode', 'skos__prefLabel', 'dct__description']
+                   WHERE k STARTS WITH p) | [k, u[k]]]]] AS names

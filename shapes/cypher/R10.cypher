@@ -2,6 +2,7 @@
 // 数据管理 belong to two or more lines (the top of the chain, followed along chainNext:
 // administeredBy, else hostedIn). An agency whose chain passes an agency R11 reports is left out.
 // focus: government; related: those agencies
+// names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
 MATCH (a:Agency)-[:government]->(g:Resource)
 MATCH (a)<-[:org__unitOf*0..1]-(:Resource)<-[:heldBy]-(:Duty)-[:onFunction]->(:Resource)-[:skos__broader*0..]->(c:Function)
 WHERE c.category = '数据管理'
@@ -19,6 +20,9 @@ WHERE cycles = 0
 // its line: the top of its chain
 MATCH (a)-[:chainNext*0..]->(top:Resource)
 WHERE NOT (top)-[:chainNext]->()
-WITH g, collect(DISTINCT a.uri) AS related, collect(DISTINCT top.uri) AS lines
+WITH g, collect(DISTINCT a) AS agencies, collect(DISTINCT top.uri) AS lines
 WHERE size(lines) >= 2
-RETURN g.uri AS focus, related
+RETURN g.uri AS focus, [x IN agencies | x.uri] AS related,
+       [n IN [g] + agencies | [n.uri, [k IN keys(n)
+         WHERE any(p IN ['dct__identifier', 'divisionCode', 'skos__prefLabel', 'dct__description']
+                   WHERE k STARTS WITH p) | [k, n[k]]]]] AS names

@@ -1,6 +1,7 @@
 // R15 实施编码不一致: <base code>-<area code, 12 digits>-000-<USCC>-<n>-<nn>, read from the right:
 // malformed, or another base code, or the area not in the agency's government, or a USCC
 // that is not valid (GB 32100-2015) or not the agency's. focus: power item; related: [agency]
+// names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
 MATCH (i:PowerItem)-[:implementedBy]->(a:Resource)
 WHERE i.implCode IS NOT NULL AND i.baseCode IS NOT NULL
 OPTIONAL MATCH (a)-[:government]->(gv:Resource)
@@ -34,4 +35,7 @@ WITH i, a,
      AND chars[17] = substring(cs, (31 - total % 31) % 31, 1)
      AND (own IS NULL OR own = u) AS ok
 WHERE NOT coalesce(ok, false)
-RETURN DISTINCT i.uri AS focus, [a.uri] AS related
+RETURN DISTINCT i.uri AS focus, [a.uri] AS related,
+       [n IN [i, a] | [n.uri, [k IN keys(n)
+         WHERE any(p IN ['dct__identifier', 'divisionCode', 'skos__prefLabel', 'dct__description']
+                   WHERE k STARTS WITH p) | [k, n[k]]]]] AS names
