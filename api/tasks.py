@@ -7,14 +7,11 @@ Runs in the child process only. Each reply is ``("ok", value)`` or
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -161,42 +158,6 @@ def sparql(
 
 
 # --- findings ---------------------------------------------------------------------------
-_INVOLVED = """
-SELECT DISTINCT ?id ?agency ?gov WHERE {
-  VALUES ?id { %s }
-  ?x dct:identifier ?id .
-  # itself, or the agency of a unit, a power item, a dataset or a duty (of a unit):
-  # one path from the bound ?x (oxigraph walked a UNION of patterns from every entity)
-  ?x (org:unitOf|gk:implementedBy|gk:sourceAgency|gk:heldBy/org:unitOf?)? ?ag .
-  ?ag a gk:Agency ; dct:identifier ?agency ; gk:government/gk:divisionCode ?gov .
-}"""
-_GOVERNMENTS = "SELECT ?code WHERE { ?g a gk:Government ; gk:divisionCode ?code }"
-# Past this many ids one pass over every entity beats looking each up: a province's
-# findings name ~730k ids (R7: most power items), 77 s of lookups on RocksDB against a
-# 35 s pass.
-LOOKUPS_UP_TO = 50_000
-
-
-def _involved(data: Any, ids: list[str]) -> Iterator[tuple[str, str, str]]:
-    """(id, agency, government) of the entities among ``ids``, read as CSV (in Rust)."""
-    if len(ids) > LOOKUPS_UP_TO:
-        wanted = set(ids)
-        queries = [_INVOLVED.replace("VALUES ?id { %s }", "")]
-    else:
-        wanted = None
-        queries = [
-            _INVOLVED % " ".join(json.dumps(i, ensure_ascii=False) for i in ids[s : s + 400])
-            for s in range(0, len(ids), 400)
-        ]
-    for query in queries:
-        table = oxi.serialize_results(run_query(data, query).results, "csv").decode()
-        rows = csv.reader(io.StringIO(table))
-        next(rows, None)
-        for ident, agency, gov in rows:
-            if wanted is None or ident in wanted:
-                yield ident, agency, gov
-
-
 def _rule_book() -> Any:
     if "book" not in _cache:
         from govkg.shapes.validation import rule_book
@@ -207,32 +168,28 @@ def _rule_book() -> Any:
 
 def findings(store: str, *, generation: str | None, base_iri: str) -> dict[str, Any]:
     """The findings of a generation, each with the agencies and governments it concerns:
-    those stored with the generation when up to date, else computed now."""
-    from govkg.shapes.findings_store import compute_findings, stored_findings
+    those stored with the generation when up to date, else computed now (a store written
+    before the findings kept their agencies and governments has them found now)."""
+    from govkg.shapes.findings_scope import finding_scopes
+    from govkg.shapes.findings_store import (
+        compute_findings,
+        stored_findings,
+        stored_scoped_findings,
+    )
 
     book = _rule_book()
     data = reader(store, generation)
-    stored = stored_findings(data, base_iri)
-    if stored is None:
-        # every predicate the queries below use is one the rules see: the copy holds them
-        found, data = compute_findings(data, book, base_iri)
-    else:
-        found = stored
-    ids = sorted({i for f in found for i in (f.focus, *f.related)})
-    agencies: dict[str, set[str]] = {}
-    governments: dict[str, set[str]] = {}
-    for ident, agency, gov in _involved(data, ids):
-        agencies.setdefault(ident, set()).add(agency)
-        governments.setdefault(ident, set()).add(gov)
-    codes = {row["code"].value for row in run_query(data, _GOVERNMENTS).results}
-    out = []
-    for f in found:
-        keys = (f.focus, *f.related)
-        involved = set().union(*(agencies.get(k, set()) for k in keys))
-        govs = set().union(*(governments.get(k, set()) for k in keys)) | (set(keys) & codes)
-        out.append(
-            {"finding": f.as_dict(), "agencies": sorted(involved), "governments": sorted(govs)}
-        )
+    scoped = stored_scoped_findings(data, base_iri)
+    if scoped is None:
+        found = stored_findings(data, base_iri)
+        if found is None:
+            # every predicate finding_scopes uses is one the rules see: the copy holds them
+            found, data = compute_findings(data, book, base_iri)
+        scoped = list(zip(found, finding_scopes(data, found), strict=True))
+    out = [
+        {"finding": f.as_dict(), "agencies": agencies, "governments": governments}
+        for f, (agencies, governments) in scoped
+    ]
     rules = {
         r.id: {"severity": r.severity, "zh": r.name.get("zh", r.id), "en": r.name.get("en", r.id)}
         for r in book.ordered()

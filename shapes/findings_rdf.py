@@ -7,8 +7,11 @@ code or a government code, which name no entity — and where an id belongs to a
 of the store, ``sh:focusNode`` and ``gk:concerns`` link to it. ``related`` is sorted
 (workbook.md), so reading the ids back sorted restores it exactly.
 
-The graph describes itself with PROV-O (the graphs it was derived from, when) and the
-digest of the rules it was computed with, so a reader can tell whether it is up to date.
+Each finding also keeps the agencies and governments it concerns (``gk:involvesAgency``,
+``gk:involvesGovernment``: workbook ids), so that a server reads them instead of finding
+them again (shapes/findings_scope.py). The graph describes itself with PROV-O (the graphs
+it was derived from, when), the digest of the rules it was computed with, so a reader can
+tell whether it is up to date, and ``gk:involvementStored`` when its findings keep those.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 from govkg.loaders.mapping import literal, typed
 from govkg.ontology.namespaces import DCT, GK, PROV, RDF, SH
 from govkg.shapes.findings import SEVERITIES, Finding, rules_ttl, sort_key
+from govkg.shapes.findings_scope import Scope, finding_scopes
 
 from govkg import oxi
 
@@ -32,6 +36,7 @@ SEVERITY_NAMES = {iri: name for name, iri in SEVERITY_IRIS.items()}
 _A = f"<{RDF}type>"
 _FOCUS_ID, _RELATED_ID, _RULE = GK + "focusId", GK + "relatedId", GK + "ruleId"
 _SEVERITY, _MESSAGE, _FOCUS_NODE = SH + "resultSeverity", SH + "resultMessage", SH + "focusNode"
+_AGENCY, _GOVERNMENT = GK + "involvesAgency", GK + "involvesGovernment"
 
 
 def findings_graph(base_iri: str) -> str:
@@ -58,14 +63,25 @@ class GraphInfo:
     generated_at: str
     rules_digest: str
     count: int
+    involvement_stored: bool = False  # each finding keeps its agencies and governments
 
 
 def finding_ntriples(
-    findings: Iterable[Finding], base_iri: str, entities: dict[str, list[str]]
+    findings: Iterable[Finding],
+    base_iri: str,
+    entities: dict[str, list[str]],
+    scopes: Iterable[Scope] = (),
 ) -> Iterator[str]:
-    """N-Triples of the findings; ``entities`` maps a workbook id to the IRIs it names."""
+    """N-Triples of the findings; ``entities`` maps a workbook id to the IRIs it names,
+    ``scopes`` are the agencies and governments of each finding (in order), if given."""
+    scope_of = iter(scopes)
     for f in findings:
         s = f"<{finding_iri(base_iri, f)}>"
+        agencies, governments = next(scope_of, ((), ()))
+        for ident in agencies:
+            yield f"{s} <{_AGENCY}> {literal(ident)} .\n"
+        for code in governments:
+            yield f"{s} <{_GOVERNMENT}> {literal(code)} .\n"
         yield f"{s} {_A} <{GK}Finding> .\n"
         yield f"{s} <{_RULE}> {literal(f.rule)} .\n"
         yield f"{s} <{_SEVERITY}> <{SEVERITY_IRIS[f.severity]}> .\n"
@@ -91,6 +107,8 @@ def graph_ntriples(base_iri: str, info: GraphInfo) -> str:
         f"{g} <{GK}rulesDigest> {literal(info.rules_digest)} .\n",
         f"{g} <{GK}findingCount> {typed(str(info.count), 'nonNegativeInteger')} .\n",
     ]
+    if info.involvement_stored:
+        lines.append(f"{g} <{GK}involvementStored> {typed('true', 'boolean')} .\n")
     lines += [f"{g} <{PROV}wasDerivedFrom> <{source}> .\n" for source in info.derived_from]
     return "".join(lines)
 
@@ -122,12 +140,14 @@ def graph_info(store: Any, base_iri: str) -> GraphInfo | None:
     rows = list(
         oxi.select(
             store,
-            f"""SELECT ?at ?digest ?count (GROUP_CONCAT(STR(?from); SEPARATOR=" ") AS ?froms)
+            f"""SELECT ?at ?digest ?count ?stored
+                  (GROUP_CONCAT(STR(?from); SEPARATOR=" ") AS ?froms)
                 WHERE {{ GRAPH <{graph}> {{ <{graph}> a <{GK}FindingsGraph> ;
                     <{PROV}generatedAtTime> ?at ; <{GK}rulesDigest> ?digest ;
                     <{GK}findingCount> ?count .
-                  OPTIONAL {{ <{graph}> <{PROV}wasDerivedFrom> ?from }} }} }}
-                GROUP BY ?at ?digest ?count""",
+                  OPTIONAL {{ <{graph}> <{PROV}wasDerivedFrom> ?from }}
+                  OPTIONAL {{ <{graph}> <{GK}involvementStored> ?stored }} }} }}
+                GROUP BY ?at ?digest ?count ?stored""",
         )
     )
     if not rows:
@@ -138,18 +158,28 @@ def graph_info(store: Any, base_iri: str) -> GraphInfo | None:
         row["at"].value,
         row["digest"].value,
         int(row["count"].value),
+        row["stored"] is not None and row["stored"].value == "true",
     )
 
 
 def read_findings(store: Any, base_iri: str) -> list[Finding]:
     """The findings kept in the store's findings graph, sorted as validation sorts them."""
+    return [finding for finding, _scope in read_scoped_findings(store, base_iri)]
+
+
+def read_scoped_findings(store: Any, base_iri: str) -> list[tuple[Finding, Scope]]:
+    """The findings kept in the store's findings graph, each with the agencies and
+    governments stored with it (empty lists where the graph keeps none: see
+    GraphInfo.involvement_stored), sorted as validation sorts the findings."""
     graph = findings_graph(base_iri)
     parts: dict[str, dict[str, Any]] = {}
     for quad in oxi.triples_of(store, graph):
         subject = quad.subject.value
         if subject == graph:
             continue
-        entry = parts.setdefault(subject, {"related": [], "message": {}})
+        entry = parts.setdefault(
+            subject, {"related": [], "message": {}, "agencies": [], "governments": []}
+        )
         predicate, obj = quad.predicate.value, quad.object
         if predicate == _RULE:
             entry["rule"] = obj.value
@@ -161,18 +191,25 @@ def read_findings(store: Any, base_iri: str) -> list[Finding]:
             entry["related"].append(obj.value)
         elif predicate == _MESSAGE:
             entry["message"][obj.language or ""] = obj.value
+        elif predicate == _AGENCY:
+            entry["agencies"].append(obj.value)
+        elif predicate == _GOVERNMENT:
+            entry["governments"].append(obj.value)
     found = [
-        Finding(
-            e["rule"],
-            e["severity"],
-            e["focus"],
-            tuple(sorted(e["related"])),
-            {lang: e["message"][lang] for lang in sorted(e["message"], key=_language_order)},
+        (
+            Finding(
+                e["rule"],
+                e["severity"],
+                e["focus"],
+                tuple(sorted(e["related"])),
+                {lang: e["message"][lang] for lang in sorted(e["message"], key=_language_order)},
+            ),
+            (sorted(e["agencies"]), sorted(e["governments"])),
         )
         for e in parts.values()
         if {"rule", "severity", "focus"} <= e.keys()
     ]
-    return sorted(found, key=sort_key)
+    return sorted(found, key=lambda pair: sort_key(pair[0]))
 
 
 def _language_order(lang: str) -> tuple[int, str]:
@@ -182,7 +219,9 @@ def _language_order(lang: str) -> tuple[int, str]:
 def findings_data(
     store: Any, findings: Sequence[Finding], base_iri: str, info: GraphInfo
 ) -> Iterator[str]:
-    """Everything the findings graph holds: its description, then the findings."""
+    """Everything the findings graph holds: its description, then the findings (with
+    their agencies and governments when ``info`` says they are stored)."""
     yield graph_ntriples(base_iri, info)
     entities = entity_iris(store, (i for f in findings for i in (f.focus, *f.related)))
-    yield from finding_ntriples(findings, base_iri, entities)
+    scopes = finding_scopes(store, findings) if info.involvement_stored else ()
+    yield from finding_ntriples(findings, base_iri, entities, scopes)

@@ -24,8 +24,10 @@ from govkg.shapes.findings_rdf import (
     findings_graph,
     graph_info,
     read_findings,
+    read_scoped_findings,
     rules_digest,
 )
+from govkg.shapes.findings_scope import Scope
 from govkg.shapes.footprint import visible_predicates
 
 from govkg import oxi
@@ -89,6 +91,15 @@ def stored_findings(store: Any, base_iri: str) -> list[Finding] | None:
     return read_findings(store, base_iri)
 
 
+def stored_scoped_findings(store: Any, base_iri: str) -> list[tuple[Finding, Scope]] | None:
+    """The findings kept in the store with their agencies and governments, when its
+    findings graph is up to date and keeps those (older stores do not); else None."""
+    info = graph_info(store, base_iri)
+    if info is None or info.rules_digest != rules_digest() or not info.involvement_stored:
+        return None
+    return read_scoped_findings(store, base_iri)
+
+
 def findings_of(store: Any, book: RuleBook, base_iri: str) -> list[Finding]:
     """The stored findings when up to date, else computed now."""
     stored = stored_findings(store, base_iri)
@@ -110,7 +121,7 @@ def write_findings(
         oxi.clear_graph(store, graph)
     found, data = compute_findings(store, book, base_iri, limit=limit)
     sources = tuple(sorted(g for g in oxi.named_graphs(store) if g != graph))
-    info = GraphInfo(sources, _now(), rules_digest(), len(found))
+    info = GraphInfo(sources, _now(), rules_digest(), len(found), involvement_stored=True)
     _bulk_load(store, data, found, base_iri, info, scratch / "findings.nt")
     return found
 

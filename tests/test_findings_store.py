@@ -86,14 +86,68 @@ def test_findings_graph_has_provenance_and_links(city_store: Path) -> None:
 def test_one_pass_finds_what_each_lookup_finds(
     city_store: Path, city_findings: list, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from govkg.api import tasks
+    from govkg.shapes import findings_scope
 
     reader = GraphStore(city_store).open_reader()
     ids = sorted({i for f in city_findings for i in (f.focus, *f.related)})
-    looked_up = set(tasks._involved(reader, ids))
-    monkeypatch.setattr(tasks, "LOOKUPS_UP_TO", 0)  # a province's way: one pass
-    assert set(tasks._involved(reader, ids)) == looked_up
+    looked_up = set(findings_scope._involved(reader, ids))
+    monkeypatch.setattr(findings_scope, "LOOKUPS_UP_TO", 0)  # a province's way: one pass
+    assert set(findings_scope._involved(reader, ids)) == looked_up
     assert {agency for _, agency, _ in looked_up} >= {"JH-DSJ", "JH-SCJG"}
+
+
+def test_a_restart_reads_the_agencies_and_governments_stored_with_the_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server starting on a store reads each finding's agencies and governments from
+    the findings graph; a store written before they were kept gives the same rows, found
+    again; both are what finding_scopes finds on the data."""
+    from govkg.api import tasks
+    from govkg.shapes import findings_scope
+
+    tables = {name: [list(row) for row in rows] for name, rows in SMALL_CITY.items()}
+    store = tmp_path / "store"
+    load_sources(
+        [CITY, write_csv_workbook(tmp_path / "county", tables)],
+        Settings.from_env({}, store=store),
+        show_progress=False,
+    )
+    graph_store = GraphStore(store)
+    generation = os.readlink(store / "current")
+    reader = graph_store.open_reader()
+    found = stored_findings(reader, BASE)
+    assert found is not None and graph_info(reader, BASE).involvement_stored  # type: ignore[union-attr]
+    expected = [
+        {"finding": f.as_dict(), "agencies": a, "governments": g}
+        for f, (a, g) in zip(found, findings_scope.finding_scopes(reader, found), strict=True)
+    ]
+    assert len({gov for row in expected for gov in row["governments"]}) >= 2
+    assert any(row["agencies"] for row in expected)
+    del reader
+
+    def no_lookups(*_args: object) -> None:
+        raise AssertionError("the agencies and governments were looked up again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(findings_scope, "_involved", no_lookups)
+        rows = tasks.findings(str(store), generation=generation, base_iri=BASE)["findings"]
+    assert rows == expected
+    # an older store: its findings graph keeps no agencies or governments
+    tasks._readers.clear()
+    writable = oxi.disk_store(store / generation)
+    kept = ", ".join(
+        f"<https://govkg.org/ontology#{name}>"
+        for name in ("involvesAgency", "involvesGovernment", "involvementStored")
+    )
+    oxi.update(
+        writable,
+        f"DELETE {{ GRAPH <{FINDINGS}> {{ ?s ?p ?o }} }} "
+        f"WHERE {{ GRAPH <{FINDINGS}> {{ ?s ?p ?o FILTER (?p IN ({kept})) }} }}",
+    )
+    del writable
+    assert not graph_info(graph_store.open_reader(), BASE).involvement_stored  # type: ignore[union-attr]
+    again = tasks.findings(str(store), generation=generation, base_iri=BASE)["findings"]
+    assert again == expected
 
 
 def test_sparql_over_the_findings_graph_finds_the_overlaps(city_store: Path) -> None:
