@@ -146,7 +146,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agency", help="agency id to look up (default: the first)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--label", default="", help="name of the store in the table")
+    parser.add_argument(
+        "--ready-only", action="store_true", help="only start the server: its ready time"
+    )
     args = parser.parse_args(argv)
+    if args.ready_only:
+        port = free_port()
+        started = time.monotonic()
+        process = start(prepare_store(args, Path(tempfile.mkdtemp())), port, timeout=60)
+        print(f"ready (answers /findings) {time.monotonic() - started:.1f} s after the start; "
+              f"load average {load_average():.1f}", file=sys.stderr)  # fmt: skip
+        process.terminate()
+        process.wait()
+        return 0
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     scratch = Path(tempfile.mkdtemp(prefix="govkg-api-bench-"))
