@@ -22,7 +22,13 @@ from govkg.shapes.validation import memory_store, read_sources, rule_book, valid
 from rdflib.compare import isomorphic
 
 from govkg.falkordb_server import FalkorServer
-from govkg.neo4j_client import Connection, Neo4jError, escape_for_falkordb
+from govkg.neo4j_client import (
+    FALKORDB_MESSAGE_BYTES,
+    Connection,
+    Neo4jError,
+    escape_for_falkordb,
+    packed_size,
+)
 from govkg.neo4j_mapping import Namespaces
 from govkg.neo4j_sync import pull, push, store_graph
 from govkg.synthetic import generate_workbook
@@ -218,6 +224,19 @@ def test_graphs_union_and_large_batches(conn: Connection) -> None:
     assert (report.triples, report.nodes, report.relationships) == (2000, 1001, 1000)
     expected = as_rdflib((q.subject, q.predicate, q.object) for q in store)
     assert len(expected) == 2000 and isomorphic(as_rdflib(pull(conn)), expected)
+
+
+def test_falkordb_messages_stay_under_its_limit(conn: Connection) -> None:
+    """Each message of a write stays under FALKORDB_MESSAGE_BYTES (its Bolt reader crashes
+    past 32 KB), and the messages hold every row once, in order, escaped."""
+    query = "UNWIND $rows AS r CREATE (n:Resource {uri: r[0], text: r[1], several: r[2]})"
+    rows = [[f"n{i}", f"it's {'数据' * (i % 700)}\\", [f"'{i}", "b"]] for i in range(3000)]
+    messages = list(conn.row_messages(query, rows, {"stamp": "s"}))
+    assert len(messages) > 10
+    for message in messages:
+        assert len(query.encode()) + packed_size(message) < FALKORDB_MESSAGE_BYTES
+    sent = [row for message in messages for row in message["rows"]]
+    assert sent == [escape_for_falkordb(row) for row in rows]
 
 
 def test_cli_push_pull_and_validate(falkordb: FalkorServer, tmp_path: Path) -> None:
