@@ -187,16 +187,12 @@ class Connection:
             "relationships_deleted": counters.relationships_deleted,
         }
 
-    def run_rows(self, query: str, rows: list[Any], params: Mapping[str, Any]) -> None:
-        """A write of ``$rows`` (and ``params``): one query, or on FalkorDB as many as keep
-        every message under FALKORDB_MESSAGE_BYTES (the rows go in order, none split)."""
-        for message in self.row_messages(query, rows, params):
-            self._run_prepared(query, message)
-
     def row_messages(
         self, query: str, rows: list[Any], params: Mapping[str, Any]
     ) -> Iterator[dict[str, Any]]:
-        """The parameters of each query a write of ``rows`` takes, ready to send."""
+        """The parameters of each query a write of ``$rows`` (and ``params``) takes, ready
+        to send: one, or on FalkorDB as many as keep every message under
+        FALKORDB_MESSAGE_BYTES (the rows in order, none split)."""
         if self.dialect != "falkordb":
             yield {**params, "rows": rows}
             return
@@ -214,15 +210,11 @@ class Connection:
         if part:
             yield {**fixed, "rows": part}
 
-    def _run_prepared(self, query: str, params: dict[str, Any], session: Any = None) -> None:
-        """A write whose parameters are ready to send (escaped where the server needs it),
-        in ``session`` or a new one."""
+    def _run_prepared(self, session: Any, query: str, params: dict[str, Any]) -> None:
+        """A write in ``session`` whose parameters are ready to send (escaped where the
+        server needs it)."""
         try:
-            if session is not None:
-                session.run(query, params).consume()
-                return
-            with self._session() as session:
-                session.run(query, params).consume()
+            session.run(query, params).consume()
         except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
             raise self._failed(query, error) from None
 
@@ -291,12 +283,12 @@ class RowWriter:
                     try:
                         if session is None:
                             session = stack.enter_context(self._conn._session())
-                        self._conn._run_prepared(*item, session=session)
+                        self._conn._run_prepared(session, *item)
                     except BaseException as error:  # raised in the caller's thread
                         self._error = error
 
     def rows(self, query: str, rows: list[Any], params: Mapping[str, Any]) -> None:
-        """Queue a write of ``rows`` (split as :meth:`Connection.run_rows` splits them)."""
+        """Queue a write of ``rows`` (split as :meth:`Connection.row_messages` says)."""
         for message in self._conn.row_messages(query, rows, params):
             if self._error is not None:
                 raise self._error
