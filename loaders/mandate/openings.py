@@ -1,0 +1,68 @@
+"""The agency of a text with no title: a page that starts at the preamble
+("……设立环境保护部，为国务院组成部门。") or whose heading is only the agency's name
+("揭阳市揭东区工业信息化和科技局" above "第二条 区工业信息化和科技局是区政府工作部门"), and the
+place a text names (揭阳市揭东区)."""
+
+from __future__ import annotations
+
+import re
+
+from govkg.loaders.mandate.statements import KIND_PHRASE
+
+_NAME = r"[\u4e00-\u9fff（）]{2,40}?"
+_AGENCY_END = r"(?:局|部|委员会|委|办公室|办公厅|厅|署|院|中心|室|会|所|站|队|处|科|行|馆|办)"
+_ESTABLISHED = re.compile(
+    rf"(?:设立|组建|保留|成立)({_NAME}{_AGENCY_END})(?:（以下简称[^）]{{1,20}}）)?，?(?:为|是|作为)"
+)
+_SUBJECT = re.compile(rf"({_NAME}{_AGENCY_END})$")
+_HEADING = re.compile(rf"^{_NAME}{_AGENCY_END}$")
+_PLACE = re.compile(
+    r"^((?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,8}?(?:市|自治州|州|盟|地区))?"
+    r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|旗|自治县))?)"
+)
+
+
+def _stated_subject(text: str) -> str:
+    """The name before the sentence stating the kind (X是……工作部门 / 设立X，为……)."""
+    established = _ESTABLISHED.search(text)
+    if established:
+        return established.group(1)
+    for line in text.split("\n"):
+        phrase = KIND_PHRASE.search(line)
+        if phrase is None:
+            continue
+        before = re.split(r"[。，；：、（）《》 \t]", line[: phrase.start()])[-1]
+        subject = _SUBJECT.search(before)
+        if subject:
+            return subject.group(1)
+    return ""
+
+
+def opening_agency(text: str) -> str:
+    """The agency a text without a title is about, or ''. A heading that is the same name
+    with its place (揭阳市揭东区工业信息化和科技局 for 区工业信息化和科技局) gives the full name.
+
+    >>> opening_agency("根据方案，设立环境保护部，为国务院组成部门。\\n一、职责调整")
+    '环境保护部'
+    >>> opening_agency("揭阳市揭东区工业信息化和科技局\\n第二条 区工业信息化和科技局是区政府工作部门。")
+    '揭阳市揭东区工业信息化和科技局'
+    """
+    subject = _stated_subject(text)
+    if not subject:
+        return ""
+    core = re.sub(r"^[省市区县州旗]", "", subject)
+    for line in text.split("\n")[:40]:
+        line = line.strip()
+        if line != subject and line.endswith(core) and _HEADING.match(line):
+            return line
+    return subject
+
+
+def place_of(name: str) -> str:
+    """The place an agency's name begins with (province, city, county), or ''.
+
+    >>> [place_of(n) for n in ("揭阳市揭东区工业信息化和科技局", "柞水县审计局", "环境保护部")]
+    ['揭阳市揭东区', '柞水县', '']
+    """
+    found = _PLACE.match(name)
+    return found.group(1) if found else ""
