@@ -44,7 +44,8 @@ def opening_agency(text: str) -> str:
 
     >>> opening_agency("根据方案，设立环境保护部，为国务院组成部门。\\n一、职责调整")
     '环境保护部'
-    >>> opening_agency("揭阳市揭东区工业信息化和科技局\\n第二条 区工业信息化和科技局是区政府工作部门。")
+    >>> opening_agency("揭阳市揭东区工业信息化和科技局\\n"
+    ...                "第二条 区工业信息化和科技局是区政府工作部门。")
     '揭阳市揭东区工业信息化和科技局'
     """
     subject = _stated_subject(text)

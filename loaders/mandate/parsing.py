@@ -242,9 +242,7 @@ def _title(text: str) -> tuple[str, str] | None:
     matches += (
         []
         if matches
-        else [
-            m for i in range(len(lines) - 1) for m in [_title_in(lines[i] + lines[i + 1])] if m
-        ]
+        else [m for i in range(len(lines) - 1) for m in [_title_in(lines[i] + lines[i + 1])] if m]
     )
     if not matches:
         return None
@@ -338,11 +336,12 @@ def _parse_paragraph(mandate: Mandate, text: str) -> None:
     sentences = [s for s in re.split(r"(?<=。)", flat[found.end() :]) if s.strip("。 ")]
     for number, sentence in enumerate(sentences, start=1):
         mandate.items.append(Item(number, f"第{number}句", sentence, _item_kind(sentence)))
-    listed = re.search(r"下设(.{2,120}?)[0-9一二三四五六七八九十]+个内设机构", flat[: found.start()])
+    before = flat[: found.start()]
+    listed = re.search(r"下设(.{2,120}?)[0-9一二三四五六七八九十]+个内设机构", before)
     if listed and not mandate.units:
         names = [n for n in split_names(listed.group(1)) if _UNIT_NAME.match(n)]
         mandate.units = [Unit(i, n, "", None) for i, n in enumerate(names, start=1)]
-    _state_agency(mandate, flat[: found.start()])
+    _state_agency(mandate, before)
 
 
 def _parse_current(
