@@ -344,7 +344,8 @@ class DraftBuilder:
                 )
             )
         if agency_id in self.draft.unchecked:
-            facts.append(("基准对照", "baseline checks", skipped(self.draft.unchecked[agency_id])))
+            unchecked = skipped(self.draft.unchecked[agency_id])
+            facts.append(("基准对照", "baseline checks", " ".join(unchecked)))
         for zh, en, value in facts:
             self.draft.note("notes", [agency_id, zh, en, value])
         for owner, basis, name in self.draft.unmatched:
@@ -362,12 +363,12 @@ FORMS = {
 }
 
 
-def skipped(government: str) -> str:
-    """What an import says of an agency whose government the baseline lacks."""
+def skipped(government: str) -> tuple[str, str]:
+    """What an import says (zh, en) of an agency whose government the baseline lacks."""
     return (
-        f"基准中没有政府 {government}：未与基准对照（机构匹配、职责分工、承接内容、校验均已跳过）"
-        f" the baseline has no government {government}: baseline checks skipped (agency"
-        " match, divisions, carried rows, validation)"
+        f"基准中没有政府 {government}：未与基准对照（机构匹配、职责分工、承接内容、校验均已跳过）",
+        f"the baseline has no government {government}: baseline checks skipped (agency"
+        " match, divisions, carried rows, validation)",
     )
 
 
