@@ -46,7 +46,7 @@ from govkg.loaders.contract import ROLES, TABLES, parse_bool, split_list
 from govkg.loaders.workbook import TableRows, Workbook
 from govkg.shapes.findings import Finding
 
-RULES = frozenset(f"R{n}" for n in range(1, 16))
+RULES = frozenset(f"R{n}" for n in (*range(1, 16), 17))
 Cells = tuple[str, ...]
 
 
