@@ -226,6 +226,25 @@ class SyntheticWorkbook(Plan):
                     unit = self.unit_id(a, k % a.n_units)
                     yield [f"{ds}-C", unit, "采集", ds, self.no, "负责数据采集和更新"]
 
+    def _transfers(self) -> Iterator[Row]:
+        """Where two departments share a cross function, the first moves its part out to
+        the second, which holds a duty stating it (no R17); planted R17 instances: a duty
+        handed to the second that it does not state, one moved in that it still states."""
+        for g, present in enumerate(self.by_template):
+            for c, (name, ta, tb) in enumerate(N.CROSS_FUNCTIONS):
+                if ta not in present or tb not in present:
+                    continue
+                a, b = present[ta], present[tb]
+                key, basis = g * 100 + c, f"三定规定 一、职责调整（{c + 1}）"
+                moved = f"将{name}相关工作职责划出给{b.name}。"
+                yield [f"{a.id}-T{c + 1}", a.id, "划出", b.name, b.id, moved, basis]
+                if self._hit(17, key):
+                    handed = f"将{N.TEMPLATES[ta].domain}统计分析职责交给{b.name}。"
+                    yield [f"{a.id}-T{c + 1}H", a.id, "交给", b.name, b.id, handed, basis]
+                if self._hit(17, key + 50):
+                    kept = f"将{b.name}的{name}相关工作职责划入{a.name}。"
+                    yield [f"{a.id}-T{c + 1}I", a.id, "划入", b.name, b.id, kept, basis]
+
 
 def _header(table: str, language: str) -> tuple[str, list[str]]:
     t = next(t for t in TABLES if t.name == table)

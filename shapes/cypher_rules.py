@@ -18,6 +18,7 @@ from urllib.parse import quote
 from govkg.ontology.namespaces import DCT, GK, SKOS
 from govkg.shapes.findings import Finding, RuleBook, findings_from_results
 from govkg.shapes.results import ValidationResult
+from govkg.shapes.transfer_rule import stays
 
 from govkg import oxi
 from govkg.neo4j_client import Connection
@@ -69,6 +70,8 @@ def rule_results(
         if wanted is not None and rule.id not in wanted:
             continue
         for row in conn.read(query_text(rule.id)):
+            if "judge_kind" in row and not _judged(row):
+                continue  # R17: the text judgement keeps it out
             if row.get("focus") is not None:
                 uris.add(row["focus"])
             uris.update(u for u in row.get("related") or () if u is not None)
@@ -76,6 +79,21 @@ def rule_results(
                 ValidationResult(str(_term_of(row)), None, _value_of(row), shapes[rule.id], "", "")
             )
     return results, uris
+
+
+def _flat(value: Any) -> list[str]:
+    """A property's texts (a key with several values is a list)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [text for item in value for text in _flat(item)]
+    return [str(value)]
+
+
+def _judged(row: dict[str, Any]) -> bool:
+    """Whether a candidate row of a rule with a text judgement (R17) is a finding."""
+    text = " ".join(_flat(row["judge_text"]))
+    return stays(row["judge_kind"], text, _flat(row["judge_duties"]))
 
 
 def names_store(conn: Connection, uris: set[str]) -> Any:
