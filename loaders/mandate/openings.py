@@ -15,27 +15,29 @@ _ESTABLISHED = re.compile(
     rf"(?:设立|组建|保留|成立)({_NAME}{_AGENCY_END})(?:（以下简称[^）]{{1,20}}）)?，?(?:为|是|作为)"
 )
 _SUBJECT = re.compile(rf"({_NAME}{_AGENCY_END})$")
-_HEADING = re.compile(rf"^{_NAME}{_AGENCY_END}$")
+_HEADING = re.compile(rf"^[\u4e00-\u9fff]{{2,40}}?{_AGENCY_END}$")
 _PLACE = re.compile(
     r"^((?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,8}?(?:市|自治州|州|盟|地区))?"
     r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|旗|自治县))?)"
 )
 
 
-def _stated_subject(text: str) -> str:
-    """The name before the sentence stating the kind (X是……工作部门 / 设立X，为……)."""
+def _stated_subject(text: str) -> tuple[str, int]:
+    """The name before the sentence stating the kind (X是……工作部门 / 设立X，为……), and
+    where that sentence is."""
     established = _ESTABLISHED.search(text)
     if established:
-        return established.group(1)
+        return established.group(1), established.start()
+    start = 0
     for line in text.split("\n"):
         phrase = KIND_PHRASE.search(line)
-        if phrase is None:
-            continue
-        before = re.split(r"[。，；：、（）《》 \t]", line[: phrase.start()])[-1]
-        subject = _SUBJECT.search(before)
-        if subject:
-            return subject.group(1)
-    return ""
+        if phrase is not None:
+            before = re.split(r"[。，；：、（）《》 \t]", line[: phrase.start()])[-1]
+            subject = _SUBJECT.search(before)
+            if subject:
+                return subject.group(1), start
+        start += len(line) + 1
+    return "", 0
 
 
 def opening_agency(text: str) -> str:
@@ -48,11 +50,12 @@ def opening_agency(text: str) -> str:
     ...                "第二条 区工业信息化和科技局是区政府工作部门。")
     '揭阳市揭东区工业信息化和科技局'
     """
-    subject = _stated_subject(text)
+    subject, stated_at = _stated_subject(text)
     if not subject:
         return ""
     core = re.sub(r"^[省市区县州旗]", "", subject)
-    for line in text.split("\n")[:40]:
+    # the heading stands above the sentence that states the kind
+    for line in text[:stated_at].split("\n")[:40]:
         line = line.strip()
         if line != subject and line.endswith(core) and _HEADING.match(line):
             return line
