@@ -306,6 +306,9 @@ def test_a_new_local_agency_gets_its_government_from_its_place(tmp_path: Path, c
         "drafting",
         "linking",
         "carrying",
+        "openings",
+        "budget",
+        "transfers",
     ],
 )
 def test_module_examples(module: str) -> None:
@@ -391,3 +394,27 @@ def test_data_duties_and_sector_names(duty: str, kinds: list[str]) -> None:
     from govkg.loaders.mandate.data_duties import data_duty_kinds
 
     assert data_duty_kinds(duty) == kinds
+
+
+def test_transfers_of_the_current_form(tmp_path: Path, city: object) -> None:
+    """The item 职能转变 of a current-form text, clause by clause; a counterpart the baseline
+    knows by its short name gets its id; the duties keep their numbers."""
+    text = (MANDATES / "jianghai-sthj.txt").read_text(encoding="utf-8")
+    moved = text.replace(
+        "深化生态环境领域“放管服”改革。",
+        "深化生态环境领域“放管服”改革。将机动车排放检验机构监管职责交给市市场监督管理局。"
+        "加强生态环境监测职责。取消建设项目环境影响评价资质审批。",
+    )
+    assert moved != text
+    path = tmp_path / "sthj.txt"
+    path.write_text(moved, encoding="utf-8")
+    before = build_draft([MANDATES / "jianghai-sthj.txt"], city)  # type: ignore[arg-type]
+    result = build_draft([path], city)  # type: ignore[arg-type]
+    rows = result.draft.rows
+    assert [(t["id"], t["kind"], t["counterpart"], t["counterpart_id"], t["basis"])
+            for t in rows["transfers"]] == [
+        ("JH-STHJ-第三条（八）-1", "交给", "市市场监督管理局", "JH-SCJG", "三定规定第三条（八）"),
+        ("JH-STHJ-第三条（八）-2", "取消", "", "", "三定规定第三条（八）"),
+    ]  # fmt: skip
+    assert [d["id"] for d in rows["duties"]] == [d["id"] for d in before.draft.rows["duties"]]
+    assert "transfers" not in before.draft.rows

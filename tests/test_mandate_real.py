@@ -194,6 +194,13 @@ def test_the_place_a_text_names_gives_its_government(tmp_path: Path) -> None:
     (agency,) = result.draft.rows["agencies"]
     assert agency["government"] == "445203"
     assert result.draft.unchecked == {}  # the baseline has that government: checked
+    # Agencies named without the city above them (揭东区…) are of the same place.
+    (folder / "agencies.csv").write_text(
+        "id,name,kind,government,level\nJD-ZFB,揭东区人民政府办公室,办事机构,445203,县\n",
+        encoding="utf-8",
+    )
+    result = build_draft([REAL / "jiedong-gxkj-2019.txt"], baseline_from_workbook(folder))
+    assert result.draft.rows["agencies"][0]["government"] == "445203"
     # A place the baseline has no government for is not guessed.
     with pytest.raises(Exception, match="--government"):
         build_draft([REAL / "zhanjiang-xzfw-2021-final-accounts.txt"], baseline)

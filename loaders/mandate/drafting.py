@@ -16,7 +16,7 @@ from govkg.loaders.mandate.linking import DatasetIndex
 from govkg.loaders.mandate.matching import NameMatcher
 from govkg.loaders.mandate.normalising import spelling
 from govkg.loaders.mandate.numerals import chinese_numeral
-from govkg.loaders.mandate.openings import place_of
+from govkg.loaders.mandate.openings import place_of, same_place
 from govkg.loaders.mandate.parsing import BUDGET, CURRENT, DUTY, ITEM_KINDS, PRE_2018, Mandate
 from govkg.loaders.mandate.proposals import FunctionIndex, Proposal, is_sure
 
@@ -160,7 +160,9 @@ class DraftBuilder:
         place = place_of(mandate.agency)
         if not place:
             return None
-        found = {a.government for a in self.baseline.agencies if place_of(a.name) == place}
+        found = {
+            a.government for a in self.baseline.agencies if same_place(place_of(a.name), place)
+        }
         return found.pop() if len(found) == 1 else None
 
     def add(self, mandate: Mandate) -> None:

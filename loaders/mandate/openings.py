@@ -70,3 +70,12 @@ def place_of(name: str) -> str:
     """
     found = _PLACE.match(name)
     return found.group(1) if found else ""
+
+
+def same_place(a: str, b: str) -> bool:
+    """Whether two place names are one place, one maybe without the places above it.
+
+    >>> same_place("揭东区", "揭阳市揭东区"), same_place("揭阳市", "揭阳市揭东区")
+    (True, False)
+    """
+    return bool(a and b) and (a.endswith(b) or b.endswith(a))
