@@ -1,7 +1,7 @@
-"""The agency of a text with no title: a page that starts at the preamble
-("……设立环境保护部，为国务院组成部门。") or whose heading is only the agency's name
-("揭阳市揭东区工业信息化和科技局" above "第二条 区工业信息化和科技局是区政府工作部门"), and the
-place a text names (揭阳市揭东区)."""
+"""The agency a text is about: from its title, or, with no title, from its opening (a page
+that starts at the preamble, "……设立环境保护部，为国务院组成部门。", or whose heading is only
+the agency's name, "揭阳市揭东区工业信息化和科技局" above "第二条 区工业信息化和科技局是区政府
+工作部门"); and the place a text names (揭阳市揭东区)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ import re
 
 from govkg.loaders.mandate.statements import KIND_PHRASE
 
+TITLE = re.compile(
+    r"([\u4e00-\u9fff（）]{2,40}?)(职能配置、?内设机构和人员编制规定|主要职责、?内设机构和人员编制规定"
+    r"|机构职能编制规定|职能配置、?内设机构和人员编制方案)"
+)
 _NAME = r"[\u4e00-\u9fff（）]{2,40}?"
 _AGENCY_END = r"(?:局|部|委员会|委|办公室|办公厅|厅|署|院|中心|室|会|所|站|队|处|科|行|馆|办)"
 _ESTABLISHED = re.compile(
@@ -20,6 +24,37 @@ _PLACE = re.compile(
     r"^((?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,8}?(?:市|自治州|州|盟|地区))?"
     r"(?:[\u4e00-\u9fff]{1,8}?(?:区|县|旗|自治县))?)"
 )
+
+
+def title_in(line: str) -> re.Match[str] | None:
+    """A title in a line, unless the line goes on past it (……人员编制规定草案 is text)."""
+    found = TITLE.search(line)
+    if found is None:
+        return None
+    rest = line[found.end() :].strip()
+    return None if rest and not re.match(r"^(?:》|的通知|（|\(|根据)", rest) else found
+
+
+def title_of(text: str) -> tuple[str, str] | None:
+    """(agency, title) of a text's title, or None.
+
+    >>> title_of("首页> 法规> 国务院办公厅职能配置内设机构和人员编制规定\\n一、职能调整")
+    ('国务院办公厅', '国务院办公厅职能配置内设机构和人员编制规定')
+    """
+    # The title stands on a line of its own (or two, when a long title wraps); a page's
+    # menus and bylines around it must not run into the name.
+    lines = text[:6000].split("\n")
+    matches = [m for line in lines for m in [title_in(line)] if m]
+    matches += (
+        []
+        if matches
+        else [m for i in range(len(lines) - 1) for m in [title_in(lines[i] + lines[i + 1])] if m]
+    )
+    if not matches:
+        return None
+    match = matches[0]
+    agency = re.sub(r"^.*?(?:关于印发|印发)", "", match.group(1)).lstrip("《")
+    return agency, f"{agency}{match.group(2)}"
 
 
 def _stated_subject(text: str) -> tuple[str, int]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from govkg.loaders.mandate.budget import budget_title, duty_section
 from govkg.loaders.mandate.numerals import CHINESE_DIGITS, chinese_number, chinese_numeral
-from govkg.loaders.mandate.openings import opening_agency
+from govkg.loaders.mandate.openings import opening_agency, title_of
 from govkg.loaders.mandate.statements import (
     STAFFING,
     agency_facts,
@@ -44,10 +44,6 @@ _ITEM = re.compile(rf"(?:^|(?<=[。；：\n]))[ \t]*（([{CN}]+)）[ \t]*", re.M
 _ARABIC_ITEM = re.compile(r"(?m)^[ \t]*(\d{1,2})[.．、](?!\d)[ \t]*")
 _SUBCLAUSE = re.compile(
     r"(?:^|(?<=[。；：\n]))[ \t]*(?:(\d{1,2})[.．、](?!\d)|（(\d{1,2})）)[ \t]*", re.M
-)
-_TITLE = re.compile(
-    r"([\u4e00-\u9fff（）]{2,40}?)(职能配置、?内设机构和人员编制规定|主要职责、?内设机构和人员编制规定"
-    r"|机构职能编制规定|职能配置、?内设机构和人员编制方案)"
 )
 _DUTY_HEADING = re.compile(r"主要职责(?:是|为|如下|包括)?[：。]|主要职责$")
 _UNIT_NAME = re.compile(
@@ -225,32 +221,6 @@ def _state_agency(mandate: Mandate, header: str) -> None:
     mandate.kind = kind or mandate.kind
 
 
-def _title_in(line: str) -> re.Match[str] | None:
-    """A title in a line, unless the line goes on past it (……人员编制规定草案 is text)."""
-    found = _TITLE.search(line)
-    if found is None:
-        return None
-    rest = line[found.end() :].strip()
-    return None if rest and not re.match(r"^(?:》|的通知|（|\(|根据)", rest) else found
-
-
-def _title(text: str) -> tuple[str, str] | None:
-    # The title stands on a line of its own (or two, when a long title wraps); a page's
-    # menus and bylines around it must not run into the name.
-    lines = text[:6000].split("\n")
-    matches = [m for line in lines for m in [_title_in(line)] if m]
-    matches += (
-        []
-        if matches
-        else [m for i in range(len(lines) - 1) for m in [_title_in(lines[i] + lines[i + 1])] if m]
-    )
-    if not matches:
-        return None
-    match = matches[0]
-    agency = re.sub(r"^.*?(?:关于印发|印发)", "", match.group(1)).lstrip("《")
-    return agency, f"{agency}{match.group(2)}"
-
-
 def _no_agency(file: str) -> InputError:
     return InputError(
         Problem(
@@ -275,7 +245,7 @@ def parse(text: str, file: str) -> Mandate:
     >>> [(i.label, i.kind) for i in m.items]
     [('（一）', 'duty'), ('（二）', 'other_tasks')]
     """
-    titled = _title(text)
+    titled = title_of(text)
     if titled is None and (page := budget_title(text)) is not None:
         mandate = _parse_budget(text, file, *page)
     else:
