@@ -115,31 +115,25 @@ def test_r17_in_the_text_and_xlsx_reports(tmp_path: Path) -> None:
     assert sorted(r[1] for r in rows[1:]) == ["X2", "X3"]
 
 
+def query(store: Path, sparql: str) -> list[dict]:
+    done = run_govkg("query", "--store", store, "--format", "json", sparql)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["results"]["bindings"]
+
+
 def test_the_store_keeps_r17_in_its_findings_graph(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run_govkg("load", workbook(tmp_path / "wb"), "--store", store).returncode == 0
-    done = run_govkg(
-        "query",
-        "--store",
-        store,
-        "--format",
-        "json",
-        'SELECT ?focus WHERE { ?f a gk:Finding ; gk:ruleId "R17" ; gk:focusId ?focus }',
-    )
-    rows = json.loads(done.stdout)["results"]["bindings"]
-    assert sorted(r["focus"]["value"] for r in rows) == ["X2", "X3"]
+    rows = query(store, 'SELECT ?f WHERE { ?x a gk:Finding ; gk:ruleId "R17" ; gk:focusId ?f }')
+    assert sorted(r["f"]["value"] for r in rows) == ["X2", "X3"]
     assert r17(json_report("--store", store)) == EXPECTED
     # the transfers themselves, with their mandate as primary source (PROV-O)
-    done = run_govkg(
-        "query",
-        "--store",
+    stated = query(
         store,
-        "--format",
-        "json",
         "SELECT ?t WHERE { ?t a gk:DutyTransfer ; gk:statedIn ?m . ?m gk:mandateOf ?a . "
         '?a dct:identifier "A" }',
     )
-    assert len(json.loads(done.stdout)["results"]["bindings"]) == 4  # X1, X2, X4, X5
+    assert len(stated) == 4  # X1, X2, X4, X5
 
 
 def test_a_draft_replaces_an_agencys_transfers(tmp_path: Path) -> None:
