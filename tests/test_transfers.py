@@ -228,15 +228,20 @@ def falkordb() -> Iterator[FalkorServer]:
 
 
 def test_the_cypher_rules_give_r17_as_shacl_does(falkordb: FalkorServer, tmp_path: Path) -> None:
+    """On this module's workbook (R17 fires) and a generated one (its transfers are all
+    taken up: R17 lets them pass)."""
     generated = tmp_path / "synthetic"
-    generate_workbook(generated, agencies=40, seed=5, violations=0.3, power_items=5, datasets=5)
+    counts = generate_workbook(
+        generated, agencies=40, seed=5, violations=0.3, power_items=5, datasets=5
+    )
+    assert counts["transfers"] > 0
     book = rule_book()
     with Connection(falkordb.uri, "falkordb", "") as conn:
-        for path in (workbook(tmp_path / "wb"), generated):
+        for path, fires in ((workbook(tmp_path / "wb"), True), (generated, False)):
             conn.run("MATCH (n) DETACH DELETE n")
             workbooks, rdf = read_sources([path])
             store = memory_store(workbooks, rdf, BASE)
             push(store, conn)
             expected = [f.as_dict() for f in validate_store(store, book)]
-            assert {f["rule"] for f in expected} >= {"R17"}
+            assert ("R17" in {f["rule"] for f in expected}) is fires
             assert [f.as_dict() for f in validate_neo4j(conn, book)] == expected
