@@ -10,6 +10,7 @@ from govkg.api.deps import PageDep, SnapshotDep, StateDep
 from govkg.api.errors import not_found
 from govkg.api.models import AgencyDetail, AgencySummary, Paged
 from govkg.api.state import Findings, Snapshot
+from govkg.api.transfers import transfers_of
 from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/agencies", tags=["agencies 机构"])
@@ -165,6 +166,7 @@ def agency_detail(snap: Snapshot, row: dict[str, Any], findings: Findings) -> di
         }
         for p in queries.rows(reader, queries.POWER_ITEMS, iri=iri)
     ]
+    out["transfers"] = transfers_of(snap, [iri], of=row["id"])
     out["findings"] = findings.tally(findings.matching(agency=row["id"]), agency=row["id"])
     return out
 

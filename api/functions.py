@@ -6,10 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 from govkg.api import queries
+from govkg.api.agencies import agencies_of
 from govkg.api.deps import PageDep, SnapshotDep, StateDep
 from govkg.api.errors import not_found
 from govkg.api.models import FunctionDetail, FunctionSummary, Paged
 from govkg.api.state import Findings, Snapshot
+from govkg.api.transfers import transfers_of
 from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/functions", tags=["functions 职能"])
@@ -108,6 +110,10 @@ def function_detail(snap: Snapshot, entry: dict[str, Any], findings: Findings) -
         if d["agency"] and d["agency"] not in division["agencies"]:
             division["agencies"].append(d["agency"])
     out["divisions"] = list(divisions.values())
+    agencies = agencies_of(snap)
+    leads = sorted({d["agency"]["id"] for d in out["leads"]} & agencies.keys())
+    iris = [agencies[i]["a"] for i in leads]
+    out["transfers"] = transfers_of(snap, iris)
     out["findings"] = findings.present(findings.of_focus(entry["id"]))
     return out
 

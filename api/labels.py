@@ -215,6 +215,20 @@ LABELS: dict[str, tuple[str, str]] = {
         "Needed only for an agency the store does not know (a new agency), e.g. 329900.",
     ),
     "import_button": ("导入为草稿", "Import as a draft"),
+    # transfers (职责划转), on the import's reading and the agency and function pages
+    "transfers_stated": ("职责划转（{n} 项）", "Transfers of duties ({n})"),
+    "transfers_out": ("本机构三定写明的职责划转（{n} 项）", "Transfers its mandate states ({n})"),
+    "transfers_in": (
+        "他机构三定写明、本机构为对方的职责划转（{n} 项）",
+        "Transfers other mandates state with it as counterpart ({n})",
+    ),
+    "transfer_kind": ("划转类型", "Kind"),
+    "counterpart": ("对方", "Counterpart"),
+    "stated_by": ("写明机构", "Stated by"),
+    "transfer_agencies": (
+        "牵头机构的职责划转（{n} 项）",
+        "Transfers of the lead agencies ({n})",
+    ),
     "mandate_read": ("从「{name}」读到的内容", "What the importer read in “{name}”"),
     "baseline_match": ("与存储匹配", "Match in the store"),
     "new_agency": ("新机构（存储中没有）", "new (the store does not know it)"),

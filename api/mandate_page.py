@@ -78,12 +78,14 @@ async def mandate_check(
         "view": view,
         "draft_xlsx": data_url(draft_xlsx),
         "draft_file": out.name,
+        "skipped": result.get("skipped"),
     }
+    check = result["check"]
     return render(
         request,
         "draft.html",
         error=None,
-        result=checked(result["check"], result["xlsx"], name),
+        result=checked(check, result["xlsx"], name) if check is not None else None,
         mandate=mandate,
         **context,
     )

@@ -92,6 +92,7 @@ class Reading:
     unmatched: list[Unmatched]
     proposals: list[Proposal]
     counts: dict[str, int]
+    transfers: list[dict[str, str]]  # the draft's transfers rows, by column name
 
 
 def _rows(sheets: dict[str, list[dict[str, str]]], table: str) -> list[dict[str, str]]:
@@ -167,4 +168,5 @@ def reading(draft: dict[str, Any], named: Named) -> Reading:
         ],
         proposals=proposals,
         counts=draft.get("counts", {}),
+        transfers=[t for t in _rows(sheets, "transfers") if t["agency"] == agency_id],
     )

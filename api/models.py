@@ -137,6 +137,24 @@ class PowerItem(BaseModel):
     source: Concept | None = None
 
 
+class Transfer(BaseModel):
+    """A transfer of duties (职责划转) a mandate states (workbook table transfers)."""
+
+    id: str = Field(examples=["JH-STHJ-一（一）"])
+    kind: Concept | None = None
+    direction: str = Field(
+        examples=["stated"],
+        description="stated：本机构三定写明；named：他机构三定写明、本机构为对方"
+        " stated: this agency's mandate states it; named: another's, with this agency as"
+        " the counterpart",
+    )
+    stated_by: Ref
+    counterpart: str | None = Field(default=None, examples=["原国家环境保护总局"])
+    counterpart_agency: Ref | None = None
+    text: str | None = None
+    basis: str | None = None
+
+
 class AgencyDetail(AgencySummary):
     rank: Concept | None = None
     parent: Ref | None = None
@@ -151,6 +169,7 @@ class AgencyDetail(AgencySummary):
     data_duties: list[DataDuty]
     datasets: list[DatasetRef]
     power_items: list[PowerItem]
+    transfers: list[Transfer] = []
     findings: FindingsTally
 
 
@@ -184,6 +203,9 @@ class FunctionDetail(FunctionSummary):
     leads: list[FunctionDuty]
     supports: list[FunctionDuty]
     divisions: list[Division]
+    transfers: list[Transfer] = Field(
+        default=[], description="牵头机构的职责划转 the transfers of the lead agencies"
+    )
     findings: list[Finding]
 
 

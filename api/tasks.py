@@ -291,6 +291,7 @@ def import_mandate(
     """A 三定 upload as a draft (written to ``out``) checked against the store's graph;
     with ``lang``, the check's xlsx report too (as ``validate_with_xlsx``)."""
     from govkg.loaders.mandate.baseline import baseline_from_store
+    from govkg.loaders.mandate.drafting import skipped
     from govkg.loaders.mandate.importer import build_draft, read_mandate
     from govkg.loaders.mandate.writing import write_draft
     from govkg.loaders.workbook import read_workbook
@@ -302,8 +303,14 @@ def import_mandate(
     mandate = read_mandate(Path(path), name)
     result = build_draft([], baseline, government, mandates=[mandate])
     write_draft(result.draft, Path(out))
+    answer: dict[str, Any] = {"draft": result.as_json(), "check": None}
+    if result.draft.unchecked:
+        # A government the store lacks: nothing to check the draft against.
+        zh, en = skipped(next(iter(result.draft.unchecked.values())))
+        answer["skipped"] = {"zh": zh, "en": en}
+        return answer
     findings = validate_draft_on_store(data, read_workbook(out), base_iri)
-    answer = {"draft": result.as_json(), "check": as_json(findings)}
+    answer["check"] = as_json(findings)
     if lang is not None:
         answer["xlsx"] = _xlsx(findings, _rule_book(), lang)
     return answer

@@ -62,12 +62,17 @@ def load_baseline(args: argparse.Namespace, settings: Settings) -> Any:
 
     if args.baseline is not None:
         return baseline_from_workbook(args.baseline)
+    from govkg.loaders.mandate.baseline import Baseline
     from govkg.store import GraphStore
 
-    return baseline_from_store(GraphStore(settings.store).open_reader(), str(settings.store))
+    store = GraphStore(settings.store)
+    if not store.exists():
+        return Baseline("")  # nothing loaded: a draft all the same, with no baseline checks
+    return baseline_from_store(store.open_reader(), str(settings.store))
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.loaders.mandate.drafting import skipped
     from govkg.loaders.mandate.importer import import_mandates
 
     if args.government is not None and not (
@@ -92,8 +97,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"已写出草稿 wrote the draft {result.output}: 职责 duties {counts['duties']}，"
         f"内设机构 units {counts['units']}，职责分工 divisions {counts['divisions']}，"
         f"数据职责 data duties {counts['data_duties']}，"
-        f"权力事项 power items {counts['power_items']}"
+        f"权力事项 power items {counts['power_items']}，职责划转 transfers {counts['transfers']}"
     )
+    if not baseline.source:
+        print(
+            "没有基准（未加载数据，也未给 --baseline） no baseline (nothing loaded, no --baseline)"
+        )
+    for agency, government in result.draft.unchecked.items():
+        print(f"{agency}: {' '.join(skipped(government))}")
     print(
         f"职能建议待人工确认 proposals to be confirmed: {counts['to_confirm']}（见「职能建议」表"
         " see the sheet 职能建议）"

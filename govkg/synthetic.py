@@ -226,6 +226,19 @@ class SyntheticWorkbook(Plan):
                     unit = self.unit_id(a, k % a.n_units)
                     yield [f"{ds}-C", unit, "采集", ds, self.no, "负责数据采集和更新"]
 
+    def _transfers(self) -> Iterator[Row]:
+        """Where two departments share a cross function, the first moves its part out to
+        the second, which holds a duty stating it: transfers R17 judges and lets pass (its
+        findings are planted in tests/test_transfers.py, so that the rule sets other tests
+        expect of generated workbooks stay R1-R15)."""
+        for present in self.by_template:
+            for c, (name, ta, tb) in enumerate(N.CROSS_FUNCTIONS):
+                if ta in present and tb in present:
+                    a, b = present[ta], present[tb]
+                    moved = f"将{name}相关工作职责划出给{b.name}。"
+                    basis = f"三定规定 一、职责调整（{c + 1}）"
+                    yield [f"{a.id}-T{c + 1}", a.id, "划出", b.name, b.id, moved, basis]
+
 
 def _header(table: str, language: str) -> tuple[str, list[str]]:
     t = next(t for t in TABLES if t.name == table)

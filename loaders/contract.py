@@ -126,6 +126,13 @@ DATA_DUTY_KINDS = {
     "开放": "DataOpening",
     "安全": "DataSecurity",
 }
+TRANSFER_KINDS = {
+    "划入": "TransferIn",
+    "划出": "TransferOut",
+    "交给": "HandOver",
+    "下放": "Devolution",
+    "取消": "Abolition",
+}
 YES = frozenset({"是", "yes", "true", "1"})
 NO = frozenset({"否", "no", "false", "0"})
 
@@ -238,6 +245,19 @@ TABLES: tuple[Table, ...] = (
             _C("dataset", "数据资源编码", Kind.REF, refers_to=("datasets",)),
             _C("in_mandate", "三定已载明", Kind.BOOL),
             _C("text", "描述"),
+        ),
+    ),
+    Table(
+        "transfers",
+        "职责划转",
+        columns=(
+            _C("id", "编号", Kind.ID, required=True),
+            _C("agency", "机构编码", Kind.REF, required=True, refers_to=("agencies",)),
+            _C("kind", "划转类型", Kind.ENUM, required=True, values=TRANSFER_KINDS),
+            _C("counterpart", "对方"),
+            _C("counterpart_id", "对方机构编码", Kind.REF, refers_to=("agencies",)),
+            _C("text", "内容", required=True),
+            _C("basis", "依据"),
         ),
     ),
 )

@@ -24,6 +24,7 @@ SEGMENTS = {
     "power_items": "power-item",
     "datasets": "dataset",
     "data_duties": "data-duty",
+    "transfers": "transfer",
 }
 
 _ENTITY_SEGMENTS = frozenset(SEGMENTS.values())
@@ -332,6 +333,24 @@ def _data_duty(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emi
         emit(s, DESCRIPTION, literal(row["text"], "zh"))
 
 
+def _transfer(s: str, row: dict[str, str], iris: IriMaker, units: set[str], emit: Emit) -> None:
+    agency = iris.entity("agencies", row["agency"])
+    mandate = f"{agency[:-1]}/mandate>"
+    emit(s, A, gk("DutyTransfer"))
+    emit(s, gk("statedBy"), agency)
+    emit(s, gk("statedIn"), mandate)
+    emit(mandate, A, gk("Mandate"))
+    emit(mandate, gk("mandateOf"), agency)
+    emit(s, gk("transferKind"), _enum("transfers", "kind", row["kind"]))
+    if row["counterpart"]:
+        emit(s, gk("counterpartName"), literal(row["counterpart"], "zh"))
+    if row["counterpart_id"]:
+        emit(s, gk("counterpart"), iris.entity("agencies", row["counterpart_id"]))
+    emit(s, DESCRIPTION, literal(row["text"], "zh"))
+    if row["basis"]:
+        emit(s, gk("basis"), literal(row["basis"], "zh"))
+
+
 def provenance_triples(graph: str, source_iri: str, started: str, ended: str, rows: int) -> str:
     """The PROV-O description of a loaded source graph (see docs/mapping.md)."""
     g, activity = f"<{graph}>", f"<{graph}/load>"
@@ -361,4 +380,5 @@ _MAPPERS: dict[str, Callable[[str, dict[str, str], IriMaker, set[str], Emit], No
     "power_items": _power_item,
     "datasets": _dataset,
     "data_duties": _data_duty,
+    "transfers": _transfer,
 }

@@ -1,4 +1,4 @@
-"""The rules R1-R15 as Cypher (``shapes/cypher/R01.cypher`` ...), run where the graph lives.
+"""The rules R1-R15 and R17 as Cypher (``shapes/cypher/R01.cypher`` ...), run where the graph lives.
 
 Each query returns one row per finding: ``focus`` (a node's ``uri``) or ``focus_value`` (a
 value: R7's base code), and ``related`` (nodes' ``uri``) or ``related_values`` (R8's base
@@ -21,6 +21,7 @@ from urllib.parse import quote
 from govkg.ontology.namespaces import DCT, GK, SKOS
 from govkg.shapes.findings import Finding, Names, RuleBook, findings_from_results
 from govkg.shapes.results import ValidationResult
+from govkg.shapes.transfer_rule import stays
 
 from govkg import oxi
 from govkg.neo4j_client import Connection
@@ -87,6 +88,8 @@ def rule_results(conn: Connection, book: RuleBook, rules: Sequence[str] | None =
         if wanted is not None and rule.id not in wanted:
             continue
         for row in conn.read(query_text(rule.id)):
+            if "judge_kind" in row and not _judged(row):
+                continue  # R17: the text judgement keeps it out
             if "names" in row:
                 out.named.update((uri, pairs) for uri, pairs in row["names"])
             else:
@@ -97,6 +100,21 @@ def rule_results(conn: Connection, book: RuleBook, rules: Sequence[str] | None =
             )
     out.unnamed -= out.named.keys()
     return out
+
+
+def _flat(value: Any) -> list[str]:
+    """A property's texts (a key with several values is a list)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [text for item in value for text in _flat(item)]
+    return [str(value)]
+
+
+def _judged(row: dict[str, Any]) -> bool:
+    """Whether a candidate row of a rule with a text judgement (R17) is a finding."""
+    text = " ".join(_flat(row["judge_text"]))
+    return stays(row["judge_kind"], text, _flat(row["judge_duties"]))
 
 
 def read_names(conn: Connection, uris: set[str]) -> dict[str, list[Any]]:

@@ -39,6 +39,7 @@ OWNED = {
     "data_duties": ("holder", False),
     "power_items": ("agency", False),
     "divisions": ("agencies", True),
+    "transfers": ("agency", False),
 }
 
 

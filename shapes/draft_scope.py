@@ -24,9 +24,11 @@ new), CA every agency of TG, plus TA. Then a finding is in scope when
     R7       its base code has a changed power item
     R10      its government is in TG
     R15      its power item's agency is in CA
+    R17      its transfer's agency or counterpart is in CA
 
 and the sub-workbook holds: all functions; the units, duties, data duties, power items and
-division rows of CA; the datasets in scope with every data duty on them; every power item
+division rows of CA; the transfers of CA or naming it as counterpart, with the duties and
+units of their counterparts; the datasets in scope with every data duty on them; every power item
 of a changed base code; for R3, per government and per function that is mandatory or
 lies above one, one lead duty on it (a witness), and one agency row per government; the
 unit rows of every holder of an included duty; the agency rows of CA, of the sources of
@@ -46,7 +48,7 @@ from govkg.loaders.contract import ROLES, TABLES, parse_bool, split_list
 from govkg.loaders.workbook import TableRows, Workbook
 from govkg.shapes.findings import Finding
 
-RULES = frozenset(f"R{n}" for n in range(1, 16))
+RULES = frozenset(f"R{n}" for n in (*range(1, 16), 17))
 Cells = tuple[str, ...]
 
 
@@ -106,6 +108,8 @@ class Scope:
     datasets: set[str] = field(default_factory=set)
     base_codes: set[str] = field(default_factory=set)
     items: set[str] = field(default_factory=set)
+    transfers: set[str] = field(default_factory=set)  # R17
+    counterparts: set[str] = field(default_factory=set)  # of those transfers
 
     def holds(self, f: Finding) -> bool:
         """Whether a finding (of the baseline or of the sub-workbook) is in scope."""
@@ -126,6 +130,8 @@ class Scope:
             return f.focus in self.duties
         if rule == "R15":
             return f.focus in self.items
+        if rule == "R17":
+            return f.focus in self.transfers
         return True  # R3
 
 
@@ -171,6 +177,10 @@ def _touched(
             elif table == "datasets":
                 agencies.update(split_list(get(row, table, "sources")))
                 scope.datasets.add(row[0])
+            elif table == "transfers":
+                agencies.add(get(row, table, "agency"))
+                agencies.add(get(row, table, "counterpart_id"))
+    agencies.discard("")
     return agencies
 
 
@@ -208,6 +218,15 @@ def draft_scope(baseline: Workbook, merged: Workbook) -> tuple[Scope, Workbook] 
         for row in index.cells("power_items"):
             if index.get(row, "power_items", "agency") in ca:
                 scope.items.add(row[0])
+        for row in index.cells("transfers"):
+            ends = (
+                index.get(row, "transfers", "agency"),
+                index.get(row, "transfers", "counterpart_id"),
+            )
+            if any(a in ca for a in ends):
+                scope.transfers.add(row[0])
+                scope.counterparts.add(ends[1])
+    scope.counterparts.discard("")
     return scope, _sub_workbook(merged, new, scope)
 
 
@@ -235,7 +254,9 @@ def _lead(role: str) -> bool:
 
 def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
     ca = scope.agencies
-    owners = ca | {u for u, a in index.unit_agency.items() if a in ca}
+    # R17 reads the duties of a transfer's counterpart, its units' included
+    holding = ca | scope.counterparts
+    owners = holding | {u for u, a in index.unit_agency.items() if a in holding}
     r3 = _mandatory_and_above(index)
     get = index.get
     # R3 needs, per government and function on or above a mandatory one, one lead duty
@@ -261,11 +282,14 @@ def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
             )
         if table == "datasets":
             return row[0] in scope.datasets
+        if table == "transfers":
+            return row[0] in scope.transfers
         return True
 
     tables: dict[str, TableRows] = {}
     holders: set[str] = set()
-    needed = set(ca)  # agency rows: CA, chains above, sources, holders, one per government
+    needed = set(holding)  # agency rows: CA, counterparts, chains above, sources, holders,
+    # one per government
     for name, data in merged.tables.items():
         if name in ("units", "agencies"):
             continue

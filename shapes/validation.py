@@ -194,9 +194,12 @@ def validate_store(
     from govkg.shapes.sparql_engine import validate  # the engines load lazily
 
     check_options(book, rules, engine)
+    from govkg.shapes.transfer_rule import judged
+
     report = validate(store, book.sg, engine=engine)
     release_freed_memory()  # what the rules' queries used: the findings start lower
-    findings = findings_from_results(report.results, store, book, id_of=id_of)
+    results = judged(report.results, store, book)  # R17's text judgement
+    findings = findings_from_results(results, store, book, id_of=id_of)
     if rules:
         wanted = set(rules)
         findings = [f for f in findings if f.rule in wanted]

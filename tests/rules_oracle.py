@@ -1,4 +1,4 @@
-"""An independent reference implementation of the rules R1-R15 of shared/workbook.md.
+"""An independent reference implementation of the rules R1-R15 and R17 of shared/workbook.md.
 
 Plain Python over the rows of ``govkg.loaders.read_workbook``: no RDF, no SPARQL, no
 code shared with the SHACL shapes. ``findings(workbook)`` returns the set of
@@ -55,9 +55,16 @@ Readings chosen where workbook.md leaves room (the most literal one each time):
   USCC, then ``000``, then 12 ASCII digits; the rest (joined with "-") is the base code
   and must equal base_code; area code starts with the agency's government; USCC valid
   (``uscc_is_valid``) and equal to the agency's uscc where it has one.
+- R17: only transfers with a counterpart_id; 划出 and 交给 are findings when no duty held
+  by the counterpart or by one of its units states the transfer's text, 划入 when one
+  does; 下放 and 取消 never are. "States" is the one text judgement the rules share
+  (workbook.md: "the same judgement as R16"), ``states_same(transfer, duty) >= SAME`` of
+  govkg.shapes.transfer_judgement: the oracle uses that function, not a copy of it, and
+  everything around it is its own.
 - Draft: the agencies of the draft's agencies table are re-mandated; the baseline loses
   their agency rows, their units, the duties / data duties held by them or by those
-  units, the power items whose agency they are and the division rows naming them; all
+  units, the power items whose agency they are, the transfers they state and the division rows
+  naming them; all
   the draft's rows of those tables are then added. Draft functions and datasets replace
   the baseline row with the same id or are added. A finding is new / resolved /
   unchanged by its (rule, focus, related).
@@ -73,6 +80,7 @@ from govkg.loaders import read_workbook
 from govkg.loaders.codes import uscc_is_valid
 from govkg.loaders.contract import TABLES_BY_NAME, parse_bool, split_list
 from govkg.loaders.workbook import TableRows, Workbook
+from govkg.shapes.transfer_judgement import SAME, states_same
 
 SEVERITY = {
     "R1": "violation",
@@ -90,6 +98,7 @@ SEVERITY = {
     "R13": "violation",
     "R14": "warning",
     "R15": "violation",
+    "R17": "warning",
 }
 LEAD_ROLES = {"牵头", "lead", ""}
 CDO_KINDS = {"政府组成部门", "直属特设机构", "直属机构", "部门管理机构"}
@@ -116,6 +125,7 @@ class _Model:
         self.power_items = records(workbook, "power_items")
         self.datasets = records(workbook, "datasets")
         self.data_duties = records(workbook, "data_duties")
+        self.transfers = records(workbook, "transfers")
 
     def agency_of(self, holder: str) -> str | None:
         """The agency a holder counts as: itself, or a unit's agency."""
@@ -392,6 +402,19 @@ def _r15(m: _Model) -> list[Finding]:
     ]
 
 
+def _r17(m: _Model) -> list[Finding]:
+    out = []
+    for transfer in m.transfers:
+        counterpart, kind = transfer["counterpart_id"], transfer["kind"]
+        if not counterpart or kind not in ("划出", "交给", "划入"):
+            continue
+        held = [d["text"] for d in m.duties if m.agency_of(d["holder"]) == counterpart]
+        stated = any(states_same(transfer["text"], text) >= SAME for text in held)
+        if stated == (kind == "划入"):
+            out.append(("R17", transfer["id"], (counterpart,)))
+    return out
+
+
 def findings(workbook: Workbook | str | Path) -> set[Finding]:
     """Every finding of the workbook: (rule, severity, focus, sorted related)."""
     if not isinstance(workbook, Workbook):
@@ -399,7 +422,7 @@ def findings(workbook: Workbook | str | Path) -> set[Finding]:
     m = _Model(workbook)
     r11 = _r11(m)
     found: list[tuple[str, str, tuple[str, ...]]] = []
-    for rule in (_r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8, _r9, _r12, _r13, _r14, _r15):
+    for rule in (_r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8, _r9, _r12, _r13, _r14, _r15, _r17):
         found.extend(rule(m))
     found.extend(_r10(m, r11))
     found.extend(("R11", aid, tuple(sorted(rel))) for aid, rel in r11.items())
@@ -415,6 +438,7 @@ _OWNER = {
     "data_duties": "holder",
     "power_items": "agency",
     "divisions": "agencies",
+    "transfers": "agency",
 }
 
 

@@ -95,9 +95,18 @@ def test_bad_uploads_are_refused(
     assert zh in error["zh"] or any(zh in p.get("zh", "") for p in error.get("problems", []))
 
 
-def test_a_new_agency_of_an_unknown_government_is_refused(server: Server) -> None:
+def test_a_government_the_store_lacks_gives_a_draft_without_a_check(server: Server) -> None:
     text = (MANDATES / "jianghai-sthj.txt").read_text(encoding="utf-8")
     renamed = text.replace("江海市生态环境局职能", "江海市海滨区生态环境分局职能").encode()
     response = upload(server, "haibin.txt", renamed, government="110000")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["check"] is None
+    assert "110000" in body["skipped"]["zh"] and "skipped" in body["skipped"]["en"]
+    (agency,) = body["draft"]["sheets"]["机构"]
+    assert agency["所属政府"] == "110000"
+    # a place the store does not know, and no code: refused, naming the place
+    elsewhere = text.replace("江海市生态环境局职能", "河口市生态环境局职能").encode()
+    response = upload(server, "hekou.txt", elsewhere)
     assert response.status_code == 400
-    assert "110000" in response.text
+    assert "河口市" in response.text

@@ -148,6 +148,7 @@ def test_the_draft_goes_straight_into_validate(tmp_path: Path, capsys) -> None:
         "divisions",
         "power_items",
         "data_duties",
+        "transfers",
     }
     status = main(["validate", str(CITY), "--draft", str(out), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
@@ -257,53 +258,39 @@ def test_bad_files_are_refused_and_nothing_is_written(
     assert not out.exists()
 
 
-def test_an_unknown_government_is_refused(tmp_path: Path, capsys) -> None:
+def test_a_government_the_baseline_lacks_gives_a_draft_and_says_so(tmp_path: Path, capsys) -> None:
     out = tmp_path / "draft"
-    status = main(
-        [
-            "import",
-            "mandate",
-            str(MANDATES / "national-bureau.txt"),
-            "-o",
-            str(out),
-            "--baseline",
-            str(CITY),
-            "--government",
-            "110000",
-        ]
-    )
-    assert status == 2
-    assert "110000" in capsys.readouterr().err
-    assert not out.exists()
+    args = ["import", "mandate", str(MANDATES / "national-bureau.txt"), "-o", str(out)]
+    status = main([*args, "--baseline", str(CITY), "--government", "110000"])
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "基准中没有政府 110000" in printed and "baseline checks skipped" in printed
+    assert ",110000,省," in (out / "机构.csv").read_text(encoding="utf-8")
 
 
-def test_a_new_local_agency_needs_its_government(tmp_path: Path, capsys) -> None:
+def test_a_new_local_agency_gets_its_government_from_its_place(tmp_path: Path, capsys) -> None:
+    """江海市海滨区 is the place of the baseline's agencies of 329902: no code needed; a
+    place the baseline does not know needs --government."""
     text = (MANDATES / "jianghai-sthj.txt").read_text(encoding="utf-8")
     renamed = tmp_path / "haibin.txt"
     renamed.write_text(
         text.replace("江海市生态环境局职能", "江海市海滨区生态环境分局职能"), encoding="utf-8"
     )
     out = tmp_path / "draft"
-    assert main(["import", "mandate", str(renamed), "-o", str(out), "--baseline", str(CITY)]) == 2
-    assert "--government" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "import",
-                "mandate",
-                str(renamed),
-                "-o",
-                str(out),
-                "--baseline",
-                str(CITY),
-                "--government",
-                "329902",
-            ]
-        )
-        == 0
-    )
+    assert main(["import", "mandate", str(renamed), "-o", str(out), "--baseline", str(CITY)]) == 0
     agencies = (out / "机构.csv").read_text(encoding="utf-8").splitlines()
     assert ",329902,县," in agencies[1]
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text(
+        text.replace("江海市生态环境局职能", "河口市生态环境局职能"), encoding="utf-8"
+    )
+    other = tmp_path / "other"
+    args = ["import", "mandate", str(elsewhere), "-o", str(other), "--baseline", str(CITY)]
+    assert main(args) == 2
+    assert "--government" in capsys.readouterr().err
+    assert not other.exists()
+    assert main([*args, "--government", "329800"]) == 0
+    assert ",329800,市," in (other / "机构.csv").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -319,6 +306,9 @@ def test_a_new_local_agency_needs_its_government(tmp_path: Path, capsys) -> None
         "drafting",
         "linking",
         "carrying",
+        "openings",
+        "budget",
+        "transfers",
     ],
 )
 def test_module_examples(module: str) -> None:
@@ -404,3 +394,27 @@ def test_data_duties_and_sector_names(duty: str, kinds: list[str]) -> None:
     from govkg.loaders.mandate.data_duties import data_duty_kinds
 
     assert data_duty_kinds(duty) == kinds
+
+
+def test_transfers_of_the_current_form(tmp_path: Path, city: object) -> None:
+    """The item 职能转变 of a current-form text, clause by clause; a counterpart the baseline
+    knows by its short name gets its id; the duties keep their numbers."""
+    text = (MANDATES / "jianghai-sthj.txt").read_text(encoding="utf-8")
+    moved = text.replace(
+        "深化生态环境领域“放管服”改革。",
+        "深化生态环境领域“放管服”改革。将机动车排放检验机构监管职责交给市市场监督管理局。"
+        "加强生态环境监测职责。取消建设项目环境影响评价资质审批。",
+    )
+    assert moved != text
+    path = tmp_path / "sthj.txt"
+    path.write_text(moved, encoding="utf-8")
+    before = build_draft([MANDATES / "jianghai-sthj.txt"], city)  # type: ignore[arg-type]
+    result = build_draft([path], city)  # type: ignore[arg-type]
+    rows = result.draft.rows
+    assert [(t["id"], t["kind"], t["counterpart"], t["counterpart_id"], t["basis"])
+            for t in rows["transfers"]] == [
+        ("JH-STHJ-第三条（八）-1", "交给", "市市场监督管理局", "JH-SCJG", "三定规定第三条（八）"),
+        ("JH-STHJ-第三条（八）-2", "取消", "", "", "三定规定第三条（八）"),
+    ]  # fmt: skip
+    assert [d["id"] for d in rows["duties"]] == [d["id"] for d in before.draft.rows["duties"]]
+    assert "transfers" not in before.draft.rows

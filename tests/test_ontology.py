@@ -163,7 +163,7 @@ def test_every_enumeration_value_is_a_concept_labelled_with_it(onto: Graph) -> N
             members = set(onto.subjects(SKOS.inScheme, scheme))
             assert members == {URIRef(GK + v) for v in column.values.values()}
             seen_schemes.add(scheme)
-    assert len(seen_schemes) == 10
+    assert len(seen_schemes) == 11
 
 
 # --- OWL 2 DL sanity ----------------------------------------------------------------------
@@ -264,6 +264,11 @@ def test_hermit_finds_the_sample_consistent_and_infers_unstated_facts(
     assert (agency + "A04", org + "subOrganizationOf", agency + "A02") in facts
     assert (agency + "A03", org + "hasUnit", BASE + "unit/U01") in facts
     assert (agency + "A03", GK + "sourceOf", BASE + "dataset/DS01") in facts
+    # A transfer is attributed to the agency whose mandate, its primary source, states it.
+    prov = PREFIXES["prov"]
+    transfer = BASE + "transfer/T01"
+    assert (transfer, prov + "wasAttributedTo", agency + "A03") in facts
+    assert (transfer, prov + "hadPrimarySource", agency + "A03/mandate") in facts
     # Nothing reported as inferred is stated in the data.
     data = Graph().parse(SAMPLE)
     for fact in report.inferred_types:

@@ -188,6 +188,15 @@ def edge_tables() -> dict[str, list[list[str]]]:
             ["P13", "Q", "奖励", "行政奖励", "A4", "", "编办",
              f"Q-{g}000000-000-{USCC_OTHER}-1-01-"],
         ],
+        # R17: A2's duties are all "t": nothing it holds takes up T1; T2 has no
+        # counterpart id, T3 is 下放 (never judged), T4 is 划入 from an agency holding nothing
+        "transfers": [
+            ["id", "agency", "kind", "counterpart", "counterpart_id", "text"],
+            ["T1", "A1", "划出", "二", "A2", "将统计调查职责划出给二。"],
+            ["T2", "A1", "交给", "事业单位", "", "将认证职责交给事业单位。"],
+            ["T3", "A1", "下放", "县级", "A2", "将审批职责下放给县级。"],
+            ["T4", "A2", "划入", "一", "A8", "将一的统计调查职责划入二。"],
+        ],
     }  # fmt: skip
 
 

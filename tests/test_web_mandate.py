@@ -118,7 +118,7 @@ def test_a_mandate_text_is_read_checked_and_downloaded(
     ("name", "government", "zh"),
     [
         ("no-duties.txt", "", "没有找到「主要职责」"),
-        ("haibin.txt", "110000", "基准中没有所属政府「110000」"),
+        ("hekou.txt", "", "无法确定所属政府（文中地名「河口市」"),
     ],
 )
 def test_an_import_error_names_the_file(
@@ -132,8 +132,8 @@ def test_an_import_error_names_the_file(
     text = STHJ.read_text(encoding="utf-8")
     if name == "no-duties.txt":  # the title, and no 主要职责 article
         text = text.split("第三条", 1)[0]
-    else:  # an agency the store does not know, of a government it does not know
-        text = text.replace("江海市生态环境局职能", "江海市海滨区生态环境分局职能")
+    else:  # an agency the store does not know, of a place it does not know, and no code
+        text = text.replace("江海市生态环境局职能", "河口市生态环境局职能")
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     upload(page, path, government=government)

@@ -16,7 +16,8 @@ from govkg.loaders.mandate.linking import DatasetIndex
 from govkg.loaders.mandate.matching import NameMatcher
 from govkg.loaders.mandate.normalising import spelling
 from govkg.loaders.mandate.numerals import chinese_numeral
-from govkg.loaders.mandate.parsing import CURRENT, DUTY, ITEM_KINDS, Mandate
+from govkg.loaders.mandate.openings import place_of, same_place
+from govkg.loaders.mandate.parsing import BUDGET, CURRENT, DUTY, ITEM_KINDS, PRE_2018, Mandate
 from govkg.loaders.mandate.proposals import FunctionIndex, Proposal, is_sure
 
 from govkg.errors import InputError, Problem
@@ -33,6 +34,7 @@ CONTRACT_SHEETS = {
     "divisions": "职责分工",
     "power_items": "权力事项",
     "data_duties": "数据职责",
+    "transfers": "职责划转",
 }
 SIDE_SHEETS = {
     "proposals": (
@@ -65,6 +67,9 @@ class Draft:
     side: dict[str, list[list[str]]] = field(default_factory=dict)
     unmatched: list[tuple[str, str, str]] = field(default_factory=list)  # agency, basis, name
     unsure: int = 0
+    # Agencies of a government the baseline does not hold: nothing to match or check them
+    # against (agency id → its government).
+    unchecked: dict[str, str] = field(default_factory=dict)
 
     def add(self, table: str, **row: str) -> None:
         self.rows.setdefault(table, []).append(row)
@@ -84,15 +89,6 @@ def _short_section(mandate: Mandate, section: str) -> str:
 
 class DraftBuilder:
     def __init__(self, baseline: Baseline, government: str | None) -> None:
-        if government is not None and government not in baseline.governments:
-            known = "、".join(sorted(baseline.governments)) or "无 none"
-            raise InputError(
-                Problem(
-                    "--government",
-                    f"基准中没有所属政府「{government}」（已有：{known}）",
-                    f"unknown government '{government}': the baseline has {known}",
-                )
-            )
         self.baseline = baseline
         self.government = government
         self.index = FunctionIndex(baseline.functions, baseline.labelled_duties)
@@ -131,26 +127,48 @@ class DraftBuilder:
         known = matcher.agency(mandate.agency)
         if known is not None:
             return known, known.id, known.government
-        government = self.government
-        if government is None and (
-            mandate.kind_stated.startswith("国务院")
-            or mandate.agency.startswith("国家")
-            or "国家局" in mandate.kind_stated
-        ):
-            government = NATIONAL
+        government = self.government or self._government_of(mandate)
         if government is None:
+            place = place_of(mandate.agency)
             raise InputError(
                 Problem(
                     mandate.file,
-                    f"基准中没有机构「{mandate.agency}」，无法确定所属政府：请用 --government 指定",
+                    f"基准中没有机构「{mandate.agency}」，无法确定所属政府"
+                    + (f"（文中地名「{place}」不对应基准中的政府）" if place else "")
+                    + "：请用 --government 指定 6 位行政区划代码",
                     f"the baseline has no agency '{mandate.agency}', so its government is"
-                    " unknown: give --government CODE",
+                    + (
+                        f" unknown (the place '{place}' the text names is no government of"
+                        " the baseline)"
+                        if place
+                        else " unknown"
+                    )
+                    + ": give --government CODE",
                 )
             )
         return None, _new_id(government, mandate.agency), government
 
+    def _government_of(self, mandate: Mandate) -> str | None:
+        """The government a text states: the whole country for a national body, else the
+        baseline government whose agencies' names begin with the text's place name."""
+        if (
+            mandate.kind_stated.startswith("国务院")
+            or mandate.agency.startswith(("国家", "国务院"))
+            or "国家局" in mandate.kind_stated
+        ):
+            return NATIONAL
+        place = place_of(mandate.agency)
+        if not place:
+            return None
+        found = {
+            a.government for a in self.baseline.agencies if same_place(place_of(a.name), place)
+        }
+        return found.pop() if len(found) == 1 else None
+
     def add(self, mandate: Mandate) -> None:
         known, agency_id, government = self._agency(mandate)
+        if government not in self.baseline.governments:
+            self.draft.unchecked[agency_id] = government
         if agency_id in self._seen:
             raise InputError(
                 Problem(
@@ -187,6 +205,7 @@ class DraftBuilder:
                     agency_id,
                 )
         self._divisions(mandate, agency_id, matcher)
+        self._transfers(mandate, agency_id, matcher)
         self._notes(mandate, agency_id, known)
         if known is not None:
             self._carry(agency_id, units)
@@ -290,22 +309,45 @@ class DraftBuilder:
                 basis=division.basis,
             )
 
+    def _transfers(self, mandate: Mandate, agency_id: str, matcher: NameMatcher) -> None:
+        """One row of ``transfers`` per clause of 职责调整 / 职能转变 that moves a duty; the
+        counterpart's id where the baseline knows the name (原 dropped: 原国家环境保护总局)."""
+        for stated in mandate.transfers:
+            name = stated.transfer.counterpart
+            counterpart = matcher.agency(name.removeprefix("原")) if name else None
+            self.draft.add(
+                "transfers",
+                id=f"{agency_id}-{stated.label}",
+                agency=agency_id,
+                kind=stated.transfer.kind,
+                counterpart=name,
+                counterpart_id=counterpart.id if counterpart is not None else "",
+                text=stated.transfer.text,
+                basis=stated.basis,
+            )
+
     def _notes(self, mandate: Mandate, agency_id: str, known: Agency | None) -> None:
         facts = [
             ("文件", "file", mandate.file),
-            (
-                "形式",
-                "form",
-                "现行（第X条）current"
-                if mandate.form == CURRENT
-                else "2018年前（一、主要职责）pre-2018",
-            ),
+            ("形式", "form", FORMS[mandate.form]),
             ("标题", "title", mandate.title),
             ("机构类别（原文）", "kind as stated", mandate.kind_stated),
             ("与基准匹配", "baseline match", known.id if known else "新机构 new agency"),
             ("编制数", "staffing", "" if mandate.staffing is None else str(mandate.staffing)),
             ("领导职数", "leadership posts", "；".join(mandate.leadership)),
         ]
+        if mandate.form == BUDGET:
+            facts.append(
+                (
+                    "来源",
+                    "source",
+                    f"{mandate.source_kind}页面所载职责，并非三定规定本身 the duties a"
+                    " budget page restates, not the 三定 regulation itself",
+                )
+            )
+        if agency_id in self.draft.unchecked:
+            unchecked = skipped(self.draft.unchecked[agency_id])
+            facts.append(("基准对照", "baseline checks", " ".join(unchecked)))
         for zh, en, value in facts:
             self.draft.note("notes", [agency_id, zh, en, value])
         for owner, basis, name in self.draft.unmatched:
@@ -313,6 +355,23 @@ class DraftBuilder:
                 self.draft.note(
                     "notes", [agency_id, "未匹配名称", "unmatched name", f"{basis}：{name}"]
                 )
+
+
+FORMS = {
+    CURRENT: "现行（第X条）current",
+    PRE_2018: "2018年前（一、主要职责）pre-2018",
+    BUDGET: "部门预算/决算页面 a budget page",
+    "paragraph": "无编号（主要职责是……。）duties as sentences",
+}
+
+
+def skipped(government: str) -> tuple[str, str]:
+    """What an import says (zh, en) of an agency whose government the baseline lacks."""
+    return (
+        f"基准中没有政府 {government}：未与基准对照（机构匹配、职责分工、承接内容、校验均已跳过）",
+        f"the baseline has no government {government}: baseline checks skipped (agency"
+        " match, divisions, carried rows, validation)",
+    )
 
 
 def _alternatives(ranked: list[Proposal]) -> str:

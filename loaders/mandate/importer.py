@@ -31,6 +31,7 @@ class ImportResult:
             "divisions": len(rows.get("divisions", [])),
             "power_items": len(rows.get("power_items", [])),
             "data_duties": len(rows.get("data_duties", [])),
+            "transfers": len(rows.get("transfers", [])),
             "to_confirm": self.draft.unsure,
             "unmatched": len(self.draft.unmatched),
         }
@@ -40,6 +41,7 @@ class ImportResult:
         return {
             "counts": self.counts(),
             "unmatched": [{"agency": a, "basis": b, "name": n} for a, b, n in self.draft.unmatched],
+            "unchecked": [{"agency": a, "government": g} for a, g in self.draft.unchecked.items()],
             "sheets": {
                 name: [dict(zip(header, row, strict=True)) for row in rows]
                 for name, (header, rows) in sheets(self.draft).items()

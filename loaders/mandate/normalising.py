@@ -24,6 +24,14 @@ _PAGE_NOISE = re.compile(
     re.VERBOSE,
 )
 _PINYIN_GLOSS = re.compile(r"【[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń]{1,8}】")
+# The edit links a wiki mirror puts after each heading: 二、主要职责[编辑]
+_WIKI_EDIT = re.compile(r"\[(?:编辑|編輯|edit)\]")
+# A numbered marker written inline, after the end of a sentence or right after a heading
+# (一、主要职责（一）按照……。（二）……): it starts a line of its own, as the parser expects.
+_INLINE_MARKER = re.compile(
+    r"(?:(?<=[。；])|(?<=职责|职能|调整|转变|机构|事项))[ \t]*"
+    r"(?=第[一二三四五六七八九十百]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
+)
 # Lines that carry structure are never running headers, however often they repeat.
 _STRUCTURAL = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇]+条|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)"
@@ -81,6 +89,7 @@ def normalise(text: str) -> str:
     >>> normalise("江海市公報\\n第一條　根據\\n- 2 -\\n江海市公報\\n江海市公報").splitlines()
     ['第一条 根据']
     """
-    text = _PINYIN_GLOSS.sub("", simplify(normalise_width(text)))
+    text = _WIKI_EDIT.sub("", _PINYIN_GLOSS.sub("", simplify(normalise_width(text))))
+    text = _INLINE_MARKER.sub("\n", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     return "\n".join(line for line in drop_noise(text.split("\n")) if line)

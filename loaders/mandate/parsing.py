@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from govkg.loaders.mandate.budget import budget_title, duty_section
 from govkg.loaders.mandate.numerals import CHINESE_DIGITS, chinese_number, chinese_numeral
+from govkg.loaders.mandate.openings import opening_agency, title_of
 from govkg.loaders.mandate.statements import (
     STAFFING,
     agency_facts,
@@ -20,6 +22,7 @@ from govkg.loaders.mandate.statements import (
     squash,
     staffing_facts,
 )
+from govkg.loaders.mandate.transfers import Transfer, transfers_in
 
 from govkg.errors import InputError, Problem
 
@@ -32,16 +35,15 @@ ITEM_KINDS = {
     OTHER_TASKS: ("交办的其他任务", "other tasks assigned"),
 }
 CURRENT, PRE_2018 = "current", "pre-2018"
+BUDGET = "budget"  # a 部门预算/决算 page restating the duties (not the 三定 itself)
+PARAGRAPH = "paragraph"  # no numbered items: 主要职责是……。……。 (a yearbook, an OCR page)
 
 _ARTICLE = re.compile(rf"(?m)^[ \t]*第([{CN}]+)条[ \t]*")
 _SECTION = re.compile(r"(?m)^[ \t]*([一二三四五六七八九十]+)、[ \t]*")
 _ITEM = re.compile(rf"(?:^|(?<=[。；：\n]))[ \t]*（([{CN}]+)）[ \t]*", re.M)
+_ARABIC_ITEM = re.compile(r"(?m)^[ \t]*(\d{1,2})[.．、](?!\d)[ \t]*")
 _SUBCLAUSE = re.compile(
     r"(?:^|(?<=[。；：\n]))[ \t]*(?:(\d{1,2})[.．、](?!\d)|（(\d{1,2})）)[ \t]*", re.M
-)
-_TITLE = re.compile(
-    r"([\u4e00-\u9fff（）]{2,40}?)(职能配置、?内设机构和人员编制规定|主要职责、?内设机构和人员编制规定"
-    r"|机构职能编制规定|职能配置、?内设机构和人员编制方案)"
 )
 _DUTY_HEADING = re.compile(r"主要职责(?:是|为|如下|包括)?[：。]|主要职责$")
 _UNIT_NAME = re.compile(
@@ -60,6 +62,15 @@ class Item:
     label: str  # （五）
     text: str
     kind: str  # DUTY, TRANSFORMATION, DIVISION or OTHER_TASKS
+
+
+@dataclass(frozen=True)
+class StatedTransfer:
+    """A transfer as the text states it, with where (basis) and the id's suffix."""
+
+    transfer: Transfer
+    basis: str  # 一、职责调整（三）, 三定规定第三条（十五）
+    label: str  # 一（三）, 第三条（十五）-2: the transfer's id is <agency>-<label>
 
 
 @dataclass(frozen=True)
@@ -96,11 +107,15 @@ class Mandate:
     items: list[Item] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     divisions: list[Division] = field(default_factory=list)
+    transfers: list[StatedTransfer] = field(default_factory=list)
+    source_kind: str = ""  # 部门预算 / 部门决算 for a budget page, else ''
 
     def basis(self, label: str, section: str | None = None) -> str:
         """三定规定第三条（五）, or 二、主要职责（五） in the older form."""
         section = self.duty_section if section is None else section
-        return f"三定规定{section}{label}" if self.form == CURRENT else f"{section}{label}"
+        if self.form == CURRENT:
+            return f"三定规定{section}{label}"
+        return f"{self.source_kind}{section}{label}"
 
     @property
     def duties(self) -> list[Item]:
@@ -206,35 +221,21 @@ def _state_agency(mandate: Mandate, header: str) -> None:
     mandate.kind = kind or mandate.kind
 
 
-def _title(text: str, file: str) -> tuple[str, str]:
-    # The title stands on a line of its own (or two, when a long title wraps); a page's
-    # menus and bylines around it must not run into the name.
-    lines = text[:6000].split("\n")
-    matches = [m for line in lines for m in [_TITLE.search(line)] if m]
-    matches += (
-        []
-        if matches
-        else [
-            m for i in range(len(lines) - 1) for m in [_TITLE.search(lines[i] + lines[i + 1])] if m
-        ]
-    )
-    if not matches:
-        raise InputError(
-            Problem(
-                file,
-                "找不到标题「××职能配置、内设机构和人员编制规定」"
-                "（或「××主要职责内设机构和人员编制规定」）",
-                "no title '... 职能配置、内设机构和人员编制规定'"
-                " (or '... 主要职责内设机构和人员编制规定') found",
-            )
+def _no_agency(file: str) -> InputError:
+    return InputError(
+        Problem(
+            file,
+            "找不到标题「××职能配置、内设机构和人员编制规定」，开头几条也没有写明机构"
+            "（「设立××，为……」「××是……工作部门」）",
+            "no title '... 职能配置、内设机构和人员编制规定' found, and the first articles"
+            " name no agency ('设立X，为…', 'X是…工作部门')",
         )
-    match = matches[0]
-    agency = re.sub(r"^.*?(?:关于印发|印发)", "", match.group(1)).lstrip("《")
-    return agency, f"{agency}{match.group(2)}"
+    )
 
 
 def parse(text: str, file: str) -> Mandate:
-    r"""The facts of one normalised 三定 text; InputError when it has no main duties.
+    r"""The facts of one normalised 三定 text (or of a budget page restating its duties);
+    InputError when it has no main duties.
 
     >>> m = parse("甲局职能配置、内设机构和人员编制规定\n第一条 根据。\n"
     ...           "第二条 甲局是市政府工作部门。\n第三条 主要职责是：\n（一）负责甲。\n"
@@ -244,12 +245,20 @@ def parse(text: str, file: str) -> Mandate:
     >>> [(i.label, i.kind) for i in m.items]
     [('（一）', 'duty'), ('（二）', 'other_tasks')]
     """
-    agency, title = _title(text, file)
-    articles = _split(_ARTICLE, text)
-    if len(articles[1]) >= 3:
-        mandate = _parse_current(text, file, agency, title, articles)
+    titled = title_of(text)
+    if titled is None and (page := budget_title(text)) is not None:
+        mandate = _parse_budget(text, file, *page)
     else:
-        mandate = _parse_pre_2018(text, file, agency, title)
+        agency, title = titled or (opening_agency(text), "")
+        if not agency:
+            raise _no_agency(file)
+        articles = _split(_ARTICLE, text)
+        if len(articles[1]) >= 3:
+            mandate = _parse_current(text, file, agency, title, articles)
+        else:
+            mandate = _parse_pre_2018(text, file, agency, title)
+        if not mandate.duties:
+            _parse_paragraph(mandate, text)
     if not mandate.items:
         raise InputError(
             Problem(
@@ -259,6 +268,50 @@ def parse(text: str, file: str) -> Mandate:
             )
         )
     return mandate
+
+
+def _transfers(mandate: Mandate, item: Item, basis: str, label: str) -> None:
+    """The transfers an item of 职责调整 / 职能转变 states (its clauses that move a duty)."""
+    found = transfers_in(item.text, mandate.agency)
+    for index, transfer in enumerate(found, start=1):
+        suffix = f"-{index}" if len(found) > 1 else ""
+        mandate.transfers.append(StatedTransfer(transfer, basis, f"{label}{suffix}"))
+
+
+def _parse_budget(text: str, file: str, agency: str, kind: str, plates: list[str]) -> Mandate:
+    mandate = Mandate(file, BUDGET, "", agency, also_named=plates, source_kind=kind)
+    section = duty_section(text)
+    if section is None:
+        return mandate
+    heading, preamble, body = section
+    mandate.duty_section = heading
+    arabic = _numbered(_ARABIC_ITEM, body)
+    pattern = _ARABIC_ITEM if arabic else _ITEM
+    for number, part in _split(pattern, body)[1]:
+        label = f"{number}." if arabic else f"（{chinese_numeral(number)}）"
+        part_text = squash(part)
+        mandate.items.append(Item(number, label, part_text, _item_kind(part_text)))
+    _state_agency(mandate, preamble)
+    mandate.also_named = list(dict.fromkeys(plates + mandate.also_named))
+    return mandate
+
+
+def _parse_paragraph(mandate: Mandate, text: str) -> None:
+    """Duties written as sentences after 主要职责是 (no numbered items): one duty a sentence."""
+    flat = squash(text)
+    found = re.search(r"主要职责(?:是|为|如下|包括)?：?", flat)
+    if found is None:
+        return
+    mandate.form, mandate.duty_section, mandate.items = PARAGRAPH, "主要职责", []
+    sentences = [s for s in re.split(r"(?<=。)", flat[found.end() :]) if s.strip("。 ")]
+    for number, sentence in enumerate(sentences, start=1):
+        mandate.items.append(Item(number, f"第{number}句", sentence, _item_kind(sentence)))
+    before = flat[: found.start()]
+    listed = re.search(r"下设(.{2,120}?)[0-9一二三四五六七八九十]+个内设机构", before)
+    if listed and not mandate.units:
+        names = [n for n in split_names(listed.group(1)) if _UNIT_NAME.match(n)]
+        mandate.units = [Unit(i, n, "", None) for i, n in enumerate(names, start=1)]
+    _state_agency(mandate, before)
 
 
 def _parse_current(
@@ -277,6 +330,8 @@ def _parse_current(
             for item in mandate.items:
                 if item.kind == DIVISION:
                     mandate.divisions.extend(_divisions(mandate, item, label))
+                elif item.kind == TRANSFORMATION:
+                    _transfers(mandate, item, mandate.basis(item.label), f"{label}{item.label}")
         elif not mandate.items:
             header.append(body)
         elif not mandate.units and "内设机构" in flat[:200]:
@@ -306,7 +361,13 @@ def _parse_pre_2018(text: str, file: str, agency: str, title: str) -> Mandate:
                 if item.kind == DIVISION:
                     mandate.divisions.extend(_divisions(mandate, item, section))
         elif re.search(r"职责调整|职能调整|职能转变|职责转变", heading):
-            mandate.items.append(Item(0, section, squash(body), TRANSFORMATION))
+            # Its own numbered items, never mixed with the main duties (numbered anew).
+            short = chinese_numeral(number)
+            items = _items(body) or [Item(0, "", squash(body[len(heading) :]), TRANSFORMATION)]
+            for item in items:
+                kept = Item(0, f"{section}{item.label}", item.text, TRANSFORMATION)
+                mandate.items.append(kept)
+                _transfers(mandate, kept, kept.label, f"{short}{item.label}")
         elif "内设机构" in heading and not mandate.units:
             mandate.unit_section = section
             mandate.units = _units(body)

@@ -11,7 +11,7 @@ from govkg.loaders.mandate.numerals import CHINESE_DIGITS, chinese_number
 STAFFING = re.compile(
     rf"(?:行政|事业|人员)?编制(?:数)?(?:为|共|核定为|核定)?([0-9{CHINESE_DIGITS}]+)名"
 )
-_KIND_PHRASE = re.compile(
+KIND_PHRASE = re.compile(
     r"(?:是|为|作为)([^，。；：\n]{0,24}?(?:组成部门|工作部门|直属特设机构|直属机构|办事机构|管理的国家局"
     r"|部门管理机构|工作机关|派出机构|议事协调机构|事业单位))"
 )
@@ -22,6 +22,7 @@ _KINDS = (
     ("直属机构", "直属机构"),
     ("办事机构", "办事机构"),
     ("组成部门", "政府组成部门"),
+    ("委工作部门", "党委工作机关"),  # 县委工作部门: a party committee's, not a government's
     ("工作部门", "政府组成部门"),
     ("工作机关", "党委工作机关"),
     ("派出机构", "派出机构"),
@@ -79,7 +80,7 @@ def agency_facts(header: str, agency: str) -> tuple[str, str, str, list[str]]:
     """
     flat = squash(header)
     stated, kind, rank, plates = "", "", "", []
-    phrase = _KIND_PHRASE.search(flat)
+    phrase = KIND_PHRASE.search(flat)
     if phrase:
         stated = phrase.group(1)
         kind = next(k for suffix, k in _KINDS if suffix in stated)
@@ -89,7 +90,7 @@ def agency_facts(header: str, agency: str) -> tuple[str, str, str, list[str]]:
     for negated, names in _NAMEPLATE.findall(flat):
         if not negated:
             plates.extend(n for n in split_names(names) if n not in agency)
-    return stated, kind, rank, plates
+    return stated, kind, rank, list(dict.fromkeys(plates))
 
 
 def staffing_facts(body: str) -> tuple[int | None, list[str]]:
