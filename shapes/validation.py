@@ -211,10 +211,61 @@ def validate_sources(
     """Validate workbooks and RDF files together, without a store on disk."""
     book = rule_book()
     check_options(book, rules, engine)
+    if by_government(paths, book, engine):
+        workbooks, _ = read_sources(paths)
+        found = validate_by_government(
+            workbooks[0], base_iri, book=book, engine=engine, rules=rules
+        )
+        return Outcome(found, book)
     store = sources_store(paths, base_iri, book=book)
     keep_until_exit(store)
     id_of = IriMaker(base_iri).workbook_id
     return Outcome(validate_store(store, book, engine=engine, rules=rules, id_of=id_of), book)
+
+
+def by_government(paths: Sequence[Path], book: RuleBook, engine: str) -> bool:
+    """Whether the sources are validated government by government (shapes/partition.py):
+    one workbook, the default engine and the rules of workbook.md."""
+    from govkg.shapes.partition import PARTITIONED_RULES
+
+    return (
+        len(paths) == 1
+        and not is_rdf_file(paths[0])
+        and engine == "default"
+        and set(book.rules) == PARTITIONED_RULES
+    )
+
+
+def validate_by_government(
+    workbook: Workbook,
+    base_iri: str,
+    *,
+    book: RuleBook,
+    engine: str = "default",
+    rules: Sequence[str] | None = None,
+    part_rows: int | None = None,
+) -> list[Finding]:
+    """The findings of a workbook read and checked, its governments validated apart in
+    worker processes and the cross-government rules on the rest (shapes/partition.py);
+    a workbook of one government is validated whole."""
+    from govkg.shapes.partition import PART_ROWS, plan_parts, validate_parts
+
+    governments = {row[0] for row in _column(workbook, "agencies", "government")}
+    if len(governments) < 2:
+        found = validate_store(
+            memory_store([workbook], [], base_iri, book=book), book, engine=engine,
+            rules=rules, id_of=IriMaker(base_iri).workbook_id,
+        )  # fmt: skip
+        return found
+    parts = plan_parts(workbook, part_rows=part_rows or PART_ROWS)
+    return validate_parts(parts, book=book, base_iri=base_iri, engine=engine, rules=rules)
+
+
+def _column(workbook: Workbook, table: str, column: str) -> Iterator[tuple[str]]:
+    data = workbook.tables.get(table)
+    if data is not None:
+        at = data.index(column)
+        yield from ((row[at],) for _, row in data.rows)
 
 
 def validate_disk_store(
