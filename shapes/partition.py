@@ -290,7 +290,7 @@ def _sub_workbook(workbook: Workbook, chosen: dict[str, list[int]]) -> Workbook:
 _WORKER: dict[str, Any] = {}
 
 
-def _validate_part(part: Part) -> tuple[str, list[Finding]]:
+def _validate_part(part: Part) -> list[Finding]:
     from govkg.shapes.validation import memory_store, validate_store
 
     book, base_iri, engine, wanted = (
@@ -301,7 +301,7 @@ def _validate_part(part: Part) -> tuple[str, list[Finding]]:
     found = validate_store(
         store, book, engine=engine, rules=rules, id_of=IriMaker(base_iri).workbook_id
     )
-    return part.name, [f for f in found if part.keeps(f)]
+    return [f for f in found if part.keeps(f)]
 
 
 def validate_parts(
@@ -312,34 +312,33 @@ def validate_parts(
     engine: str = "default",
     rules: Sequence[str] | None = None,
     workers: int | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[Part, list[Part]], None] | None = None,
 ) -> list[Finding]:
     """The findings of the parts, each validated in a worker process (``workers``:
-    the cores), kept where the part owns them; sorted as a whole validation sorts."""
+    the cores), kept where the part owns them; sorted as a whole validation sorts.
+    ``progress`` is told of each part done and of the parts still running."""
     wanted = set(rules or book.rules)
     todo = [p for p in parts if wanted & set(p.rules)]
     _WORKER.update(book=book, base_iri=base_iri, engine=engine, rules=wanted)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     found: dict[tuple, Finding] = {}
-    done = 0
     # fork: the workers inherit the rule book; at most two parts per worker wait, so
     # the memory held is bounded by a few parts, not the whole workbook twice
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        pending: list[Future] = []
+        pending: list[tuple[Part, Future]] = []
         queue = iter(todo)
         for part in queue:
-            pending.append(pool.submit(_validate_part, part))
+            pending.append((part, pool.submit(_validate_part, part)))
             if len(pending) >= 2 * workers:
                 break
         while pending:
-            name, findings = pending.pop(0).result()
-            for f in findings:
+            part, future = pending.pop(0)
+            for f in future.result():
                 found.setdefault(f.key, f)
-            done += 1
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, pool.submit(_validate_part, following)))
             if progress is not None:
-                progress(name, done, len(todo))
-            part = next(queue, None)
-            if part is not None:
-                pending.append(pool.submit(_validate_part, part))
+                progress(part, [p for p, _ in pending])
     return sorted(found.values(), key=sort_key)

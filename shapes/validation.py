@@ -7,6 +7,7 @@ results become findings (:mod:`govkg.shapes.findings`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.lifetime import keep_until_exit, release_freed_memory
 from govkg.pipes import produced
+from govkg.progress import Progress
 
 ENGINES = ("default", "pyshacl")
 # from this size on, the shapes' footprint and a mapping process cost less than they save
@@ -248,7 +250,7 @@ def validate_by_government(
     """The findings of a workbook read and checked, its governments validated apart in
     worker processes and the cross-government rules on the rest (shapes/partition.py);
     a workbook of one government is validated whole."""
-    from govkg.shapes.partition import PART_ROWS, plan_parts, validate_parts
+    from govkg.shapes.partition import PART_ROWS, Part, plan_parts, validate_parts
 
     governments = {row[0] for row in _column(workbook, "agencies", "government")}
     if len(governments) < 2:
@@ -258,7 +260,21 @@ def validate_by_government(
         )  # fmt: skip
         return found
     parts = plan_parts(workbook, part_rows=part_rows or PART_ROWS)
-    return validate_parts(parts, book=book, base_iri=base_iri, engine=engine, rules=rules)
+    # on a terminal: governments done, and the rules running on which governments
+    shown = Progress("校验 validating: 政府 governments", total=len(governments))
+
+    def progress(done: Part, running: list[Part]) -> None:
+        now = running[: os.cpu_count() or 1]  # the first are running, the rest wait
+        names = "; ".join(f"{p.name[:20]} {p.rules[0]}–{p.rules[-1]}" for p in now)
+        shown.stage = f"正在校验 running: {names}" if names else ""
+        shown.advance(len(done.governments))
+
+    try:
+        return validate_parts(
+            parts, book=book, base_iri=base_iri, engine=engine, rules=rules, progress=progress
+        )
+    finally:
+        shown.close()
 
 
 def _column(workbook: Workbook, table: str, column: str) -> Iterator[tuple[str]]:
