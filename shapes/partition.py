@@ -30,6 +30,7 @@ sets other than R1-R15 are not cut (``PARTITIONED_RULES``): the caller validates
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections import defaultdict
@@ -49,6 +50,8 @@ GOVERNMENT_RULES = tuple(sorted(PARTITIONED_RULES - {"R7", "R11"}, key=lambda r:
 # governments are packed into parts of up to this many rows (a larger one is a part alone)
 PART_ROWS = 60_000
 CROSS = "cross"
+# each part sent to a worker is logged (DEBUG) with the rules it is asked to run
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -290,13 +293,10 @@ def _sub_workbook(workbook: Workbook, chosen: dict[str, list[int]]) -> Workbook:
 _WORKER: dict[str, Any] = {}
 
 
-def _validate_part(part: Part) -> list[Finding]:
+def _validate_part(part: Part, rules: list[str]) -> list[Finding]:
     from govkg.shapes.validation import memory_store, validate_store
 
-    book, base_iri, engine, wanted = (
-        _WORKER["book"], _WORKER["base_iri"], _WORKER["engine"], _WORKER["rules"],
-    )  # fmt: skip
-    rules = [r for r in part.rules if r in wanted]
+    book, base_iri, engine = _WORKER["book"], _WORKER["base_iri"], _WORKER["engine"]
     store = memory_store([part.workbook], [], base_iri)
     found = validate_store(
         store, book, engine=engine, rules=rules, id_of=IriMaker(base_iri).workbook_id
@@ -319,7 +319,13 @@ def validate_parts(
     ``progress`` is told of each part done and of the parts still running."""
     wanted = set(rules or book.rules)
     todo = [p for p in parts if wanted & set(p.rules)]
-    _WORKER.update(book=book, base_iri=base_iri, engine=engine, rules=wanted)
+    _WORKER.update(book=book, base_iri=base_iri, engine=engine)
+
+    def submit(part: Part) -> Future:
+        asked = [r for r in part.rules if r in wanted]
+        log.debug("part %s: rules %s", part.name, " ".join(asked))
+        return pool.submit(_validate_part, part, asked)
+
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     found: dict[tuple, Finding] = {}
     # fork: the workers inherit the rule book; at most two parts per worker wait, so
@@ -329,7 +335,7 @@ def validate_parts(
         pending: list[tuple[Part, Future]] = []
         queue = iter(todo)
         for part in queue:
-            pending.append((part, pool.submit(_validate_part, part)))
+            pending.append((part, submit(part)))
             if len(pending) >= 2 * workers:
                 break
         while pending:
@@ -338,7 +344,7 @@ def validate_parts(
                 found.setdefault(f.key, f)
             following = next(queue, None)
             if following is not None:
-                pending.append((following, pool.submit(_validate_part, following)))
+                pending.append((following, submit(following)))
             if progress is not None:
                 progress(part, [p for p, _ in pending])
     return sorted(found.values(), key=sort_key)
