@@ -20,13 +20,11 @@ from govkg.loaders.workbook import TableRows, Workbook, read_workbook
 from govkg.shapes.draft_scope import RULES, combine, draft_scope
 from govkg.shapes.findings import Finding, compare
 from govkg.shapes.findings_cache import cache_entry, cached_findings
-from govkg.shapes.partition import PARTITIONED_RULES
 from govkg.shapes.validation import (
     Outcome,
     check_options,
     read_sources,
     rule_book,
-    validate_by_government,
     validate_workbooks,
 )
 
@@ -175,8 +173,6 @@ def validate_draft(
     check_merged(merged, from_draft, baseline, draft, baseline_checked=_fast)
 
     def whole(workbook: Workbook) -> list[Finding]:
-        if not rdf and engine == "default" and set(book.rules) == PARTITIONED_RULES:
-            return validate_by_government(workbook, base_iri, book=book, engine=engine)
         return validate_workbooks([workbook], rdf, base_iri, book=book, engine=engine)
 
     scoped = None

@@ -209,11 +209,15 @@ def validate_sources(
     base_iri: str,
     engine: str = "default",
     rules: Sequence[str] | None = None,
+    by_government: bool = False,
 ) -> Outcome:
-    """Validate workbooks and RDF files together, without a store on disk."""
+    """Validate workbooks and RDF files together, without a store on disk; with
+    ``by_government`` a workbook's governments are validated apart, in worker processes
+    (memory bounded by a part, not the workbook; on two cores slower than the whole
+    store for a province: docs/benchmarks.md)."""
     book = rule_book()
     check_options(book, rules, engine)
-    if by_government(paths, book, engine):
+    if by_government and partitionable(paths, book, engine):
         workbooks, _ = read_sources(paths)
         found = validate_by_government(
             workbooks[0], base_iri, book=book, engine=engine, rules=rules
@@ -225,9 +229,10 @@ def validate_sources(
     return Outcome(validate_store(store, book, engine=engine, rules=rules, id_of=id_of), book)
 
 
-def by_government(paths: Sequence[Path], book: RuleBook, engine: str) -> bool:
-    """Whether the sources are validated government by government (shapes/partition.py):
-    one workbook, the default engine and the rules of workbook.md."""
+def partitionable(paths: Sequence[Path], book: RuleBook, engine: str) -> bool:
+    """Whether the sources can be validated government by government
+    (shapes/partition.py): one workbook, the default engine and the rules of
+    workbook.md."""
     from govkg.shapes.partition import PARTITIONED_RULES
 
     return (

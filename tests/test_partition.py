@@ -116,3 +116,16 @@ def test_rules_asked_for_only(workbook) -> None:
     whole = validate_workbooks([workbook], [], BASE, book=book)
     parted = validate_by_government(workbook, BASE, book=book, rules=["R3", "R11"], part_rows=1)
     assert parted == [f for f in whole if f.rule in ("R3", "R11")]
+
+
+def test_cli_by_government(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from govkg.cli import main
+
+    folder = tmp_path / "wb"
+    generate_workbook(folder, violations=0.2, **SHAPES["counties"])
+    _add_cross_government_rows(folder)
+    outputs = []
+    for extra in ([], ["--by-government"]):
+        assert main(["validate", str(folder), "--format", "json", *extra]) == 1
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]

@@ -186,7 +186,6 @@ def test_rule_option_evaluates_only_the_named_rules(
 ) -> None:
     # the engine logs each shape it evaluates: with --rule, no other rule's shape runs
     # (it used to evaluate all of them, R2 included, and filter the findings afterwards);
-    # one government, so the engine runs in this process
     path = write_csv_workbook(tmp_path / "small", SMALL_CITY)
     engine_log = "govkg.shapes.sparql_engine"
     with caplog.at_level("DEBUG", logger=engine_log):
@@ -209,7 +208,7 @@ def test_rule_option_by_government(
     # several governments: each part is sent only the named rules it can decide
     with caplog.at_level("DEBUG", logger="govkg.shapes.partition"):
         status, out, _ = run(capsys, "validate", EXAMPLES / "city", "--format", "json",
-                             "--rule", "R3", "R7")  # fmt: skip
+                             "--rule", "R3", "R7", "--by-government")  # fmt: skip
     sent = [r.getMessage() for r in caplog.records if r.name == "govkg.shapes.partition"]
     assert sent and all(m.endswith(("rules R3", "rules R7")) for m in sent)
     assert any(m.endswith("rules R7") for m in sent) and any(m.endswith("rules R3") for m in sent)
