@@ -68,13 +68,13 @@ def rule_times(folder: Path) -> dict[str, float]:
     return out
 
 
-def command_time(folder: Path) -> tuple[float, float]:
+def command_time(folder: Path, *options: str) -> tuple[float, float]:
     """Wall seconds and peak resident GB (of its largest process) of
-    ``govkg validate DIR --format json``."""
+    ``govkg validate DIR --format json [options]``."""
     govkg = Path(sys.executable).with_name("govkg")
     started = time.perf_counter()
     done = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", govkg, "validate", folder, "--format", "json"],
+        ["/usr/bin/time", "-f", "%M", govkg, "validate", folder, "--format", "json", *options],
         capture_output=True,
         text=True,
     )
@@ -94,8 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(rule_times(Path(args.child))))
         return 0
     print(f"load average: {os.getloadavg()[0]:.2f} (1 min)", flush=True)
-    print("| shape | rows | " + " | ".join(RULES) + " | rules s | command s | rows/s | GB |")
-    print("|---" * (len(RULES) + 7) + "|", flush=True)
+    head = " | ".join(RULES)
+    print(f"| shape | rows | {head} | rules s | command s | rows/s | GB | by gov. s | GB |")
+    print("|---" * (len(RULES) + 9) + "|", flush=True)
     for shape in args.shapes.split(","):
         rows = generate(args.out, shape)
         folder = args.out / shape
@@ -105,10 +106,12 @@ def main(argv: list[str] | None = None) -> int:
         cells = " | ".join(f"{times[r]:.2f}" for r in RULES)
         total = sum(times.values())
         if args.skip_command:
-            tail = "| | |"
+            tail = "| | | | |"
         else:
             seconds, gb = command_time(folder)
-            tail = f"{seconds:.1f} | {rows / seconds:,.0f} | {gb:.2f} |"
+            parted, parted_gb = command_time(folder, "--by-government")
+            tail = f"{seconds:.1f} | {rows / seconds:,.0f} | {gb:.2f} | "
+            tail += f"{parted:.1f} | {parted_gb:.2f} |"
         print(f"| {shape} | {rows:,} | {cells} | {total:.2f} | {tail}", flush=True)
     print(f"load average: {os.getloadavg()[0]:.2f} (1 min)")
     return 0
