@@ -101,7 +101,6 @@ class _Plan:
         if units is not None:
             at = units.index("agency")
             self.unit_agency = {row[0]: row[at] for _, row in units.rows}
-
         self.functions = _Catalogue(workbook)
 
     def gov_of(self, holder: str) -> str:
@@ -182,7 +181,7 @@ class _Catalogue:
         return sorted(self.position[f] for f in seen if f in self.position)
 
 
-def _groups(plan: _Plan, rows_per_gov: dict[str, int], part_rows: int) -> list[list[str]]:
+def _groups(rows_per_gov: dict[str, int], part_rows: int) -> list[list[str]]:
     """Governments packed into groups of up to ``part_rows`` rows, in code order."""
     groups: list[list[str]] = []
     size = part_rows
@@ -223,7 +222,7 @@ def plan_parts(workbook: Workbook, *, part_rows: int = PART_ROWS) -> list[Part]:
                 positions["agencies"][plan.gov[agency]].append(agency_rows[up])
     parts = [
         _part(workbook, plan, frozenset(group), positions, everywhere)
-        for group in _groups(plan, {g: n for g, n in rows_per_gov.items() if g}, part_rows)
+        for group in _groups({g: n for g, n in rows_per_gov.items() if g}, part_rows)
     ]
     # the units holding the cross part's data duties (a holder's IRI depends on it)
     holders = _holders(_sub_workbook(workbook, {"data_duties": cross.get("data_duties", [])}))
