@@ -27,6 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--violations", type=float, default=0.01, help="rate of planted rule instances"
     )
+    parser.add_argument("--governments", type=int, help="default: one per 40 agencies")
+    parser.add_argument("--catalogue", choices=("shared", "government"), default="shared")
+    parser.add_argument(
+        "--leads", type=float, default=1.0, help="lead agencies per led function (1-7)"
+    )
+    parser.add_argument(
+        "--unit-leads", type=float, default=0.0, help="share of extra lead duties held by units"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     counts = generate_workbook(
@@ -39,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         format=args.format,
         headers=args.headers,
         violations=args.violations,
+        governments=args.governments,
+        catalogue=args.catalogue,
+        leads=args.leads,
+        unit_leads=args.unit_leads,
     )
     took = time.perf_counter() - started
     total = sum(counts.values())

@@ -22,22 +22,15 @@ BASE = "https://id.govkg.org/"
 
 def one(workbook: Path, rule: str, engine: str, shapes: Path | None) -> dict:
     from govkg.shapes.findings import RuleBook, findings_from_results, rules_ttl
-    from govkg.shapes.shapes_model import TARGETS, ShapesGraph
+    from govkg.shapes.shapes_model import ShapesGraph
     from govkg.shapes.sparql_engine import validate
     from govkg.shapes.validation import memory_store, read_sources
 
     from govkg import oxi
 
     text = shapes.read_text(encoding="utf-8") if shapes else rules_ttl()
-    full = ShapesGraph.parse(text)
-    book = RuleBook(full)
-    keep = {str(s) for s in full.shapes() if book.rule_of(str(s)) == rule}
-    sh = "http://www.w3.org/ns/shacl#"
-    drop = {sh + t for t in TARGETS}
-    triples = [
-        t for t in full.triples if not (t.predicate.value in drop and str(t.subject) not in keep)
-    ]
-    sg = ShapesGraph(triples)
+    book = RuleBook(ShapesGraph.parse(text))
+    sg = book.only([rule])
     workbooks, rdf = read_sources([workbook])
     store = memory_store(workbooks, rdf, BASE)
     started = time.perf_counter()

@@ -152,6 +152,12 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
         "--rule", action="extend", nargs="+", metavar="RULE", help="只查这些规则 only these rules"
     )
     validate.add_argument("--engine", default="default", choices=["default", "pyshacl"])
+    validate.add_argument(
+        "--by-government",
+        action="store_true",
+        help="按政府分块、多进程校验（内存以最大的政府为限） validate each government apart, in"
+        " worker processes (memory bounded by the largest government)",
+    )
     from govkg.neo4j_cli import add_validate_options
 
     add_validate_options(validate)

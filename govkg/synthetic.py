@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from govkg import synthetic_names as N
@@ -73,48 +74,65 @@ class SyntheticWorkbook(Plan):
         for t, tpl in enumerate(N.TEMPLATES):
             yes = self.yes if t < self.mandatory else ""
             cat = "数据管理" if t == N.DATA_BUREAU else ""
-            yield [f"F{t + 1:02d}", tpl.domain + "管理", f"G{group_of[t] + 1}", yes, cat]
-            for i, leaf in enumerate(N.LEAVES):
-                yield [f"F{t + 1:02d}.{i + 1}", tpl.domain + leaf, f"F{t + 1:02d}", "", ""]
-            yield [f"F{t + 1:02d}.IT", tpl.domain + "信息化建设", f"F{t + 1:02d}", "", "信息化"]
-        for c, (name, _, _) in enumerate(N.CROSS_FUNCTIONS):
-            yield [f"FX{c + 1}", name, "", "", ""]
+            root = f"F{t + 1:02d}"
+            yield [root, tpl.domain + "管理", f"G{group_of[t] + 1}", yes, cat]
+        copies = range(len(self.govs)) if self.catalogue == "government" else (0,)
+        for g in copies:
+            fid = partial(self.function_id, g)
+            for t, tpl in enumerate(N.TEMPLATES):
+                root = f"F{t + 1:02d}"
+                for i, leaf in enumerate(N.LEAVES):
+                    yield [fid(f"{root}.{i + 1}"), tpl.domain + leaf, root, "", ""]
+                yield [fid(f"{root}.IT"), tpl.domain + "信息化建设", root, "", "信息化"]
+            for c, (name, _, _) in enumerate(N.CROSS_FUNCTIONS):
+                yield [fid(f"FX{c + 1}"), name, "", "", ""]
 
     def _duties(self) -> Iterator[Row]:
         for a in self.agencies:
-            present = self.by_template[a.gov]
-            dom = N.TEMPLATES[a.domain].domain
-            lead = "配合" if a.template == -1 or a.r3 else "牵头"
-            text = f"负责{dom}工作的统筹规划和组织实施"
-            yield [f"{a.id}-D1", a.id, text, f"F{a.domain + 1:02d}", lead, "三定规定第三条(一)"]
-            for c, (name, ta, tb) in enumerate(N.CROSS_FUNCTIONS):
-                if a.template in (ta, tb) and ta in present and tb in present:
-                    # Both departments lead it; the division row settles it (no R2).
-                    text = f"负责{name}相关工作"
-                    yield [f"{a.id}-X{c + 1}", a.id, text, f"FX{c + 1}", "牵头", ""]
-            if a.r2_target >= 0:  # R2: leads another department's root, no division
-                t = a.r2_target
-                text = f"负责{N.TEMPLATES[t].domain}相关工作"
-                yield [f"{a.id}-D2", a.id, text, f"F{t + 1:02d}", "牵头", ""]
-            if a.r10:  # R10: a second line (发改) works on a 数据管理 function
-                yield [f"{a.id}-D3", a.id, "配合推进公共数据资源开发利用", "F02", "配合", ""]
-            # Units of a 事业单位 work on its parent's leaves: as 配合, or R2 would fire.
-            role = "配合" if a.template == -1 else "牵头"
-            for j in range(a.n_units):
-                key, f = a.unit_offset + j, f"F{a.domain + 1:02d}"
-                if j == 0 or (j == 1 and a.r6):  # one 信息化 unit per agency; two is R6
-                    fn, text = f + ".IT", f"负责本单位{dom}信息化建设和网络安全"
-                elif j % 2 == 0 and self._hit(5, key):
-                    continue  # R5: a unit without duties
-                elif j % 2 == 1 and j >= 3 and self._hit(14, key):
-                    other = a.domain + 1 if 1 < a.domain + 1 < len(N.TEMPLATES) else 2
-                    fn, text = f"F{other + 1:02d}.1", "承担其他领域有关工作"  # R14
-                    yield [f"{self.unit_id(a, j)}-D1", self.unit_id(a, j), text, fn, "配合", ""]
-                    continue
-                else:
-                    leaf = N.LEAVES[(j - 1) % len(N.LEAVES)]
-                    fn, text = f"{f}.{(j - 1) % len(N.LEAVES) + 1}", f"承担{dom}{leaf}工作"
-                yield [f"{self.unit_id(a, j)}-D1", self.unit_id(a, j), text, fn, role, ""]
+            yield from self._own_duties(a)
+            for n, (local, unit) in enumerate(a.extra_leads):
+                fn = self.function_id(a.gov, local)
+                text = f"参与牵头{local}相关工作"
+                holder = a.id if unit < 0 else self.unit_id(a, unit)
+                yield [f"{a.id}-L{n + 1}", holder, text, fn, "牵头", ""]
+                if unit >= 0:  # the agency's own duty covers its unit's (no R14)
+                    yield [f"{a.id}-L{n + 1}S", a.id, text, fn, "配合", ""]
+
+    def _own_duties(self, a: Agency) -> Iterator[Row]:
+        fid = partial(self.function_id, a.gov)
+        present = self.by_template[a.gov]
+        dom = N.TEMPLATES[a.domain].domain
+        lead = "配合" if a.template == -1 or a.r3 else "牵头"
+        text = f"负责{dom}工作的统筹规划和组织实施"
+        yield [f"{a.id}-D1", a.id, text, f"F{a.domain + 1:02d}", lead, "三定规定第三条(一)"]
+        for c, (name, ta, tb) in enumerate(N.CROSS_FUNCTIONS):
+            if a.template in (ta, tb) and ta in present and tb in present:
+                # Both departments lead it; the division row settles it (no R2).
+                text = f"负责{name}相关工作"
+                yield [f"{a.id}-X{c + 1}", a.id, text, fid(f"FX{c + 1}"), "牵头", ""]
+        if a.r2_target >= 0:  # R2: leads another department's root, no division
+            t = a.r2_target
+            text = f"负责{N.TEMPLATES[t].domain}相关工作"
+            yield [f"{a.id}-D2", a.id, text, f"F{t + 1:02d}", "牵头", ""]
+        if a.r10:  # R10: a second line (发改) works on a 数据管理 function
+            yield [f"{a.id}-D3", a.id, "配合推进公共数据资源开发利用", "F02", "配合", ""]
+        # Units of a 事业单位 work on its parent's leaves: as 配合, or R2 would fire.
+        role = "配合" if a.template == -1 else "牵头"
+        for j in range(a.n_units):
+            key, f = a.unit_offset + j, f"F{a.domain + 1:02d}"
+            if j == 0 or (j == 1 and a.r6):  # one 信息化 unit per agency; two is R6
+                fn, text = fid(f + ".IT"), f"负责本单位{dom}信息化建设和网络安全"
+            elif j % 2 == 0 and self._hit(5, key):
+                continue  # R5: a unit without duties
+            elif j % 2 == 1 and j >= 3 and self._hit(14, key):
+                other = a.domain + 1 if 1 < a.domain + 1 < len(N.TEMPLATES) else 2
+                fn, text = fid(f"F{other + 1:02d}.1"), "承担其他领域有关工作"  # R14
+                yield [f"{self.unit_id(a, j)}-D1", self.unit_id(a, j), text, fn, "配合", ""]
+                continue
+            else:
+                leaf = N.LEAVES[(j - 1) % len(N.LEAVES)]
+                fn, text = fid(f"{f}.{(j - 1) % len(N.LEAVES) + 1}"), f"承担{dom}{leaf}工作"
+            yield [f"{self.unit_id(a, j)}-D1", self.unit_id(a, j), text, fn, role, ""]
 
     def _divisions(self) -> Iterator[Row]:
         for g, present in enumerate(self.by_template):
@@ -123,8 +141,15 @@ class SyntheticWorkbook(Plan):
                     a, b = present[ta], present[tb]
                     text = f"{a.name}负责{name}的源头管理，{b.name}负责后续环节监管"
                     basis = f"编办发〔2024〕{c + 1}号"
-                    fid = f"FX{c + 1}"
+                    fid = self.function_id(g, f"FX{c + 1}")
                     yield [f"FG{self.govs[g][0]}-{c + 1}", f"{a.id};{b.id}", fid, text, basis]
+        # shape knob ``leads``: one row names every lead agency of a function, except
+        # where R2 is planted
+        for n, ((g, local), leads) in enumerate(self.shared_leads.items()):
+            if not self._hit(2, n):
+                names = ";".join(a.id for a in leads)
+                text = f"{leads[0].name}牵头负责{local}，其他单位按职责分工配合"
+                yield [f"FL{self.govs[g][0]}-{n + 1}", names, self.function_id(g, local), text, ""]
 
     def _base(self, t: int, k: int, sub: int = 0) -> tuple[str, str, str, str]:
         """(base code, name, type, basis) of catalogue entry (k, sub) of template t (四级四同).
@@ -258,6 +283,10 @@ def generate_workbook(
     format: str = "csv",
     headers: str = "en",
     violations: float = 0.01,
+    governments: int | None = None,
+    catalogue: str = "shared",
+    leads: float = 1.0,
+    unit_leads: float = 0.0,
 ) -> dict[str, int]:
     """Write a synthetic workbook and return its row counts per table (English names).
 
@@ -267,6 +296,11 @@ def generate_workbook(
     default to 10, 200 and 20 per agency; ``violations`` is the rate of planted rule
     instances (0 for a clean workbook).
 
+    Shape knobs: ``governments`` (default one per 40 agencies), ``catalogue`` (``shared``
+    by all governments, or a copy per ``government`` below the mandatory roots),
+    ``leads`` (lead agencies per led function per government on average, 1-7) and
+    ``unit_leads`` (the share of those extra lead duties held by internal units).
+
     >>> import tempfile
     >>> generate_workbook(Path(tempfile.mkdtemp()) / "wb", agencies=3)["agencies"]
     3
@@ -275,7 +309,8 @@ def generate_workbook(
         raise ValueError("format is csv or xlsx; headers is en or zh")
     plan = SyntheticWorkbook(
         agencies=agencies, seed=seed, units=units, power_items=power_items,
-        datasets=datasets, violations=violations,
+        datasets=datasets, violations=violations, governments=governments,
+        catalogue=catalogue, leads=leads, unit_leads=unit_leads,
         bools=("是", "否") if headers == "zh" else ("yes", "no"),
     )  # fmt: skip
     counts = {t.name: 0 for t in TABLES}

@@ -6,7 +6,8 @@ datasets) and the hash every row of the workbook is derived from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 
 from govkg import synthetic_names as N
 from govkg.loaders.codes import uscc_check_character
@@ -16,6 +17,8 @@ UNITS_PER_AGENCY = 10
 POWER_ITEMS_PER_AGENCY = 200
 DATASETS_PER_AGENCY = 20
 AGENCIES_PER_GOVERNMENT = 40
+CATALOGUES = ("shared", "government")
+MAX_LEADS = 7  # lead agencies of one function in one government, at most
 
 
 @dataclass(slots=True)
@@ -44,6 +47,14 @@ class Agency:
     r6: bool = False  # R6: a second unit holds an 信息化 duty
     r9: bool = False  # R9: no cdo
     r10: bool = False  # R10: holds a 数据管理 duty outside the data bureau's line
+    # shape knob ``leads``: lead duties on other departments' functions, as
+    # (local function id, unit index or -1 for the agency itself)
+    extra_leads: list[tuple[str, int]] = field(default_factory=list)
+
+
+def hash_text(text: str) -> int:
+    """A stable integer of a short text (Python's hash() of str changes per process)."""
+    return zlib.crc32(text.encode())
 
 
 def spread(total: int, n: int, i: int) -> int:
@@ -101,14 +112,22 @@ class Plan:
         datasets: int | None = None,
         violations: float = 0.01,
         bools: tuple[str, str] = ("是", "否"),
+        governments: int | None = None,
+        catalogue: str = "shared",
+        leads: float = 1.0,
+        unit_leads: float = 0.0,
     ) -> None:
         if agencies < 1:
             raise ValueError("a workbook needs at least one agency")
+        if catalogue not in CATALOGUES or not 1 <= leads <= 7 or not 0 <= unit_leads <= 1:
+            raise ValueError("catalogue is shared or government; leads 1-7; unit_leads 0-1")
         self.seed, self.rate, self.yes, self.no = seed, violations, bools[0], bools[1]
+        self.catalogue, self.leads, self.unit_leads = catalogue, leads, unit_leads
         n_units = UNITS_PER_AGENCY * agencies if units is None else units
         n_power = POWER_ITEMS_PER_AGENCY * agencies if power_items is None else power_items
         n_ds = DATASETS_PER_AGENCY * agencies if datasets is None else datasets
-        self.govs = _governments(max(1, round(agencies / AGENCIES_PER_GOVERNMENT)))
+        n_govs = governments or max(1, round(agencies / AGENCIES_PER_GOVERNMENT))
+        self.govs = _governments(min(n_govs, agencies))
         self.agencies: list[Agency] = []
         self.by_template: list[dict[int, Agency]] = []
         for g in range(len(self.govs)):
@@ -129,6 +148,11 @@ class Plan:
             holders[0].extra_item = True
         self.forced: dict[int, int] = {1: 0, 13: 1, 7: 0, 8: 1, 15: 2, 3: 0}
         self._plant_agencies()
+        # shape knob ``leads``: (government, local function id) -> the agencies of the
+        # extra leads, which a division row names together (unless R2 is planted there)
+        self.shared_leads: dict[tuple[int, str], list[Agency]] = {}
+        if leads > 1:
+            self._plan_extra_leads()
 
     def _h(self, tag: int, *keys: int) -> int:
         """A 64-bit hash of the seed, a tag and keys (splitmix64 finaliser)."""
@@ -227,6 +251,50 @@ class Plan:
             in_cycle.add(nxt.idx)
         else:
             a.parent = a.id
+
+    def led_functions(self, a: Agency) -> list[str]:
+        """The local ids of the functions a department's own duties lead: its root and the
+        leaves its units lead (not its 信息化 function: a second unit there is R6)."""
+        f = f"F{a.template + 1:02d}"
+        leaves = sorted({(j - 1) % len(N.LEAVES) + 1 for j in range(1, a.n_units)})
+        return [f, *(f"{f}.{leaf}" for leaf in leaves)]
+
+    def _plan_extra_leads(self) -> None:
+        """Shape knob ``leads``: each function a department leads gets, on average,
+        ``leads - 1`` more lead agencies of its government (1-6 more, on a share of the
+        functions), held by one of their units with probability ``unit_leads``."""
+        chance = (self.leads - 1) / (MAX_LEADS / 2)  # 1-6 more: 3.5 on average
+        by_gov: dict[int, list[Agency]] = {}
+        for a in self.agencies:
+            by_gov.setdefault(a.gov, []).append(a)
+        for g, present in enumerate(self.by_template):
+            members = by_gov[g]
+            for _, lead in sorted(present.items()):
+                for fid in self.led_functions(lead):
+                    x = self._h(60, lead.idx, hash_text(fid))
+                    if (x % 10**6) / 1e6 >= chance or len(members) < 2:
+                        continue
+                    more = min(1 + (x >> 20) % (MAX_LEADS - 1), len(members) - 1)
+                    others = [m for m in members if m is not lead]
+                    start = (x >> 32) % len(others)
+                    chosen = [others[(start + k) % len(others)] for k in range(more)]
+                    for b in chosen:
+                        y = self._h(61, b.idx, hash_text(fid))
+                        unit = (
+                            int(y >> 8) % b.n_units
+                            if b.n_units and (y % 10**6) / 1e6 < self.unit_leads
+                            else -1
+                        )
+                        b.extra_leads.append((fid, unit))
+                    self.shared_leads[(g, fid)] = [lead, *chosen]
+
+    def function_id(self, gov: int, local: str) -> str:
+        """The workbook id of a function: shared by all governments, or (catalogue knob
+        ``government``) a copy per government of every function below the mandatory
+        roots (the roots and groups stay shared: R3 asks every government for them)."""
+        if self.catalogue == "shared" or "." not in local and not local.startswith("FX"):
+            return local
+        return f"{self.govs[gov][0]}-{local}"
 
     def unit_staffing(self, a: Agency, j: int) -> int:
         """Staffing of a's j-th unit (doubled at provincial level)."""

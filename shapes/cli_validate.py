@@ -37,7 +37,11 @@ def outcome_of(args: argparse.Namespace, settings: Settings) -> Outcome:
         )
     if sources:
         return validate_sources(
-            sources, base_iri=settings.base_iri, engine=args.engine, rules=args.rule
+            sources,
+            base_iri=settings.base_iri,
+            engine=args.engine,
+            rules=args.rule,
+            by_government=args.by_government,
         )
     return validate_disk_store(
         settings.store, base_iri=settings.base_iri, engine=args.engine, rules=args.rule

@@ -17,8 +17,7 @@ new), CA every agency of TG, plus TA. Then a finding is in scope when
 
     R1, R13  its dataset was changed, has a changed data duty, or a source in CA
     R2       its agencies are in CA (one government: both or neither)
-    R3       always (the sub-workbook holds every government and a witness of every
-             government's lead on each function, so R3 is computed in full)
+    R3       its government is in TG (one finding per function and government)
     R4, R6, R8, R9, R11, R12   its agency is in CA
     R5       its unit belongs to an agency in CA;  R14: its duty is held by such a unit
     R7       its base code has a changed power item
@@ -28,11 +27,10 @@ new), CA every agency of TG, plus TA. Then a finding is in scope when
 
 and the sub-workbook holds: all functions; the units, duties, data duties, power items and
 division rows of CA; the transfers of CA or naming it as counterpart, with the duties and
-units of their counterparts; the datasets in scope with every data duty on them; every power item
-of a changed base code; for R3, per government and per function that is mandatory or
-lies above one, one lead duty on it (a witness), and one agency row per government; the
-unit rows of every holder of an included duty; the agency rows of CA, of the sources of
-the included datasets, of the holders, and of every agency on their chains. A finding
+units of their counterparts; the datasets in scope with every data duty on them; every power
+item of a changed base code; the unit rows of every holder of an included duty; the agency
+rows of CA, of the sources of the included datasets, of the holders, and of every agency
+on their chains. A finding
 out of scope depends on no changed row, nor on a changed name (names are part of the
 messages). Changes to the function catalogue other than new
 leaf functions (a changed tree, category or mandatory flag reaches every government),
@@ -44,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from govkg.loaders.contract import ROLES, TABLES, parse_bool, split_list
+from govkg.loaders.contract import TABLES, split_list
 from govkg.loaders.workbook import TableRows, Workbook
 from govkg.shapes.findings import Finding
 
@@ -126,13 +124,15 @@ class Scope:
             return f.focus in self.base_codes
         if rule == "R10":
             return f.focus in self.governments
+        if rule == "R3":
+            return bool(f.related) and f.related[0] in self.governments
         if rule == "R14":
             return f.focus in self.duties
         if rule == "R15":
             return f.focus in self.items
         if rule == "R17":
             return f.focus in self.transfers
-        return True  # R3
+        return True
 
 
 def _reaching(indexes: Iterable[_Index], start: set[str]) -> set[str]:
@@ -230,47 +230,16 @@ def draft_scope(baseline: Workbook, merged: Workbook) -> tuple[Scope, Workbook] 
     return scope, _sub_workbook(merged, new, scope)
 
 
-def _mandatory_and_above(index: _Index) -> set[str]:
-    """Functions that are mandatory or lie above a mandatory function."""
-    broader: dict[str, str] = {}
-    out: set[str] = set()
-    for row in index.cells("functions"):
-        broader[row[0]] = index.get(row, "functions", "broader")
-        if parse_bool(index.get(row, "functions", "mandatory")):
-            out.add(row[0])
-    for function in list(out):
-        seen: set[str] = set()
-        up = broader.get(function, "")
-        while up and up not in seen:
-            seen.add(up)
-            out.add(up)
-            up = broader.get(up, "")
-    return out
-
-
-def _lead(role: str) -> bool:
-    return not role or ROLES.get(role) == "Lead"
-
-
 def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
     ca = scope.agencies
     # R17 reads the duties of a transfer's counterpart, its units' included
     holding = ca | scope.counterparts
     owners = holding | {u for u, a in index.unit_agency.items() if a in holding}
-    r3 = _mandatory_and_above(index)
     get = index.get
-    # R3 needs, per government and function on or above a mandatory one, one lead duty
-    witnesses: dict[tuple[str, str], str] = {}
-    for row in index.cells("duties"):
-        function = get(row, "duties", "function")
-        if function in r3 and _lead(get(row, "duties", "role")):
-            gov = index.gov.get(index.agency_of(get(row, "duties", "holder")), "")
-            witnesses.setdefault((function, gov), row[0])
-    chosen = set(witnesses.values())
 
     def keep(table: str, row: Cells) -> bool:
         if table == "duties":
-            return get(row, table, "holder") in owners or row[0] in chosen
+            return get(row, table, "holder") in owners
         if table == "data_duties":
             held = get(row, table, "holder") in owners
             return held or get(row, table, "dataset") in scope.datasets
@@ -288,8 +257,7 @@ def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
 
     tables: dict[str, TableRows] = {}
     holders: set[str] = set()
-    needed = set(holding)  # agency rows: CA, counterparts, chains above, sources, holders,
-    # one per government
+    needed = set(holding)  # agency rows: CA, counterparts, chains above, sources, holders
     for name, data in merged.tables.items():
         if name in ("units", "agencies"):
             continue
@@ -301,7 +269,6 @@ def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
         tables[name] = TableRows(data.table, data.sheet, data.file, rows)
     needed.update(index.agency_of(h) for h in holders)
     needed = _reaching_up(index, needed)
-    needed.update({g: a for a, g in index.gov.items()}.values())
     for name in ("units", "agencies"):
         if name in merged.tables:
             data = merged.tables[name]

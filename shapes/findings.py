@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from govkg.ontology.namespaces import DCT, GK, SKOS, XSD
 from govkg.shapes.results import RDF_FIRST, RDF_REST, SH, ValidationResult
-from govkg.shapes.shapes_model import ShapesGraph
+from govkg.shapes.shapes_model import TARGETS, ShapesGraph
 
 from govkg import oxi
 
@@ -132,6 +132,19 @@ class RuleBook:
 
     def ordered(self) -> list[Rule]:
         return sorted(self.rules.values(), key=lambda r: (r.number, r.id))
+
+    def only(self, rules: Iterable[str]) -> ShapesGraph:
+        """The shapes graph in which only the shapes of ``rules`` keep their targets: the
+        others are never evaluated (``--rule``)."""
+        wanted = set(rules)
+        drop = {SH + t for t in TARGETS}
+        return ShapesGraph(
+            [
+                t
+                for t in self.sg.triples
+                if t.predicate.value not in drop or self.rule_of(str(t.subject)) in wanted
+            ]
+        )
 
 
 def _by_language(literals: Iterable[Any]) -> dict[str, str]:

@@ -20,6 +20,7 @@ the compiler cannot translate goes, whole, to pyshacl (the fallback); results ar
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -52,6 +53,9 @@ from govkg.shapes.shapes_model import ShapesGraph
 from govkg import oxi
 
 __all__ = ["ShaclFailure", "ShapesGraph", "Unsupported", "ValidationReport", "validate"]
+
+# each shape evaluated is logged (DEBUG) by its IRI: which rules ran is observable
+log = logging.getLogger(__name__)
 
 
 class Compiler:
@@ -378,6 +382,7 @@ def validate(
         for root in sg.shapes():
             if not sg.has_targets(root):
                 continue
+            log.debug("shape %s", root)
             try:
                 pending.append((root, compiler.validate_root(root)))
             except Unsupported:

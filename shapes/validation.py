@@ -7,6 +7,7 @@ results become findings (:mod:`govkg.shapes.findings`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.lifetime import keep_until_exit, release_freed_memory
 from govkg.pipes import produced
+from govkg.progress import Progress
 
 ENGINES = ("default", "pyshacl")
 # from this size on, the shapes' footprint and a mapping process cost less than they save
@@ -196,14 +198,12 @@ def validate_store(
     check_options(book, rules, engine)
     from govkg.shapes.transfer_rule import judged
 
-    report = validate(store, book.sg, engine=engine)
+    # only the named rules' shapes keep their targets: the others are never evaluated
+    shapes = book.only(rules) if rules else book.sg
+    report = validate(store, shapes, engine=engine)
     release_freed_memory()  # what the rules' queries used: the findings start lower
     results = judged(report.results, store, book)  # R17's text judgement
-    findings = findings_from_results(results, store, book, id_of=id_of)
-    if rules:
-        wanted = set(rules)
-        findings = [f for f in findings if f.rule in wanted]
-    return findings
+    return findings_from_results(results, store, book, id_of=id_of)
 
 
 def validate_sources(
@@ -212,14 +212,86 @@ def validate_sources(
     base_iri: str,
     engine: str = "default",
     rules: Sequence[str] | None = None,
+    by_government: bool = False,
 ) -> Outcome:
-    """Validate workbooks and RDF files together, without a store on disk."""
+    """Validate workbooks and RDF files together, without a store on disk; with
+    ``by_government`` a workbook's governments are validated apart, in worker processes
+    (memory bounded by a part, not the workbook; on two cores slower than the whole
+    store for a province: docs/benchmarks.md)."""
     book = rule_book()
     check_options(book, rules, engine)
+    if by_government and partitionable(paths, book, engine):
+        workbooks, _ = read_sources(paths)
+        found = validate_by_government(
+            workbooks[0], base_iri, book=book, engine=engine, rules=rules
+        )
+        return Outcome(found, book)
     store = sources_store(paths, base_iri, book=book)
     keep_until_exit(store)
     id_of = IriMaker(base_iri).workbook_id
     return Outcome(validate_store(store, book, engine=engine, rules=rules, id_of=id_of), book)
+
+
+def partitionable(paths: Sequence[Path], book: RuleBook, engine: str) -> bool:
+    """Whether the sources can be validated government by government
+    (shapes/partition.py): one workbook, the default engine and the rules of
+    workbook.md."""
+    from govkg.shapes.partition import PARTITIONED_RULES
+
+    return (
+        len(paths) == 1
+        and not is_rdf_file(paths[0])
+        and engine == "default"
+        and set(book.rules) == PARTITIONED_RULES
+    )
+
+
+def validate_by_government(
+    workbook: Workbook,
+    base_iri: str,
+    *,
+    book: RuleBook,
+    engine: str = "default",
+    rules: Sequence[str] | None = None,
+    part_rows: int | None = None,
+) -> list[Finding]:
+    """The findings of a workbook read and checked, its governments validated apart in
+    worker processes and the cross-government rules on the rest (shapes/partition.py);
+    a workbook of one government is validated whole."""
+    from govkg.shapes.partition import PART_ROWS, Part, plan_parts, validate_parts
+
+    governments = {row[0] for row in _column(workbook, "agencies", "government")}
+    if len(governments) < 2:
+        found = validate_store(
+            memory_store([workbook], [], base_iri, book=book), book, engine=engine,
+            rules=rules, id_of=IriMaker(base_iri).workbook_id,
+        )  # fmt: skip
+        return found
+    # a few parts per core, so that the cores finish together
+    balanced = workbook.row_count() // (4 * (os.cpu_count() or 1))
+    parts = plan_parts(workbook, part_rows=part_rows or max(5_000, min(PART_ROWS, balanced)))
+    # on a terminal: governments done, and the rules running on which governments
+    shown = Progress("校验 validating: 政府 governments", total=len(governments))
+
+    def progress(done: Part, running: list[Part]) -> None:
+        now = running[: os.cpu_count() or 1]  # the first are running, the rest wait
+        names = "; ".join(f"{p.name[:20]} {p.rules[0]}–{p.rules[-1]}" for p in now)
+        shown.stage = f"正在校验 running: {names}" if names else ""
+        shown.advance(len(done.governments))
+
+    try:
+        return validate_parts(
+            parts, book=book, base_iri=base_iri, engine=engine, rules=rules, progress=progress
+        )
+    finally:
+        shown.close()
+
+
+def _column(workbook: Workbook, table: str, column: str) -> Iterator[tuple[str]]:
+    data = workbook.tables.get(table)
+    if data is not None:
+        at = data.index(column)
+        yield from ((row[at],) for _, row in data.rows)
 
 
 def validate_disk_store(

@@ -19,11 +19,10 @@ Readings chosen where workbook.md leaves room (the most literal one each time):
 - R1: a dataset's sources are the distinct ids of its ``sources`` cell; related = them.
 - R2: per government, per function id, every pair of distinct agencies that lead it
   (directly or through a unit) and that no division row of that function names both.
-- "One finding per focus": where a focus has several related values (R3's governments,
-  R8's base codes) they are one finding, related = all of them ("[government]" and
-  "[base code]" read as lists, like "[agency]" and "[]").
+- "One finding per focus", except where ``related`` is one element in brackets: R3 is
+  one finding per function and government, R8 one per agency and base code.
 - R3: the governments are the ``government`` codes of the agencies; per mandatory
-  function, related = the governments none of whose agencies' lead duties covers it.
+  function, one finding per government none of whose agencies' lead duties covers it.
   A lead duty on G covers F when F is G or below G.
 - R4: "none of its data duties is in_mandate" is read about all the agency's data
   duties (with its units'), not per dataset; related = every dataset it is a source of.
@@ -33,7 +32,7 @@ Readings chosen where workbook.md leaves room (the most literal one each time):
 - R7: per base code over the whole workbook; the items differ when the set of their
   names, types or bases (an empty basis being a value like any other) has more than one
   member; related = every item with that base code.
-- R8: per agency, related = its base codes present in one source and not the other.
+- R8: per agency, one finding per base code present in one source and not the other.
 - R9: empty cdo.
 - R10: agencies holding a duty (any role, directly or through a unit) on a function of
   category 数据管理 (inherited down the tree), minus those whose chain passes an agency
@@ -213,9 +212,7 @@ def _r3(m: _Model) -> list[Finding]:
         if not parse_bool(f["mandatory"] or "no"):
             continue
         above = set(m.ancestors(fid))
-        missing = sorted(g for g in governments if not (above & covered[g]))
-        if missing:
-            out.append(("R3", fid, tuple(missing)))
+        out.extend(("R3", fid, (g,)) for g in governments if not (above & covered[g]))
     return out
 
 
@@ -270,11 +267,7 @@ def _r8(m: _Model) -> list[Finding]:
     codes: dict[tuple[str, str], set[str]] = defaultdict(set)  # (agency, code) -> sources
     for item in m.power_items:
         codes[(item["agency"], item["base_code"])].add(item["source"])
-    unmatched: dict[str, set[str]] = defaultdict(set)
-    for (agency, code), sources in codes.items():
-        if len(sources) == 1:
-            unmatched[agency].add(code)
-    return [("R8", a, tuple(sorted(cs))) for a, cs in unmatched.items()]
+    return [("R8", a, (code,)) for (a, code), sources in codes.items() if len(sources) == 1]
 
 
 def _r9(m: _Model) -> list[Finding]:

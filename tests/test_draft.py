@@ -11,7 +11,7 @@ from govkg.shapes.draft import merge
 
 from govkg.cli import main
 from tests.conftest import EXAMPLES
-from tests.test_rules import agency, duty, function, write
+from tests.test_rules import agency, duty, function, power, write
 
 BASELINE = {
     "agencies": [agency("A1", staffing="10"), agency("A2"), agency("A3")],
@@ -139,3 +139,59 @@ def test_example_draft(capsys: pytest.CaptureFixture[str]) -> None:
         ("new", "R12", "JH-DSJ"),
         ("unchanged", "R10", "329900"),
     } <= got
+
+
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_draft_fixing_one_government_or_code_resolves_exactly_that_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fast: str
+) -> None:
+    # R3 is one finding per function and government, R8 one per agency and base code
+    # (workbook.md: related "[government]", "[base code]"): a draft that gives one
+    # government its lead and lists one code in both lists resolves exactly those two
+    baseline = {
+        "agencies": [
+            agency("A1"),
+            agency("B1", government="329902"),
+            agency("C1", government="329903"),
+        ],  # fmt: skip
+        "functions": [function("M", mandatory="是"), function("F")],
+        "duties": [duty("D1", "A1", "M"), duty("D2", "B1", "F"), duty("D3", "C1", "F")],
+        "power_items": [power("P1", "K1", "C1"), power("P2", "K2", "C1")],
+    }
+    draft = {
+        "agencies": [agency("B1", government="329902")],
+        "duties": [duty("D2", "B1", "M")],
+    }
+    code_draft = {
+        "agencies": [agency("C1", government="329903")],
+        "duties": [duty("D3", "C1", "F")],
+        "power_items": [
+            power("P1", "K1", "C1"),
+            power("P2", "K2", "C1"),
+            power("P3", "K1", "C1", source="政务服务"),
+        ],  # fmt: skip
+    }
+    monkeypatch.setenv("GOVKG_FINDINGS_CACHE", str(tmp_path / "cache"))
+    if fast == "0":  # the whole merged workbook validated, not the draft's scope
+        monkeypatch.setattr("govkg.shapes.draft.draft_scope", lambda *_: None)
+    base = write(tmp_path / "base", baseline)
+    marks = {}
+    for name, tables in (("gov", draft), ("code", code_draft)):
+        _, out, _ = run(capsys, "validate", base, "--draft", write(tmp_path / name, tables),
+                        "--format", "json", "--rule", "R3", "R8")  # fmt: skip
+        marks[name] = {
+            (f["rule"], f["focus"], tuple(f["related"]), f["status"])
+            for f in json.loads(out)["findings"]
+        }
+    assert marks["gov"] == {
+        ("R3", "M", ("329902",), "resolved"),
+        ("R3", "M", ("329903",), "unchanged"),
+        ("R8", "C1", ("K1",), "unchanged"),
+        ("R8", "C1", ("K2",), "unchanged"),
+    }
+    assert marks["code"] == {
+        ("R3", "M", ("329902",), "unchanged"),
+        ("R3", "M", ("329903",), "unchanged"),
+        ("R8", "C1", ("K1",), "resolved"),
+        ("R8", "C1", ("K2",), "unchanged"),
+    }

@@ -149,6 +149,23 @@ def test_r3_mandatory_function_covered_down_the_tree(tmp_path: Path) -> None:
     assert fired(tmp_path, "R3", tables) == {("M1", ("329902",)), ("M2", ("329902",))}
 
 
+def test_r3_one_finding_per_function_and_government(tmp_path: Path) -> None:
+    # workbook.md: related "[government]": a function missing in two governments is two
+    # findings, each keeping its identity when the other is fixed
+    tables = {
+        "agencies": [
+            agency("A1"),
+            agency("B1", government="329902"),
+            agency("C1", government="329903"),
+        ],  # fmt: skip
+        "functions": [function("M", mandatory="是")],
+        "duties": [duty("D1", "A1", "M")],
+    }
+    assert fired(tmp_path, "R3", tables) == {("M", ("329902",)), ("M", ("329903",))}
+    tables["duties"].append(duty("D2", "B1", "M"))
+    assert fired(tmp_path, "R3", tables) == {("M", ("329903",))}
+
+
 def test_r4_data_duties_not_in_mandate(tmp_path: Path) -> None:
     tables = {
         "agencies": [agency("A1"), agency("A2"), agency("A3")],
@@ -242,7 +259,8 @@ def test_r8_lists_out_of_step(tmp_path: Path) -> None:
             power("P5", "B2", "A2"),  # A2 has B2 only in 编办; A1's 政务服务 row does not count
         ],
     }
-    assert fired(tmp_path, "R8", tables) == {("A1", ("B1", "B3")), ("A2", ("B2",))}
+    # one finding per agency and base code (workbook.md: related "[base code]")
+    assert fired(tmp_path, "R8", tables) == {("A1", ("B1",)), ("A1", ("B3",)), ("A2", ("B2",))}
 
 
 def test_r9_chief_data_officer(tmp_path: Path) -> None:

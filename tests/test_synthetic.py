@@ -224,3 +224,35 @@ def test_project_validator_sees_every_planted_rule(tmp_path: Path, violations: f
     outcome = validation.validate_sources([out], base_iri="https://id.govkg.org/")
     rules = {f.rule for f in outcome.findings}
     assert rules == ({f"R{i}" for i in range(1, 16)} if violations else set())
+
+
+@pytest.mark.parametrize("catalogue", ["shared", "government"])
+def test_shape_knobs(tmp_path: Path, catalogue: str) -> None:
+    # the shape in small: many governments, 1.7 lead agencies per led function,
+    # most extra leads held by units; a catalogue shared by all or one per government
+    counts = generate_workbook(
+        tmp_path / "wb", agencies=240, governments=6, units=480, power_items=240,
+        datasets=240, leads=1.7, unit_leads=0.8, catalogue=catalogue,
+    )  # fmt: skip
+    tables = read(tmp_path / "wb")
+    assert contract_errors(tables) == []
+    assert counts["agencies"] == 240
+    government = {a["id"]: a["government"] for a in tables["agencies"]}
+    assert len(set(government.values())) == 6
+    unit_agency = {u["id"]: u["agency"] for u in tables["units"]}
+    leads: dict[tuple[str, str], set[str]] = defaultdict(set)
+    extra = by_unit = 0
+    for d in tables["duties"]:
+        if d["role"] == "牵头":
+            agency = unit_agency.get(d["holder"], d["holder"])
+            leads[(d["function"], government[agency])].add(agency)
+        if "-L" in d["id"] and d["role"] == "牵头":
+            extra += 1
+            by_unit += d["holder"] in unit_agency
+    mean = sum(map(len, leads.values())) / len(leads)
+    assert 1.4 < mean < 2.0 and max(map(len, leads.values())) <= 8
+    assert 0.7 < by_unit / extra < 0.9
+    copies = {f["id"] for f in tables["functions"] if f["id"][:6] in set(government.values())}
+    assert bool(copies) == (catalogue == "government")
+    # a government leads its own copies and the shared roots, never another's copy
+    assert all(f not in copies or f.startswith(gov + "-") for f, gov in leads)

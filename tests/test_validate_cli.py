@@ -179,3 +179,37 @@ def test_xlsx_cells_longer_than_excel_takes_are_cut(
         and message.endswith("全文见 --format json / cut: the whole text is in --format json）")
     )
     assert message.startswith(whole["message"]["zh"][:1000])
+
+
+def test_rule_option_evaluates_only_the_named_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # the engine logs each shape it evaluates: with --rule, no other rule's shape runs
+    # (it used to evaluate all of them, R2 included, and filter the findings afterwards);
+    path = write_csv_workbook(tmp_path / "small", SMALL_CITY)
+    engine_log = "govkg.shapes.sparql_engine"
+    with caplog.at_level("DEBUG", logger=engine_log):
+        status, out, _ = run(capsys, "validate", path, "--format", "json")
+    every = {r.getMessage() for r in caplog.records if r.name == engine_log}
+    assert len(every) >= 15
+    full = json.loads(out)["findings"]
+    caplog.clear()
+    with caplog.at_level("DEBUG", logger=engine_log):
+        status, out, _ = run(capsys, "validate", path, "--format", "json", "--rule", "R9", "R5")
+    ran = {r.getMessage() for r in caplog.records if r.name == engine_log}
+    assert ran == {"shape <https://govkg.org/shapes#R9>", "shape <https://govkg.org/shapes#R5>"}
+    assert json.loads(out)["findings"] == [f for f in full if f["rule"] in ("R9", "R5")]
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"R9", "R5"}
+
+
+def test_rule_option_by_government(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # several governments: each part is sent only the named rules it can decide
+    with caplog.at_level("DEBUG", logger="govkg.shapes.partition"):
+        status, out, _ = run(capsys, "validate", EXAMPLES / "city", "--format", "json",
+                             "--rule", "R3", "R7", "--by-government")  # fmt: skip
+    sent = [r.getMessage() for r in caplog.records if r.name == "govkg.shapes.partition"]
+    assert sent and all(m.endswith(("rules R3", "rules R7")) for m in sent)
+    assert any(m.endswith("rules R7") for m in sent) and any(m.endswith("rules R3") for m in sent)
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"R3", "R7"}

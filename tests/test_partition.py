@@ -1,0 +1,131 @@
+"""Validation by government (shapes/partition.py) gives exactly the whole workbook's
+findings, on generated workbooks of several shapes with cross-government rows added."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from govkg.loaders.checks import check_workbook
+from govkg.loaders.workbook import read_workbook
+from govkg.shapes.partition import CROSS, plan_parts
+from govkg.shapes.validation import rule_book, validate_by_government, validate_workbooks
+
+from govkg.synthetic import generate_workbook
+
+BASE = "https://id.govkg.org/"
+
+SHAPES = {
+    # the generator's province in small: one government per 40 agencies
+    "province": {"agencies": 200, "units": 400, "power_items": 400, "datasets": 200},
+    # the issue's shape: many small governments sharing one catalogue, 1.7 lead
+    # agencies per function, most extra leads held by units
+    "counties": {"agencies": 240, "governments": 12, "units": 480, "power_items": 240,
+                 "datasets": 240, "leads": 1.7, "unit_leads": 0.7},
+    # a catalogue per government, many leads, none by units
+    "own-catalogues": {"agencies": 120, "governments": 4, "units": 240, "power_items": 120,
+                       "datasets": 120, "leads": 3, "catalogue": "government"},
+}  # fmt: skip
+
+
+def _read(folder: Path, table: str) -> list[dict[str, str]]:
+    with (folder / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _append(folder: Path, table: str, rows: list[dict[str, str]]) -> None:
+    path = folder / f"{table}.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerows([[row.get(c, "") for c in header] for row in rows])
+
+
+def _add_cross_government_rows(folder: Path) -> None:
+    """What the generator does not make: datasets sourced in two governments (one with
+    a provider duty held by a unit, one without), a dataset without a source, a division
+    naming agencies of two governments, a cycle of links through two governments."""
+    agencies = _read(folder, "agencies")
+    units = _read(folder, "units")
+    by_gov: dict[str, list[dict[str, str]]] = {}
+    for a in agencies:
+        by_gov.setdefault(a["government"], []).append(a)
+    (g1, first), (g2, second) = list(by_gov.items())[:2]
+    a, b = first[5]["id"], second[6]["id"]
+    unit = next(u["id"] for u in units if u["agency"] == b)
+    _append(folder, "datasets", [
+        {"id": "X-DS1", "name": "跨级数据一", "sources": f"{a};{b}", "share_type": "有条件共享"},
+        {"id": "X-DS2", "name": "跨级数据二", "sources": f"{b};{a}", "share_type": "无条件共享"},
+        {"id": "X-DS3", "name": "无源数据", "sources": "", "share_type": "有条件共享"},
+    ])  # fmt: skip
+    _append(folder, "data_duties", [
+        {"id": "X-DD1", "holder": unit, "kind": "提供", "dataset": "X-DS1", "in_mandate": "no"},
+        {"id": "X-DD2", "holder": a, "kind": "采集", "dataset": "X-DS2", "in_mandate": "yes"},
+    ])  # fmt: skip
+    _append(folder, "divisions", [
+        {"id": "X-V1", "agencies": f"{a};{b};{first[7]['id']}", "function": "F01",
+         "text": "跨级分工"},
+    ])  # fmt: skip
+    # a cycle through two governments: first[8] -> second[8] -> first[8]
+    rows = _read(folder, "agencies")
+    for row in rows:
+        if row["id"] == first[8]["id"]:
+            row["parent"], row["hosted_in"] = second[8]["id"], ""
+        elif row["id"] == second[8]["id"]:
+            row["parent"], row["hosted_in"] = first[8]["id"], ""
+    header = list(rows[0])
+    with (folder / "agencies.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows([[r[c] for c in header] for r in rows])
+    assert g1 != g2
+
+
+@pytest.fixture(scope="module", params=sorted(SHAPES))
+def workbook(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp(request.param) / "wb"
+    generate_workbook(folder, violations=0.2, **SHAPES[request.param])
+    _add_cross_government_rows(folder)
+    wb = read_workbook(folder)
+    check_workbook(wb)
+    return wb
+
+
+@pytest.mark.parametrize("part_rows", [1, 2_000, 10**9])
+def test_partitioned_equals_whole(workbook, part_rows: int) -> None:
+    book = rule_book()
+    whole = validate_workbooks([workbook], [], BASE, book=book)
+    assert {f.rule for f in whole} >= {"R1", "R2", "R7", "R11", "R13"}
+    parted = validate_by_government(workbook, BASE, book=book, part_rows=part_rows)
+    assert [f.as_dict() for f in parted] == [f.as_dict() for f in whole]
+
+
+def test_parts_hold_one_government_each_and_the_cross_part(workbook) -> None:
+    parts = plan_parts(workbook, part_rows=1)
+    governments = {row[3] for _, row in workbook.rows("agencies")}
+    assert [p.name for p in parts[:-1]] == sorted(governments)
+    assert parts[-1].name == CROSS and parts[-1].rules == ("R1", "R7", "R11", "R13")
+    biggest = max(p.workbook.row_count() for p in parts[:-1])
+    assert biggest < workbook.row_count() / 2  # no part holds (nearly) everything
+
+
+def test_rules_asked_for_only(workbook) -> None:
+    book = rule_book()
+    whole = validate_workbooks([workbook], [], BASE, book=book)
+    parted = validate_by_government(workbook, BASE, book=book, rules=["R3", "R11"], part_rows=1)
+    assert parted == [f for f in whole if f.rule in ("R3", "R11")]
+
+
+def test_cli_by_government(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from govkg.cli import main
+
+    folder = tmp_path / "wb"
+    generate_workbook(folder, violations=0.2, **SHAPES["counties"])
+    _add_cross_government_rows(folder)
+    outputs = []
+    for extra in ([], ["--by-government"]):
+        assert main(["validate", str(folder), "--format", "json", *extra]) == 1
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
