@@ -315,7 +315,6 @@ def test_a_new_local_agency_needs_its_government(tmp_path: Path, capsys) -> None
         "parsing",
         "matching",
         "data_duties",
-        "proposals",
         "drafting",
         "linking",
         "carrying",

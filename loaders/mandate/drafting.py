@@ -17,7 +17,7 @@ from govkg.loaders.mandate.matching import NameMatcher
 from govkg.loaders.mandate.normalising import spelling
 from govkg.loaders.mandate.numerals import chinese_numeral
 from govkg.loaders.mandate.parsing import CURRENT, DUTY, ITEM_KINDS, Mandate
-from govkg.loaders.mandate.proposals import FunctionIndex, Proposal, is_sure
+from govkg.text.proposals import FunctionIndex, Proposal, is_sure
 
 from govkg.errors import InputError, Problem
 

@@ -9,8 +9,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from govkg.loaders.mandate.baseline import Function
+
+class Function(Protocol):
+    """A function of the catalogue as the ranking reads it."""
+
+    id: str
+    name: str
+    broader: str
 
 _HAN = re.compile(r"[\u4e00-\u9fff0-9]+")
 # Words every duty uses: they tell nothing about which function it serves.
