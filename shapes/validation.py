@@ -18,7 +18,7 @@ from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.streamed import checked_triples
 from govkg.loaders.workbook import Workbook, read_workbook
-from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl
+from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl, sort_key
 from govkg.shapes.footprint import visible_classes, visible_predicates
 from govkg.shapes.shapes_model import ShapesGraph
 
@@ -192,11 +192,14 @@ def validate_store(
     """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
     an IRI that has no dct:identifier."""
     from govkg.shapes.sparql_engine import validate  # the engines load lazily
+    from govkg.shapes.text_rules import TEXT_RULES, r16_findings
 
     check_options(book, rules, engine)
     report = validate(store, book.sg, engine=engine)
     release_freed_memory()  # what the rules' queries used: the findings start lower
     findings = findings_from_results(report.results, store, book, id_of=id_of)
+    if not rules or TEXT_RULES & set(rules):
+        findings = sorted(findings + r16_findings(store, book, id_of=id_of), key=sort_key)
     if rules:
         wanted = set(rules)
         findings = [f for f in findings if f.rule in wanted]

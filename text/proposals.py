@@ -19,6 +19,7 @@ class Function(Protocol):
     name: str
     broader: str
 
+
 _HAN = re.compile(r"[\u4e00-\u9fff0-9]+")
 # Words every duty uses: they tell nothing about which function it serves.
 _BOILERPLATE = re.compile(
