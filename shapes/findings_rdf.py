@@ -24,6 +24,7 @@ from typing import Any
 from govkg.loaders.mapping import literal, typed
 from govkg.ontology.namespaces import DCT, GK, PROV, RDF, SH
 from govkg.shapes.findings import SEVERITIES, Finding, rules_ttl, sort_key
+from govkg.text import JUDGEMENT_VERSION
 
 from govkg import oxi
 
@@ -32,6 +33,8 @@ SEVERITY_NAMES = {iri: name for name, iri in SEVERITY_IRIS.items()}
 _A = f"<{RDF}type>"
 _FOCUS_ID, _RELATED_ID, _RULE = GK + "focusId", GK + "relatedId", GK + "ruleId"
 _SEVERITY, _MESSAGE, _FOCUS_NODE = SH + "resultSeverity", SH + "resultMessage", SH + "focusNode"
+# R16: the score and the shared phrases (in their order, one literal: a phrase has no 、)
+_SCORE, _EVIDENCE, EVIDENCE_SEPARATOR = GK + "score", GK + "evidence", "、"
 
 
 def findings_graph(base_iri: str) -> str:
@@ -46,8 +49,10 @@ def finding_iri(base_iri: str, finding: Finding) -> str:
 
 
 def rules_digest() -> str:
-    """The SHA-256 of shapes/rules.ttl: stored findings are current only under these rules."""
-    return hashlib.sha256(rules_ttl().encode()).hexdigest()
+    """The SHA-256 of shapes/rules.ttl and the text judgement's version: stored findings
+    are current only under these rules."""
+    text = rules_ttl() + "\0" + JUDGEMENT_VERSION
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,9 @@ def finding_ntriples(
                 yield f"{s} <{GK}concerns> <{iri}> .\n"
         for lang, text in f.message.items():
             yield f"{s} <{_MESSAGE}> {literal(text, lang or None)} .\n"
+        if f.score is not None:
+            yield f"{s} <{_SCORE}> {typed(str(f.score), 'decimal')} .\n"
+            yield f"{s} <{_EVIDENCE}> {literal(EVIDENCE_SEPARATOR.join(f.evidence))} .\n"
 
 
 def graph_ntriples(base_iri: str, info: GraphInfo) -> str:
@@ -161,6 +169,10 @@ def read_findings(store: Any, base_iri: str) -> list[Finding]:
             entry["related"].append(obj.value)
         elif predicate == _MESSAGE:
             entry["message"][obj.language or ""] = obj.value
+        elif predicate == _SCORE:
+            entry["score"] = float(obj.value)
+        elif predicate == _EVIDENCE:
+            entry["evidence"] = tuple(p for p in obj.value.split(EVIDENCE_SEPARATOR) if p)
     found = [
         Finding(
             e["rule"],
@@ -168,6 +180,8 @@ def read_findings(store: Any, base_iri: str) -> list[Finding]:
             e["focus"],
             tuple(sorted(e["related"])),
             {lang: e["message"][lang] for lang in sorted(e["message"], key=_language_order)},
+            score=e.get("score"),
+            evidence=e.get("evidence", ()),
         )
         for e in parts.values()
         if {"rule", "severity", "focus"} <= e.keys()

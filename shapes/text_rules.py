@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from govkg.loaders.contract import split_list
+from govkg.loaders.workbook import Workbook
 from govkg.ontology.namespaces import DCT, GK, ORG, SKOS
 from govkg.shapes.decisions import holding_dismissals, read_decisions, text_digest
 from govkg.shapes.findings import Finding, RuleBook, render
@@ -92,20 +94,72 @@ def r16_findings(
     threshold: float = SAME_RESPONSIBILITY,
 ) -> list[Finding]:
     """The findings of R16 on a store (nothing when the rule book has no R16)."""
-    rule = book.rules.get(RULE)
-    if rule is None:
+    if RULE not in book.rules:
         return []
-    rows = duty_rows(store, id_of)
-    by_iri = {r.iri: r for r in rows}
     divided = {tuple(r) for r in _rows(store, DIVISIONS_QUERY)}
     dismissed = holding_dismissals(read_decisions(store))
+    return findings_of_rows(duty_rows(store, id_of), divided, dismissed, book, threshold)
+
+
+def workbook_r16_findings(
+    workbook: Workbook, book: RuleBook, *, threshold: float = SAME_RESPONSIBILITY
+) -> list[Finding]:
+    """The findings of R16 on a workbook's rows: the same as on the store it loads into
+    (a draft's merged workbook is judged this way, without a store)."""
+    if RULE not in book.rules:
+        return []
+    rows, divided = workbook_rows(workbook)
+    return findings_of_rows(rows, divided, {}, book, threshold)
+
+
+def workbook_rows(workbook: Workbook) -> tuple[list[DutyRow], set[tuple[str, ...]]]:
+    """The duty rows and divisions of a workbook, ids standing in for IRIs."""
+
+    def table(name: str) -> list[dict[str, str]]:
+        data = workbook.tables.get(name)
+        if data is None:
+            return []
+        names = [c.name for c in data.table.columns]
+        return [dict(zip(names, row, strict=False)) for _, row in data.rows]
+
+    agencies = {a["id"]: a for a in table("agencies")}
+    unit_agency = {u["id"]: u["agency"] for u in table("units")}
+    functions = {f["id"]: f["name"] for f in table("functions")}
+    rows: list[DutyRow] = []
+    for d in table("duties"):
+        agency = agencies.get(unit_agency.get(d["holder"], d["holder"]))
+        if agency is None or not d["text"]:
+            continue
+        rows.append(
+            DutyRow(
+                d["id"], d["id"], d["text"], agency["id"], agency["name"],
+                agency["government"], d["function"], functions.get(d["function"], ""),
+            )
+        )  # fmt: skip
+    divided: set[tuple[str, ...]] = set()
+    for row in table("divisions"):
+        named = sorted(set(split_list(row["agencies"])))
+        divided.update((row["function"], a, b) for i, a in enumerate(named) for b in named[i + 1 :])
+    return rows, divided
+
+
+def findings_of_rows(
+    rows: Sequence[DutyRow],
+    divided: set[tuple[str, ...]],
+    dismissed: dict[tuple[str, str, str], str],
+    book: RuleBook,
+    threshold: float,
+) -> list[Finding]:
+    """R16 over duty rows: ``divided`` holds (function, agency, agency) with the agencies
+    sorted, ``dismissed`` the digest each dismissed pair holds for."""
+    rule = book.rules[RULE]
+    by_key = {r.iri: r for r in rows}
 
     def skip(a: Duty, b: Duty) -> bool:
-        first, second = by_iri[a.key], by_iri[b.key]
-        if first.function and first.function == second.function:
-            pair = tuple(sorted((first.agency, second.agency)))
-            if (first.function, *pair) in divided:
-                return True
+        first, second = by_key[a.key], by_key[b.key]
+        pair = (first.function, *sorted((first.agency, second.agency)))
+        if first.function and first.function == second.function and pair in divided:
+            return True
         low, high = sorted((first, second), key=lambda r: r.id)
         digest = dismissed.get((RULE, low.id, high.id))
         return digest is not None and digest == text_digest(low.text, high.text)
@@ -114,7 +168,7 @@ def r16_findings(
     weights = Weights.of(r.text for r in rows)
     found: list[Finding] = []
     for pair in similar_pairs(duties, threshold=threshold, weights=weights, skip=skip):
-        low, high = sorted((by_iri[pair.first.key], by_iri[pair.second.key]), key=lambda r: r.id)
+        low, high = sorted((by_key[pair.first.key], by_key[pair.second.key]), key=lambda r: r.id)
         found.append(_finding(rule, low, high, pair.judgement.score, pair.judgement.evidence))
     return found
 

@@ -18,6 +18,10 @@ from govkg.text.judging import Judgement, Weights, judge
 from govkg.text.pairs import Duty, Pair, similar_pairs
 from govkg.text.proposals import FunctionIndex, Proposal, is_sure
 
+# Changed whenever the judgement changes what it finds: stored and cached findings made
+# with another version are out of date (shapes/findings_rdf.py, shapes/findings_cache.py).
+JUDGEMENT_VERSION = "1"
+
 # The score from which two duties are taken to state the same responsibility: chosen on
 # the calibration half of the labelled set (docs/overlaps.md, bench/overlaps_accuracy.py).
 SAME_RESPONSIBILITY = 0.25
@@ -30,6 +34,7 @@ def states_same(text_a: str, text_b: str, *, weights: Weights | None = None) -> 
 
 
 __all__ = [
+    "JUDGEMENT_VERSION",
     "SAME_RESPONSIBILITY",
     "Duty",
     "FunctionIndex",

@@ -1,24 +1,24 @@
 """The pairs of duties of different holders in one group (a government) whose texts
-state the same responsibility, found through an index of their weightiest terms rather
-than by comparing every pair.
+state the same responsibility, found through an index of terms rather than by comparing
+every pair.
 
-Each distinct text is read once (text/judging.py). A pair can reach the threshold only
-by sharing weight, so each text is indexed under its :data:`INDEXED_TERMS` weightiest
-terms and only texts sharing one are scored; a term among the weightiest of more than
-:data:`COMMON_TERM` texts of a group tells nothing and leads to no comparison (it still
-counts in the score). Identical texts are scored once.
+Each distinct text is read once (text/judging.py) into a unit vector of weighted terms.
+The index keeps, for each text, only its *prefix*: its terms but the commonest ones,
+as many of those left out as weigh (as a vector) less than the threshold. Two texts
+whose cosine reaches the threshold must then share a term in the prefix of each (the
+rest cannot add up to it), so probing the index with every term of a text finds every
+pair that can reach the threshold, and only those are scored (all-pairs similarity
+search with prefix filtering, Bayardo, Ma and Srikant, WWW 2007). Identical texts are
+scored once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from govkg.text.judging import Judgement, Reading, Weights, normalise, read, score, shared_phrases
-
-INDEXED_TERMS = 6
-COMMON_TERM = 400
 
 
 @dataclass(frozen=True)
@@ -86,32 +86,48 @@ def _group_pairs(
             readings.append(read(duty.text, weights, duty.function))
             holders.append([])
         holders[keys[key]].append(duty)
+    frequency: Counter[str] = Counter(t for r in readings for t in r.vector)
     postings: dict[str, list[int]] = defaultdict(list)
     for i, reading in enumerate(readings):
-        top = sorted(reading.vector, key=lambda t: (-reading.vector[t], t))[:INDEXED_TERMS]
-        for term in top:
+        for term in _prefix(reading.vector, frequency, threshold):
             postings[term].append(i)
     for i, reading in enumerate(readings):
         candidates = {i}  # a text also pairs with itself, held by another owner
-        top = sorted(reading.vector, key=lambda t: (-reading.vector[t], t))[:INDEXED_TERMS]
-        for term in top:
-            posting = postings[term]
-            if len(posting) <= COMMON_TERM:
-                candidates.update(j for j in posting if j > i)
+        for term in reading.vector:
+            candidates.update(j for j in postings.get(term, ()) if j > i)
         for j in sorted(candidates):
-            value = 1.0 if i == j and reading.vector else score(reading, readings[j])
-            if value < threshold:
+            value = score(reading, readings[j])
+            if value >= threshold:
+                yield from _pairs_of(holders[i], holders[j], i == j, value, weights, skip)
+
+
+def _prefix(vector: dict[str, float], frequency: Counter[str], threshold: float) -> list[str]:
+    """The terms of a vector but its commonest, as many as weigh less than ``threshold``."""
+    order = sorted(vector, key=lambda t: (-frequency[t], t))
+    left_out = 0.0
+    for n, term in enumerate(order):
+        left_out += vector[term] ** 2
+        if left_out >= threshold**2:
+            return order[n:]
+    return []
+
+
+def _pairs_of(
+    first: list[Duty],
+    second: list[Duty],
+    same: bool,
+    value: float,
+    weights: Weights,
+    skip: Callable[[Duty, Duty], bool] | None,
+) -> Iterator[Pair]:
+    evidence: tuple[str, ...] | None = None
+    for a in first:
+        for b in second:
+            if a.owner == b.owner or (same and a.key >= b.key):
                 continue
-            evidence: tuple[str, ...] | None = None
-            for a in holders[i]:
-                for b in holders[j]:
-                    if a.owner == b.owner or (i == j and a.key >= b.key):
-                        continue
-                    first, second = (a, b) if a.key < b.key else (b, a)
-                    if skip is not None and skip(first, second):
-                        continue
-                    if evidence is None:
-                        evidence = tuple(
-                            shared_phrases(normalise(a.text), normalise(b.text), weights)
-                        )
-                    yield Pair(first, second, Judgement(min(value, 1.0), evidence))
+            low, high = (a, b) if a.key < b.key else (b, a)
+            if skip is not None and skip(low, high):
+                continue
+            if evidence is None:
+                evidence = tuple(shared_phrases(normalise(a.text), normalise(b.text), weights))
+            yield Pair(low, high, Judgement(value, evidence))
