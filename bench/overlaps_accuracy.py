@@ -181,12 +181,20 @@ def propose_accuracy(
     known = [(d.text, d.function) for i, d in enumerate(duties) if i % 2 == 0]
     hidden = [d for i, d in enumerate(duties) if i % 2 == 1 and d.function != "X01"]
     index = FunctionIndex(functions, known)  # type: ignore[arg-type]
-    top1 = top3 = 0
-    for d in hidden:
-        ranked = [p.function for p in index.rank(d.text, top=3)]
-        top1 += bool(ranked) and ranked[0] == d.function
-        top3 += d.function in ranked
-    return {"duties": len(hidden), "top1": top1 / len(hidden), "top3": top3 / len(hidden)}
+    by_agency: dict[str, Counter[str]] = {}
+    for i, d in enumerate(duties):
+        if i % 2 == 0:
+            by_agency.setdefault(d.agency, Counter())[d.function] += 1
+    found: dict[str, float] = {"duties": len(hidden)}
+    for name, use_agency in (("", False), ("agency_", True)):
+        top1 = top3 = 0
+        for d in hidden:
+            prior = by_agency.get(d.agency) if use_agency else None
+            ranked = [p.function for p in index.rank(d.text, top=3, agency_functions=prior)]
+            top1 += bool(ranked) and ranked[0] == d.function
+            top3 += d.function in ranked
+        found[f"{name}top1"], found[f"{name}top3"] = top1 / len(hidden), top3 / len(hidden)
+    return found
 
 
 def jieba_terms() -> Callable[[str], Counter[str]]:

@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     from govkg import mandate_cli
 
     mandate_cli.add_parser(sub, _store_options)
+    from govkg import text_cli
+
+    text_cli.add_parsers(sub, _store_options)
     return parser
 
 
@@ -257,6 +260,20 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     from govkg.mandate_cli import run
 
     return run(args, settings)
+
+
+@command("propose")
+def _propose(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.text_cli import run_propose
+
+    return run_propose(args, settings)
+
+
+@command("decisions")
+def _decisions(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.text_cli import run_decisions
+
+    return run_decisions(args, settings)
 
 
 @command("serve")
