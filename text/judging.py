@@ -28,6 +28,7 @@ SUPPORT_FACTOR = 0.5  # one duty only 配合/协助/参与 what the other leads
 STAGE_FACTOR = 0.4  # the two take different stages of one object
 FUNCTION_NAME_WEIGHT = 0.3  # the names of the functions the duties are on, beside their texts
 EVIDENCE_PHRASES = 5
+LEVEL_CHARACTERS = "省市区县州镇乡"
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ def shared_phrases(a: str, b: str, weights: Weights, limit: int = EVIDENCE_PHRAS
                 while j < len(piece) and piece[i : j + 1] in target:
                     j += 1
                 phrase = piece[i:j]
+                if len(phrase) > 2 and phrase[0] in LEVEL_CHARACTERS:
+                    phrase = phrase[1:]  # 区大数据 (of 全区大数据, 本区大数据): 大数据
                 weight = sum(weights.get(t) * n for t, n in terms(phrase).items())
                 if weight > 0:
                     found[phrase] = max(found.get(phrase, 0.0), weight)

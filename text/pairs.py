@@ -128,6 +128,6 @@ def _pairs_of(
             low, high = (a, b) if a.key < b.key else (b, a)
             if skip is not None and skip(low, high):
                 continue
-            if evidence is None:
-                evidence = tuple(shared_phrases(normalise(a.text), normalise(b.text), weights))
+            if evidence is None:  # from the first duty's side, whichever order they came in
+                evidence = tuple(shared_phrases(normalise(low.text), normalise(high.text), weights))
             yield Pair(low, high, Judgement(value, evidence))
