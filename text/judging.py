@@ -9,6 +9,7 @@ where the two split one object by stage (one approves, the other supervises).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -104,6 +105,12 @@ def score(a: Reading, b: Reading) -> float:
     return round(min(float(value), 1.0), 3)
 
 
+@functools.lru_cache(maxsize=4096)
+def content_terms(text: str) -> frozenset[str]:
+    """The terms of a text, once per text (texts repeat: templates, identical duties)."""
+    return frozenset(terms(text))
+
+
 def shared_phrases(a: str, b: str, weights: Weights, limit: int = EVIDENCE_PHRASES) -> list[str]:
     """The longest phrases of ``a`` found in ``b`` (two characters or more, boilerplate
     clauses left out), weightiest first.
@@ -112,6 +119,7 @@ def shared_phrases(a: str, b: str, weights: Weights, limit: int = EVIDENCE_PHRAS
     ['公共数据归集']
     """
     target = "".join(clauses(b))
+    content = content_terms(a)  # a phrase of only generic words weighs nothing
     found: dict[str, float] = {}
     for clause in clauses(a):
         for piece in JOINERS.split(clause):
@@ -126,7 +134,8 @@ def shared_phrases(a: str, b: str, weights: Weights, limit: int = EVIDENCE_PHRAS
                 phrase = piece[i:j]
                 if len(phrase) > 2 and phrase[0] in LEVEL_CHARACTERS:
                     phrase = phrase[1:]  # 区大数据 (of 全区大数据, 本区大数据): 大数据
-                weight = sum(weights.get(t) * n for t, n in terms(phrase).items())
+                grams = (phrase[k : k + 2] for k in range(len(phrase) - 1))
+                weight = sum(weights.get(g) for g in grams if g in content)
                 if weight > 0:
                     found[phrase] = max(found.get(phrase, 0.0), weight)
                 i = j

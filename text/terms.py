@@ -9,6 +9,7 @@ dictionary of government terms on the labelled set (docs/overlaps.md): they did 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -56,14 +57,17 @@ def normalise(text: str) -> str:
     return LEVELLED.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
-def clauses(text: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def clauses(text: str) -> tuple[str, ...]:
     """The clauses of a duty text, those every agency carries left out.
 
     >>> clauses("数据资源科。负责数据共享。完成市委、市政府交办的其他任务。")
-    ['负责数据共享']
+    ('负责数据共享',)
     """
     parts = (c.strip() for c in CLAUSE_END.split(normalise(text)))
-    return [c for c in parts if c and not BOILERPLATE_CLAUSE.search(c) and not UNIT_NAME.match(c)]
+    return tuple(
+        c for c in parts if c and not BOILERPLATE_CLAUSE.search(c) and not UNIT_NAME.match(c)
+    )
 
 
 def content_runs(text: str) -> list[str]:
