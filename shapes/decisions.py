@@ -84,8 +84,8 @@ def decision_ntriples(decisions: Iterable[Decision], base_iri: str) -> Iterator[
         yield f"{s} {_A} <{PROV}Entity> .\n"
         yield f"{s} <{GK}decisionKind> {literal(d.kind)} .\n"
         yield f"{s} <{GK}ruleId> {literal(d.rule)} .\n"
-        yield f"{s} <{GK}focusId> {literal(d.focus)} .\n"
-        yield f"{s} <{GK}relatedId> {literal(d.related)} .\n"
+        yield f"{s} <{GK}decidedFocus> {literal(d.focus)} .\n"
+        yield f"{s} <{GK}decidedRelated> {literal(d.related)} .\n"
         yield f"{s} <{GK}textDigest> {literal(d.digest)} .\n"
         yield f"{s} <{PROV}wasAttributedTo> {person} .\n"
         yield f"{s} <{PROV}generatedAtTime> {typed(d.when, 'dateTime')} .\n"
@@ -96,8 +96,8 @@ def decision_ntriples(decisions: Iterable[Decision], base_iri: str) -> Iterator[
 
 
 DECISIONS_QUERY = f"""SELECT ?kind ?rule ?focus ?related ?digest ?who ?when ?note WHERE {{
-  ?d <{GK}decisionKind> ?kind ; <{GK}ruleId> ?rule ; <{GK}focusId> ?focus ;
-     <{GK}relatedId> ?related ; <{GK}textDigest> ?digest .
+  ?d <{GK}decisionKind> ?kind ; <{GK}ruleId> ?rule ; <{GK}decidedFocus> ?focus ;
+     <{GK}decidedRelated> ?related ; <{GK}textDigest> ?digest .
   OPTIONAL {{ ?d <{PROV}wasAttributedTo>/<{SKOS}prefLabel> ?who }}
   OPTIONAL {{ ?d <{PROV}generatedAtTime> ?when }}
   OPTIONAL {{ ?d <{RDFS}comment> ?note }} }}"""
