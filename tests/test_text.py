@@ -20,8 +20,14 @@ from bench.overlaps_accuracy import (
 )
 
 # real duties of the labelled set (their sources are in tests/data/overlaps/duties.txt)
-PLANNING_A = "研究拟订全区大数据、人工智能、信息化发展战略,编制全区大数据、人工智能、信息化发展规划和年度计划"
-PLANNING_B = "编制本区大数据、人工智能、信息化、智慧城市发展规划和年度计划,拟订相关政策措施和评价体系的实施方案。"
+PLANNING_A = (
+    "研究拟订全区大数据、人工智能、信息化发展战略,"
+    "编制全区大数据、人工智能、信息化发展规划和年度计划"
+)
+PLANNING_B = (
+    "编制本区大数据、人工智能、信息化、智慧城市发展规划和年度计划,"
+    "拟订相关政策措施和评价体系的实施方案。"
+)
 
 
 def test_the_same_responsibility_in_other_words_is_found_with_its_phrases() -> None:
