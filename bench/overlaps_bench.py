@@ -2,27 +2,27 @@
 
 Two loads, each timed alone:
 
-* ``--government N``: one government holding N duties whose texts are real: clauses of
-  the labelled duties (tests/data/overlaps) recombined, one to three per duty, each
-  agency holding 20. Measures the pairing through the index of terms.
+* ``--government N``: one government holding N duties made of the phrases of the
+  labelled real duties (tests/data/overlaps), three to six each, one in ten restating
+  another (see ``real_like``). Measures the pairing through the index of terms.
 * ``--workbook DIR``: a generated workbook (bench/generate.py; the province is
   ``--agencies 5000``), R16 on its rows, and on the in-memory store it validates in
   (the SPARQL that reads the duties included).
 
-    python bench/overlaps_bench.py --government 10000
-    python bench/overlaps_bench.py --workbook /tmp/province
+    python -m bench.overlaps_bench --government 10000
+    python -m bench.overlaps_bench --workbook /tmp/province
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import time
 from pathlib import Path
 
 from govkg.text import SAME_RESPONSIBILITY, Duty, Weights, similar_pairs
+from govkg.text.terms import JOINERS
 
 from bench.overlaps_accuracy import labelled_duties
 
@@ -30,14 +30,22 @@ PER_AGENCY = 20
 
 
 def real_like(count: int, seed: int = 0) -> list[Duty]:
-    """``count`` duties of one government made of the real duties' clauses."""
-    pieces = [c for d in labelled_duties() for c in re.split(r"[。;；]", d.text) if len(c) > 6]
+    """``count`` duties of one government, each made of three to six phrases of the real
+    duties (their pieces between 、，和 and the like), 20 per agency; one in ten restates
+    another duty in other words (the same phrases, another order): the overlaps."""
+    pieces = sorted(
+        {p for d in labelled_duties() for p in JOINERS.split(d.text) if 2 <= len(p) <= 12}
+    )
     rng = random.Random(seed)
-    return [
-        Duty(f"D{i:06d}", "g", f"A{i // PER_AGENCY:05d}",
-             "；".join(rng.sample(pieces, rng.randint(1, 3))) + "。")
-        for i in range(count)
-    ]  # fmt: skip
+    texts: list[str] = []
+    for i in range(count):
+        if i and i % 10 == 0:
+            words = JOINERS.split(texts[rng.randrange(i)].removeprefix("负责"))
+            rng.shuffle(words)
+        else:
+            words = rng.sample(pieces, rng.randint(3, 6))
+        texts.append("负责" + "、".join(w for w in words if w))
+    return [Duty(f"D{i:06d}", "g", f"A{i // PER_AGENCY:05d}", t) for i, t in enumerate(texts)]
 
 
 def timed(label: str, run):  # type: ignore[no-untyped-def]

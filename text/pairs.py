@@ -14,6 +14,7 @@ scored once.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -87,29 +88,44 @@ def _group_pairs(
             holders.append([])
         holders[keys[key]].append(duty)
     frequency: Counter[str] = Counter(t for r in readings for t in r.vector)
-    postings: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    left_out: list[float] = []  # the norm of what each text's prefix leaves out
     for i, reading in enumerate(readings):
-        for term in _prefix(reading.vector, frequency, threshold):
-            postings[term].append(i)
+        prefix, rest = _prefix(reading.vector, frequency, threshold)
+        left_out.append(rest)
+        for term in prefix:
+            postings[term].append((i, reading.vector[term]))
     for i, reading in enumerate(readings):
-        candidates = {i}  # a text also pairs with itself, held by another owner
-        for term in reading.vector:
-            candidates.update(j for j in postings.get(term, ()) if j > i)
-        for j in sorted(candidates):
+        # the part of each dot product the prefixes hold; the rest is at most what the
+        # other text's prefix leaves out, so a text that cannot reach the threshold is
+        # never scored
+        partial: dict[int, float] = defaultdict(float)
+        for term, weight in reading.vector.items():
+            for j, other in postings.get(term, ()):
+                if j > i:
+                    partial[j] += weight * other
+        if reading.vector:
+            partial[i] = 1.0  # a text also pairs with itself, held by another owner
+        for j in sorted(partial):
+            if partial[j] + left_out[j] < threshold:
+                continue
             value = score(reading, readings[j])
             if value >= threshold:
                 yield from _pairs_of(holders[i], holders[j], i == j, value, weights, skip)
 
 
-def _prefix(vector: dict[str, float], frequency: Counter[str], threshold: float) -> list[str]:
-    """The terms of a vector but its commonest, as many as weigh less than ``threshold``."""
+def _prefix(
+    vector: dict[str, float], frequency: Counter[str], threshold: float
+) -> tuple[list[str], float]:
+    """The terms of a vector but its commonest, as many as weigh less than ``threshold``,
+    and the norm of those left out."""
     order = sorted(vector, key=lambda t: (-frequency[t], t))
     left_out = 0.0
     for n, term in enumerate(order):
+        if left_out + vector[term] ** 2 >= threshold**2:
+            return order[n:], math.sqrt(left_out)
         left_out += vector[term] ** 2
-        if left_out >= threshold**2:
-            return order[n:]
-    return []
+    return [], math.sqrt(left_out)
 
 
 def _pairs_of(
