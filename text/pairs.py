@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from govkg.text.judging import Judgement, Reading, Weights, normalise, read, score, shared_phrases
 
+ROUNDING = 0.0005 + 1e-9  # half the last place a score is rounded to, and float error
+
 
 @dataclass(frozen=True)
 class Duty:
@@ -88,10 +90,12 @@ def _group_pairs(
             holders.append([])
         holders[keys[key]].append(duty)
     frequency: Counter[str] = Counter(t for r in readings for t in r.vector)
+    # scores are rounded to three places: 0.2495 counts as 0.25
+    reach = threshold - ROUNDING
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     left_out: list[float] = []  # the norm of what each text's prefix leaves out
     for i, reading in enumerate(readings):
-        prefix, rest = _prefix(reading.vector, frequency, threshold)
+        prefix, rest = _prefix(reading.vector, frequency, reach)
         left_out.append(rest)
         for term in prefix:
             postings[term].append((i, reading.vector[term]))
@@ -107,7 +111,7 @@ def _group_pairs(
         if reading.vector:
             partial[i] = 1.0  # a text also pairs with itself, held by another owner
         for j in sorted(partial):
-            if partial[j] + left_out[j] < threshold:
+            if partial[j] + left_out[j] < reach:
                 continue
             value = score(reading, readings[j])
             if value >= threshold:
