@@ -254,7 +254,8 @@ def test_cypher_rules_give_the_findings_of_shacl(
     for path in paths:
         store = source_store(path)
         push(store, conn)
-        expected = findings_json(validate_store(store, book))
+        # R16 reads the duty texts in Python: the database runs the other rules
+        expected = [f for f in findings_json(validate_store(store, book)) if f["rule"] != "R16"]
         assert {f["rule"] for f in expected} >= {"R1", "R2", "R5", "R15"}
         assert findings_json(validate_neo4j(conn, book)) == expected
         assert findings_json(validate_neo4j(conn, book, ["R7", "R8"])) == [
