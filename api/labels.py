@@ -22,8 +22,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "switch_label": ("Switch to English", "切换到中文"),
     "api": ("接口文档（API）", "API documentation"),
     "footer": (
-        "数据只读展示；规则见工作簿约定 R1–R15。",
-        "Pages only read the store; the rules are R1–R15 of the workbook contract.",
+        "数据只读展示（判断须用写入令牌）；规则见工作簿约定 R1–R16。",
+        "Pages read the store (decisions need the write token); the rules are R1–R16 of the"
+        " workbook contract.",
     ),
     # overview
     "government": ("政府", "Government"),
@@ -131,6 +132,29 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "existing_divisions": ("该职能已有的分工条款", "Division clauses already on this function"),
     "no_overlaps": ("没有未分工的职责交叉。", "No unresolved overlaps."),
+    # R16 on the overlaps page (api/hidden_overlaps.py)
+    "hidden_title": ("疑似职责交叉（R16）", "Possible hidden overlaps (R16)"),
+    "hidden_lead": (
+        "两个机构的职责文字所述职责相同或相近，却没有编到同一职能或没有分工。共有的表述已标出；"
+        "请人工判断：确认则下载应写入工作簿的分工行，排除则在两条职责文字不变时不再报告。",
+        "Two agencies' duty texts state the same or a similar responsibility, without a"
+        " shared function or a division. The shared phrases are marked; a person decides:"
+        " confirm to download the row to write into the workbook, dismiss to stop reporting"
+        " the pair while both texts stay as they are.",
+    ),
+    "hidden_score": ("相似度", "score"),
+    "hidden_evidence": ("共有表述", "Shared phrases"),
+    "hidden_who": ("判断人", "Who decides"),
+    "hidden_note": ("说明", "Note"),
+    "hidden_token": ("写入令牌", "Write token"),
+    "hidden_confirm": ("确认交叉", "Confirm overlap"),
+    "hidden_dismiss": ("排除（不是交叉）", "Dismiss (not an overlap)"),
+    "hidden_decided": ("已记入对 {pair} 的判断。", "The decision on {pair} is recorded."),
+    "hidden_download": (
+        "下载应写入工作簿的分工行（xlsx）",
+        "Download the division row for the workbook (xlsx)",
+    ),
+    "hidden_none": ("没有疑似职责交叉。", "No possible hidden overlaps."),
     "r10_title": ("数据管理多头（R10）", "Data management in several lines (R10)"),
     "r10_lead": (
         "承担数据管理职能的机构分属多个系统。每棵树是一个系统：自上而下沿主管机构（无则设在）"

@@ -11,6 +11,7 @@ from govkg.api import layout, page_data, queries
 from govkg.api.agencies import agencies_of
 from govkg.api.deps import SnapshotDep, StateDep
 from govkg.api.functions import functions_of
+from govkg.api.hidden_overlaps import hidden_overlaps_of
 from govkg.api.overlaps import overlap_items
 from govkg.api.state import Findings, Snapshot
 from govkg.api.web import render
@@ -70,6 +71,9 @@ async def overlaps_page(
         snap.cached, "page-overlaps", gov or "", lambda: overlaps_of(snap, findings, gov)
     )
     pictures = await run_in_threadpool(data_line_pictures, snap, findings, gov)
+    hidden = await run_in_threadpool(
+        snap.cached, "page-hidden", gov or "", lambda: hidden_overlaps_of(snap, findings, gov)
+    )
     return render(
         request,
         "overlaps.html",
@@ -77,4 +81,8 @@ async def overlaps_page(
         governments=page_data.governments(snap),
         items=items,
         pictures=pictures,
+        hidden=hidden,
+        decided=request.query_params.get("decided", ""),
+        confirmed=request.query_params.get("confirmed", ""),
+        confirmed_with=request.query_params.get("with", ""),
     )

@@ -10,6 +10,7 @@ from govkg.api import (
     findings,
     functions,
     graph_page,
+    hidden_overlaps,
     mandate,
     mandate_page,
     overlap_page,
@@ -34,6 +35,7 @@ api_router.include_router(validate.router)  # POST /validate, /load
 api_router.include_router(pages.router)  # GET /ui, /ui/agencies/{id}, /ui/functions/{id},
 #                                          /ui/datasets/{id}, /ui/findings, /ui/search
 api_router.include_router(overlap_page.router)  # GET /ui/overlaps (R2 side by side, R10)
+api_router.include_router(hidden_overlaps.router)  # POST /ui/overlaps/decide (R16), xlsx
 api_router.include_router(graph_page.router)  # GET /ui/graph?node=
 api_router.include_router(draft_page.router)  # GET, POST /ui/draft
 api_router.include_router(mandate_page.router)  # POST /ui/draft/mandate (a 三定 text)

@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     from govkg import mandate_cli
 
     mandate_cli.add_parser(sub, _store_options)
+    from govkg import text_cli
+
+    text_cli.add_parsers(sub, _store_options)
     return parser
 
 
@@ -134,11 +137,11 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
 def _validate_parser(sub: argparse._SubParsersAction) -> None:
     validate = sub.add_parser(
         "validate",
-        help="按规则 R1–R15 校验 check the rules R1-R15",
-        description="按 shared/workbook.md 的规则 R1–R15 校验工作簿或 RDF 文件（不写入存储），"
+        help="按规则 R1–R16 校验 check the rules R1-R16",
+        description="按 shared/workbook.md 的规则 R1–R16 校验工作簿或 RDF 文件（不写入存储），"
         "不给文件时校验存储；--draft 把征求意见稿并入基准后比较。退出码：0 通过，1 有违规，"
         "2 输入有误。 Check workbooks or RDF files (nothing is stored) against the rules"
-        " R1-R15, or the store when no file is given; --draft merges a draft into the"
+        " R1-R16, or the store when no file is given; --draft merges a draft into the"
         " baseline and compares. Exit status: 0 conforms, 1 violations, 2 bad input.",
     )
     validate.add_argument("sources", nargs="*", type=Path, metavar="FILE_OR_DIR")
@@ -263,6 +266,20 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     from govkg.mandate_cli import run
 
     return run(args, settings)
+
+
+@command("propose")
+def _propose(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.text_cli import run_propose
+
+    return run_propose(args, settings)
+
+
+@command("decisions")
+def _decisions(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.text_cli import run_decisions
+
+    return run_decisions(args, settings)
 
 
 @command("serve")

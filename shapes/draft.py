@@ -18,8 +18,9 @@ from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import TABLES, split_list
 from govkg.loaders.workbook import TableRows, Workbook, read_workbook
 from govkg.shapes.draft_scope import RULES, combine, draft_scope
-from govkg.shapes.findings import Finding, compare
+from govkg.shapes.findings import Finding, compare, sort_key
 from govkg.shapes.findings_cache import cache_entry, cached_findings
+from govkg.shapes.text_rules import TEXT_RULES, workbook_r16_findings
 from govkg.shapes.validation import (
     Outcome,
     check_options,
@@ -177,7 +178,7 @@ def validate_draft(
         return validate_workbooks([workbook], rdf, base_iri, book=book, engine=engine)
 
     scoped = None
-    if _fast and not rdf and set(book.rules) == RULES:
+    if _fast and not rdf and set(book.rules) - TEXT_RULES == RULES:
         scoped = draft_scope(baseline, merged)
     if scoped is None:
         before, after = whole(baseline), whole(merged)
@@ -190,7 +191,13 @@ def validate_draft(
             base_iri=base_iri,
             folder=cache_dir,
         )
-        after = combine(before, whole(sub), scope)
+        # the text rules weigh terms over every duty: judged on the whole merged workbook
+        after = combine(
+            [f for f in before if f.rule not in TEXT_RULES],
+            [f for f in whole(sub) if f.rule not in TEXT_RULES],
+            scope,
+        )
+        after = sorted(after + workbook_r16_findings(merged, book), key=sort_key)
     findings = compare(before, after)
     if rules:
         wanted = set(rules)

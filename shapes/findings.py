@@ -58,6 +58,9 @@ class Finding:
     related: tuple[str, ...]
     message: dict[str, str] = field(compare=False, hash=False)
     status: str | None = None
+    # R16: how alike the two texts are and the phrases they share (workbook.md)
+    score: float | None = field(default=None, compare=False)
+    evidence: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> tuple[str, str, tuple[str, ...]]:
@@ -74,6 +77,9 @@ class Finding:
         }
         if self.status is not None:
             out["status"] = self.status
+        if self.score is not None:
+            out["score"] = self.score
+            out["evidence"] = list(self.evidence)
         return out
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from govkg.shapes.findings import Finding, rules_ttl
+from govkg.text import JUDGEMENT_VERSION
 
 
 def _files(path: Path) -> list[Path]:
@@ -27,7 +28,7 @@ def _files(path: Path) -> list[Path]:
 
 def cache_key(path: Path, *, engine: str, base_iri: str) -> str:
     digest = hashlib.sha256()
-    for part in (rules_ttl(), engine, base_iri):
+    for part in (rules_ttl(), JUDGEMENT_VERSION, engine, base_iri):
         digest.update(part.encode() + b"\0")
     for file in _files(path):
         digest.update(file.name.encode() + b"\0")
@@ -48,7 +49,10 @@ def cache_entry(path: Path, *, engine: str, base_iri: str, folder: Path | None) 
 
 
 def _finding(d: dict) -> Finding:
-    return Finding(d["rule"], d["severity"], d["focus"], tuple(d["related"]), d["message"])
+    return Finding(
+        d["rule"], d["severity"], d["focus"], tuple(d["related"]), d["message"],
+        score=d.get("score"), evidence=tuple(d.get("evidence", ())),
+    )  # fmt: skip
 
 
 def cached_findings(

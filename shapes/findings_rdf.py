@@ -28,6 +28,7 @@ from govkg.loaders.mapping import literal, typed
 from govkg.ontology.namespaces import DCT, GK, PROV, RDF, SH
 from govkg.shapes.findings import SEVERITIES, Finding, rules_ttl, sort_key
 from govkg.shapes.findings_scope import Scope, finding_scopes
+from govkg.text import JUDGEMENT_VERSION
 
 from govkg import oxi
 
@@ -37,6 +38,8 @@ _A = f"<{RDF}type>"
 _FOCUS_ID, _RELATED_ID, _RULE = GK + "focusId", GK + "relatedId", GK + "ruleId"
 _SEVERITY, _MESSAGE, _FOCUS_NODE = SH + "resultSeverity", SH + "resultMessage", SH + "focusNode"
 _AGENCY, _GOVERNMENT = GK + "involvesAgency", GK + "involvesGovernment"
+# R16: the score and the shared phrases (in their order, one literal: a phrase has no 、)
+_SCORE, _EVIDENCE, EVIDENCE_SEPARATOR = GK + "score", GK + "evidence", "、"
 
 
 def findings_graph(base_iri: str) -> str:
@@ -51,8 +54,10 @@ def finding_iri(base_iri: str, finding: Finding) -> str:
 
 
 def rules_digest() -> str:
-    """The SHA-256 of shapes/rules.ttl: stored findings are current only under these rules."""
-    return hashlib.sha256(rules_ttl().encode()).hexdigest()
+    """The SHA-256 of shapes/rules.ttl and the text judgement's version: stored findings
+    are current only under these rules."""
+    text = rules_ttl() + "\0" + JUDGEMENT_VERSION
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,9 @@ def finding_ntriples(
                 yield f"{s} <{GK}concerns> <{iri}> .\n"
         for lang, text in f.message.items():
             yield f"{s} <{_MESSAGE}> {literal(text, lang or None)} .\n"
+        if f.score is not None:
+            yield f"{s} <{_SCORE}> {typed(str(f.score), 'decimal')} .\n"
+            yield f"{s} <{_EVIDENCE}> {literal(EVIDENCE_SEPARATOR.join(f.evidence))} .\n"
 
 
 def graph_ntriples(base_iri: str, info: GraphInfo) -> str:
@@ -191,6 +199,10 @@ def read_scoped_findings(store: Any, base_iri: str) -> list[tuple[Finding, Scope
             entry["related"].append(obj.value)
         elif predicate == _MESSAGE:
             entry["message"][obj.language or ""] = obj.value
+        elif predicate == _SCORE:
+            entry["score"] = float(obj.value)
+        elif predicate == _EVIDENCE:
+            entry["evidence"] = tuple(p for p in obj.value.split(EVIDENCE_SEPARATOR) if p)
         elif predicate == _AGENCY:
             entry["agencies"].append(obj.value)
         elif predicate == _GOVERNMENT:
@@ -203,6 +215,8 @@ def read_scoped_findings(store: Any, base_iri: str) -> list[tuple[Finding, Scope
                 e["focus"],
                 tuple(sorted(e["related"])),
                 {lang: e["message"][lang] for lang in sorted(e["message"], key=_language_order)},
+                score=e.get("score"),
+                evidence=e.get("evidence", ()),
             ),
             (sorted(e["agencies"]), sorted(e["governments"])),
         )

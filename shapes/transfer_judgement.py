@@ -1,18 +1,19 @@
-"""Whether two texts state the same responsibility: the text judgement of R17 (划转职责无人
-承接), behind one function so that the shared component ``govkg.text`` (the judgement of
-R16) can take its place.
+"""Whether a duty states the responsibility a transfer clause moves: the text judgement of
+R17 (划转职责无人承接).
 
-For now a plain text match: the responsibility a transfer clause names (将原X的【Y】职责划入…,
-将【Y】职责交给…) is cut out of its clause, and the score is the share of its character
-pairs that the other text holds.
+The responsibility a clause names (将原X的【Y】职责划入…, 将【Y】职责交给…) is cut out of its
+clause, then judged against the duty by the judgement R16 uses (:func:`govkg.text.judge`),
+as workbook.md asks ("the same judgement as R16").
 """
 
 from __future__ import annotations
 
 import re
 
-# How alike two texts must be to state one responsibility (R17's threshold).
-SAME = 0.6
+from govkg.text import SAME_RESPONSIBILITY, judge
+
+# How alike two texts must be to state one responsibility: R16's threshold.
+SAME = SAME_RESPONSIBILITY
 
 _MOVE = r"(?:划入|划出|划给|划转|交给|交由|移交|下放|取消)"
 _OWNER = re.compile(r"^(?:将|把)?(?:[^，。；]{1,40}?(?:承担|负责)?的)?")
@@ -30,20 +31,15 @@ def _core(text: str) -> str:
     return _NOISE.sub("", clause)
 
 
-def _pairs(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
 def states_same(text_a: str, text_b: str) -> float:
-    """How far ``text_b`` states the responsibility ``text_a`` names, 0–1.
+    """How far ``text_b`` states the responsibility the transfer clause ``text_a`` names, 0–1.
 
-    >>> states_same("将市政设施养护管理职责划入市城市管理局。", "负责市政设施养护管理和监督。")
-    1.0
+    >>> states_same("将市政设施养护管理职责划入市城市管理局。", "负责市政设施养护管理和监督。") >= SAME
+    True
     >>> states_same("将环境标志认证职责交给事业单位。", "负责全市林业有害生物防治。")
     0.0
     """
-    core = _pairs(_core(text_a))
+    core = _core(text_a)
     if not core:
         return 0.0
-    other = _pairs(_NOISE.sub("", text_b))
-    return len(core & other) / len(core)
+    return judge(core, text_b).score

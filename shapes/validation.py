@@ -19,7 +19,7 @@ from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.streamed import checked_triples
 from govkg.loaders.workbook import Workbook, read_workbook
-from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl
+from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl, sort_key
 from govkg.shapes.footprint import visible_classes, visible_predicates
 from govkg.shapes.shapes_model import ShapesGraph
 
@@ -194,6 +194,7 @@ def validate_store(
     """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
     an IRI that has no dct:identifier."""
     from govkg.shapes.sparql_engine import validate  # the engines load lazily
+    from govkg.shapes.text_rules import TEXT_RULES, r16_findings
 
     check_options(book, rules, engine)
     from govkg.shapes.transfer_rule import judged
@@ -203,7 +204,13 @@ def validate_store(
     report = validate(store, shapes, engine=engine)
     release_freed_memory()  # what the rules' queries used: the findings start lower
     results = judged(report.results, store, book)  # R17's text judgement
-    return findings_from_results(results, store, book, id_of=id_of)
+    findings = findings_from_results(results, store, book, id_of=id_of)
+    if not rules or TEXT_RULES & set(rules):
+        findings = sorted(findings + r16_findings(store, book, id_of=id_of), key=sort_key)
+    if rules:
+        wanted = set(rules)
+        findings = [f for f in findings if f.rule in wanted]
+    return findings
 
 
 def validate_sources(

@@ -1,4 +1,4 @@
-"""An independent reference implementation of the rules R1-R15 and R17 of shared/workbook.md.
+"""An independent reference implementation of the rules R1-R17 of shared/workbook.md.
 
 Plain Python over the rows of ``govkg.loaders.read_workbook``: no RDF, no SPARQL, no
 code shared with the SHACL shapes. ``findings(workbook)`` returns the set of
@@ -80,6 +80,8 @@ from govkg.loaders.codes import uscc_is_valid
 from govkg.loaders.contract import TABLES_BY_NAME, parse_bool, split_list
 from govkg.loaders.workbook import TableRows, Workbook
 from govkg.shapes.transfer_judgement import SAME, states_same
+from govkg.text import SAME_RESPONSIBILITY
+from govkg.text.judging import Weights, read, score
 
 SEVERITY = {
     "R1": "violation",
@@ -97,6 +99,7 @@ SEVERITY = {
     "R13": "violation",
     "R14": "warning",
     "R15": "violation",
+    "R16": "info",
     "R17": "warning",
 }
 LEAD_ROLES = {"牵头", "lead", ""}
@@ -408,6 +411,39 @@ def _r17(m: _Model) -> list[Finding]:
     return out
 
 
+def _r16(m: _Model) -> list[Finding]:
+    """Every pair of duties of two agencies of one government whose texts the text
+    judgement (taken as given: govkg.text) scores at the threshold or more, compared
+    pair by pair (the engine goes through an index of terms); less those on one function
+    whose agencies a division row of it names."""
+    weights = Weights.of(d["text"] for d in m.duties)
+    held = []
+    for duty in m.duties:
+        agency = m.agency_of(duty["holder"])
+        if agency is None:
+            continue
+        name = m.functions.get(duty["function"], {}).get("name", "")
+        held.append((duty, agency, read(duty["text"], weights, name)))
+    divided = {
+        (row["function"], a, b)
+        for row in m.divisions
+        for a in split_list(row["agencies"])
+        for b in split_list(row["agencies"])
+    }
+    out = []
+    for i, (d1, a1, r1) in enumerate(held):
+        for d2, a2, r2 in held[i + 1 :]:
+            if a1 == a2 or m.agencies[a1]["government"] != m.agencies[a2]["government"]:
+                continue
+            same_function = d1["function"] and d1["function"] == d2["function"]
+            if same_function and (d1["function"], a1, a2) in divided:
+                continue
+            if score(r1, r2) >= SAME_RESPONSIBILITY:
+                low, high = sorted((d1["id"], d2["id"]))
+                out.append(("R16", low, (high,)))
+    return out
+
+
 def findings(workbook: Workbook | str | Path) -> set[Finding]:
     """Every finding of the workbook: (rule, severity, focus, sorted related)."""
     if not isinstance(workbook, Workbook):
@@ -415,7 +451,7 @@ def findings(workbook: Workbook | str | Path) -> set[Finding]:
     m = _Model(workbook)
     r11 = _r11(m)
     found: list[tuple[str, str, tuple[str, ...]]] = []
-    for rule in (_r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8, _r9, _r12, _r13, _r14, _r15, _r17):
+    for rule in (_r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8, _r9, _r12, _r13, _r14, _r15, _r16, _r17):
         found.extend(rule(m))
     found.extend(_r10(m, r11))
     found.extend(("R11", aid, tuple(sorted(rel))) for aid, rel in r11.items())

@@ -302,7 +302,6 @@ def test_a_new_local_agency_gets_its_government_from_its_place(tmp_path: Path, c
         "parsing",
         "matching",
         "data_duties",
-        "proposals",
         "drafting",
         "linking",
         "carrying",

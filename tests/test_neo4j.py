@@ -260,7 +260,11 @@ def test_cli_push_pull_and_validate(falkordb: FalkorServer, tmp_path: Path) -> N
     )
     with_shacl = run_govkg("validate", EXAMPLES / "city.xlsx", "--format", "json")
     assert on_neo4j.returncode == with_shacl.returncode == 1, on_neo4j.stderr
-    assert json.loads(on_neo4j.stdout) == json.loads(with_shacl.stdout)
+    expected = json.loads(with_shacl.stdout)  # R16 reads texts in Python, not in the database
+    texts = [f for f in expected["findings"] if f["rule"] == "R16"]
+    expected["findings"] = [f for f in expected["findings"] if f["rule"] != "R16"]
+    expected["counts"]["info"] -= len(texts)
+    assert json.loads(on_neo4j.stdout) == expected
     text = run_govkg("validate", "--neo4j", falkordb.uri, "--neo4j-user", "falkordb",
                      "--rule", "R1", "--lang", "en")  # fmt: skip
     assert "R1 One dataset, one source" in text.stdout
@@ -278,8 +282,9 @@ def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
 def test_every_rule_has_one_cypher_query() -> None:
     book = rule_book()
     files = sorted(p.name for p in (REPO / "shapes" / "cypher").glob("*.cypher"))
-    assert files == [f"R{r.number:02d}.cypher" for r in book.ordered()]
-    for rule in book.ordered():
+    structural = [r for r in book.ordered() if r.id != "R16"]  # R16 reads texts in Python
+    assert files == [f"R{r.number:02d}.cypher" for r in structural]
+    for rule in structural:
         text = query_text(rule.id)
         assert "RETURN" in text
         for banned in ("EXISTS {", "COUNT {", "CALL {", "CALL (", "apoc.", "=~", "datetime("):
@@ -305,7 +310,8 @@ def test_cypher_rules_give_the_findings_of_shacl(
     for path in paths:
         store = source_store(path)
         push(store, conn)
-        expected = findings_json(validate_store(store, book))
+        # R16 reads the duty texts in Python: the database runs the other rules
+        expected = [f for f in findings_json(validate_store(store, book)) if f["rule"] != "R16"]
         assert {f["rule"] for f in expected} >= {"R1", "R2", "R5", "R15"}
         assert findings_json(validate_neo4j(conn, book)) == expected
         assert findings_json(validate_neo4j(conn, book, ["R7", "R8"])) == [

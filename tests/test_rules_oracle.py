@@ -239,7 +239,9 @@ def test_synthetic(
     )
     oracle = findings(path)
     if violations == 0:
-        assert oracle == set()
+        # R16 (info) reads the texts, which the generator makes from templates: units of
+        # one kind in two agencies state the same responsibility, as in a real government
+        assert {f for f in oracle if f[0] != "R16"} == set()
     assert_same(engine_set(validate(path)), oracle)
 
 
@@ -256,7 +258,7 @@ def test_draft_statuses() -> None:
     assert report["counts"] == {
         "violation": sum(f[1] == "violation" for f in merged),
         "warning": sum(f[1] == "warning" for f in merged),
-        "info": 0,
+        "info": sum(f[1] == "info" for f in merged),
     }
 
 

@@ -223,7 +223,9 @@ def test_project_validator_sees_every_planted_rule(tmp_path: Path, violations: f
     generate_workbook(out, agencies=8, power_items=200, datasets=80, violations=violations)
     outcome = validation.validate_sources([out], base_iri="https://id.govkg.org/")
     rules = {f.rule for f in outcome.findings}
-    assert rules == ({f"R{i}" for i in range(1, 16)} if violations else set())
+    # R16 (info) reads the texts, which the generator makes from templates: units of one
+    # kind in two agencies state the same responsibility, clean or not
+    assert rules == ({f"R{i}" for i in range(1, 17)} if violations else {"R16"})
 
 
 @pytest.mark.parametrize("catalogue", ["shared", "government"])

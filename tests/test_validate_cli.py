@@ -146,7 +146,7 @@ def test_example_city(capsys: pytest.CaptureFixture[str]) -> None:
         ("R15", "ZWFW-329900-0088", ("JH-TJJ",)),
     ]:
         assert expected in found
-    assert {r for r, _, _ in found} == {f"R{i}" for i in range(1, 16)}
+    assert {r for r, _, _ in found} == {f"R{i}" for i in range(1, 17)}
 
 
 def test_xlsx_cells_longer_than_excel_takes_are_cut(

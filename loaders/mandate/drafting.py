@@ -18,7 +18,7 @@ from govkg.loaders.mandate.normalising import spelling
 from govkg.loaders.mandate.numerals import chinese_numeral
 from govkg.loaders.mandate.openings import place_of, same_place
 from govkg.loaders.mandate.parsing import BUDGET, CURRENT, DUTY, ITEM_KINDS, PRE_2018, Mandate
-from govkg.loaders.mandate.proposals import FunctionIndex, Proposal, is_sure
+from govkg.text.proposals import FunctionIndex, Proposal, is_sure
 
 from govkg.errors import InputError, Problem
 

@@ -7,10 +7,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from govkg.loaders.mandate.baseline import Function
+
+class Function(Protocol):
+    """A function of the catalogue as the ranking reads it."""
+
+    id: str
+    name: str
+    broader: str
+
 
 _HAN = re.compile(r"[\u4e00-\u9fff0-9]+")
 # Words every duty uses: they tell nothing about which function it serves.
@@ -21,6 +29,7 @@ _BOILERPLATE = re.compile(
 NAME_WEIGHT = 3
 SURE_SCORE = 0.3  # below this, or too close to the runner-up, a person decides
 SURE_MARGIN = 0.1
+AGENCY_WEIGHT = 0.5  # how much the functions of the holder's other duties count
 
 
 def bigrams(text: str) -> Counter[str]:
@@ -67,18 +76,41 @@ class FunctionIndex:
         total = len(documents) or 1
         self.idf = {g: math.log((1 + total) / (1 + n)) + 1 for g, n in frequency.items()}
         self.names = {f.id: f.name for f in functions}
+        self.broader = {f.id: f.broader for f in functions if f.broader}
+        self.siblings: dict[str, list[str]] = {}
+        for f in functions:
+            if f.broader:
+                self.siblings.setdefault(f.broader, []).append(f.id)
         self.vectors = {fid: self._unit(counts) for fid, counts in documents.items()}
+
+    def _near(self, agency_functions: Mapping[str, int]) -> dict[str, float]:
+        """The factor of each function the agency serves, or that shares a parent with one."""
+        total = sum(agency_functions.values())
+        if not total:
+            return {}
+        factor: dict[str, float] = {}
+        for fid, n in agency_functions.items():
+            boost = 1 + AGENCY_WEIGHT * n / total
+            sibling = 1 + (boost - 1) / 2
+            for near in (fid, *self.siblings.get(self.broader.get(fid, ""), ())):
+                factor[near] = max(factor.get(near, 1.0), boost if near == fid else sibling)
+        return factor
 
     def _unit(self, counts: Counter[str]) -> dict[str, float]:
         weights = {g: (1 + math.log(n)) * self.idf.get(g, 0.0) for g, n in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {g: w / norm for g, w in weights.items() if w}
 
-    def rank(self, text: str, top: int = 3) -> list[Proposal]:
-        """The ``top`` functions most like the text, best first (ties by id)."""
+    def rank(
+        self, text: str, top: int = 3, *, agency_functions: Mapping[str, int] | None = None
+    ) -> list[Proposal]:
+        """The ``top`` functions most like the text, best first (ties by id).
+        ``agency_functions`` counts the functions of the holder's other duties: a
+        function (or one next to it in the tree) the agency already serves gains a little."""
         query = self._unit(bigrams(text))
+        near = self._near(agency_functions or {})
         scores = [
-            (sum(w * vector.get(g, 0.0) for g, w in query.items()), fid)
+            (sum(w * vector.get(g, 0.0) for g, w in query.items()) * near.get(fid, 1.0), fid)
             for fid, vector in self.vectors.items()
         ]
         scores.sort(key=lambda s: (-s[0], s[1]))

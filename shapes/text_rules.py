@@ -1,0 +1,187 @@
+"""R16 疑似职责交叉: the rule judged from duty texts, made into findings like the SHACL
+rules' (shared/workbook.md).
+
+Two duties of two agencies of one government (a unit's duty counts as its agency's)
+whose texts the text judgement (govkg.text) finds to state the same responsibility make
+one finding, focus the smaller duty id, related the other; with ``score`` and
+``evidence``. Left out: a pair on one function for which a division row names both
+agencies, and a pair a person dismissed while both texts are as they were then
+(shapes/decisions.py). R16 is of severity info: it never changes ``conforms``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from govkg.loaders.contract import split_list
+from govkg.loaders.workbook import Workbook
+from govkg.ontology.namespaces import DCT, GK, ORG, SKOS
+from govkg.shapes.decisions import holding_dismissals, read_decisions, text_digest
+from govkg.shapes.findings import Finding, RuleBook, render
+from govkg.text import SAME_RESPONSIBILITY, Duty, Weights, similar_pairs
+
+from govkg import oxi
+
+RULE = "R16"
+TEXT_RULES = frozenset({RULE})
+SHORT_TEXT = 24
+
+DUTIES_QUERY = f"""SELECT ?duty ?id ?text ?agency ?agencyName ?gov ?function ?functionName
+WHERE {{
+  ?duty a <{GK}Duty> ; <{DCT}description> ?text ; <{GK}heldBy> ?holder .
+  OPTIONAL {{ ?duty <{DCT}identifier> ?id }}
+  {{ ?holder a <{GK}Agency> BIND (?holder AS ?agency) }} UNION {{ ?holder <{ORG}unitOf> ?agency }}
+  ?agency <{GK}government> ?gov .
+  OPTIONAL {{ ?agency <{SKOS}prefLabel> ?agencyName }}
+  OPTIONAL {{ ?duty <{GK}onFunction> ?function
+    OPTIONAL {{ ?function <{SKOS}prefLabel> ?functionName }} }}
+}}"""
+
+DIVISIONS_QUERY = f"""SELECT DISTINCT ?function ?a1 ?a2 WHERE {{
+  ?c a <{GK}DivisionClause> ; <{GK}onFunction> ?function ; <{GK}involves> ?a1, ?a2 .
+  FILTER (STR(?a1) < STR(?a2)) }}"""
+
+
+@dataclass(frozen=True)
+class DutyRow:
+    iri: str
+    id: str
+    text: str
+    agency: str
+    agency_name: str
+    government: str
+    function: str
+    function_name: str
+
+
+def _rows(store: Any, query: str) -> list[list[str]]:
+    table = oxi.serialize_results(oxi.query(store, query), "csv").decode()
+    rows = csv.reader(io.StringIO(table))
+    next(rows, None)
+    return list(rows)
+
+
+def duty_rows(store: Any, id_of: Callable[[str], str | None] | None = None) -> list[DutyRow]:
+    """Every duty with a text, its agency and government, one row per duty."""
+    seen: dict[str, DutyRow] = {}
+    for iri, ident, text, agency, agency_name, gov, function, function_name in _rows(
+        store, DUTIES_QUERY
+    ):
+        if iri in seen:
+            continue
+        ident = ident or (id_of(iri) if id_of else None) or iri
+        seen[iri] = DutyRow(iri, ident, text, agency, agency_name, gov, function, function_name)
+    return list(seen.values())
+
+
+def short(text: str) -> str:
+    return f"「{text[:SHORT_TEXT]}…」" if len(text) > SHORT_TEXT else f"「{text}」"
+
+
+def label(row: DutyRow) -> str:
+    return f"{row.agency_name}{short(row.text)}({row.id})"
+
+
+def r16_findings(
+    store: Any,
+    book: RuleBook,
+    *,
+    id_of: Callable[[str], str | None] | None = None,
+    threshold: float = SAME_RESPONSIBILITY,
+) -> list[Finding]:
+    """The findings of R16 on a store (nothing when the rule book has no R16)."""
+    if RULE not in book.rules:
+        return []
+    divided = {tuple(r) for r in _rows(store, DIVISIONS_QUERY)}
+    dismissed = holding_dismissals(read_decisions(store))
+    return findings_of_rows(duty_rows(store, id_of), divided, dismissed, book, threshold)
+
+
+def workbook_r16_findings(
+    workbook: Workbook, book: RuleBook, *, threshold: float = SAME_RESPONSIBILITY
+) -> list[Finding]:
+    """The findings of R16 on a workbook's rows: the same as on the store it loads into
+    (a draft's merged workbook is judged this way, without a store)."""
+    if RULE not in book.rules:
+        return []
+    rows, divided = workbook_rows(workbook)
+    return findings_of_rows(rows, divided, {}, book, threshold)
+
+
+def workbook_rows(workbook: Workbook) -> tuple[list[DutyRow], set[tuple[str, ...]]]:
+    """The duty rows and divisions of a workbook, ids standing in for IRIs."""
+
+    def table(name: str) -> list[dict[str, str]]:
+        data = workbook.tables.get(name)
+        if data is None:
+            return []
+        names = [c.name for c in data.table.columns]
+        return [dict(zip(names, row, strict=False)) for _, row in data.rows]
+
+    agencies = {a["id"]: a for a in table("agencies")}
+    unit_agency = {u["id"]: u["agency"] for u in table("units")}
+    functions = {f["id"]: f["name"] for f in table("functions")}
+    rows: list[DutyRow] = []
+    for d in table("duties"):
+        agency = agencies.get(unit_agency.get(d["holder"], d["holder"]))
+        if agency is None or not d["text"]:
+            continue
+        rows.append(
+            DutyRow(
+                d["id"], d["id"], d["text"], agency["id"], agency["name"],
+                agency["government"], d["function"], functions.get(d["function"], ""),
+            )
+        )  # fmt: skip
+    divided: set[tuple[str, ...]] = set()
+    for row in table("divisions"):
+        named = sorted(set(split_list(row["agencies"])))
+        divided.update((row["function"], a, b) for i, a in enumerate(named) for b in named[i + 1 :])
+    return rows, divided
+
+
+def findings_of_rows(
+    rows: Sequence[DutyRow],
+    divided: set[tuple[str, ...]],
+    dismissed: dict[tuple[str, str, str], str],
+    book: RuleBook,
+    threshold: float,
+) -> list[Finding]:
+    """R16 over duty rows: ``divided`` holds (function, agency, agency) with the agencies
+    sorted, ``dismissed`` the digest each dismissed pair holds for."""
+    rule = book.rules[RULE]
+    by_key = {r.iri: r for r in rows}
+
+    def skip(a: Duty, b: Duty) -> bool:
+        first, second = by_key[a.key], by_key[b.key]
+        pair = (first.function, *sorted((first.agency, second.agency)))
+        if first.function and first.function == second.function and pair in divided:
+            return True
+        low, high = sorted((first, second), key=lambda r: r.id)
+        digest = dismissed.get((RULE, low.id, high.id))
+        return digest is not None and digest == text_digest(low.text, high.text)
+
+    duties = [Duty(r.iri, r.government, r.agency, r.text, r.function_name) for r in rows]
+    weights = Weights.of(r.text for r in rows)
+    found: list[Finding] = []
+    for pair in similar_pairs(duties, threshold=threshold, weights=weights, skip=skip):
+        low, high = sorted((by_key[pair.first.key], by_key[pair.second.key]), key=lambda r: r.id)
+        found.append(_finding(rule, low, high, pair.judgement.score, pair.judgement.evidence))
+    return found
+
+
+def _finding(
+    rule: Any, low: DutyRow, high: DutyRow, score: float, evidence: Sequence[str]
+) -> Finding:
+    shared = {"zh": "；共有表述：" + "、".join(evidence), "en": "; shared: " + ", ".join(evidence)}
+    message = {
+        lang: render(rule.message.get(lang, ""), label(low), [label(high)], lang)
+        + (shared[lang] if evidence else "")
+        for lang in ("zh", "en")
+    }
+    return Finding(
+        RULE, rule.severity, low.id, (high.id,), message, score=score, evidence=tuple(evidence)
+    )

@@ -1,0 +1,114 @@
+"""The text judgement (govkg.text): what makes two duties state the same responsibility,
+what never does, and that the pairing through the index misses no pair. Its accuracy on
+the labelled real duties (tests/data/overlaps) has a floor here; the numbers themselves
+are in docs/overlaps.md (bench/overlaps_accuracy.py)."""
+
+from __future__ import annotations
+
+import itertools
+
+from govkg.text import SAME_RESPONSIBILITY, Duty, Weights, judge, similar_pairs, states_same
+from govkg.text.judging import read, score
+
+from bench.overlaps_accuracy import (
+    catalogue,
+    held_out,
+    judgement_scores,
+    labelled_duties,
+    propose_accuracy,
+    read_labels,
+)
+
+# real duties of the labelled set (their sources are in tests/data/overlaps/duties.txt)
+PLANNING_A = (
+    "研究拟订全区大数据、人工智能、信息化发展战略,"
+    "编制全区大数据、人工智能、信息化发展规划和年度计划"
+)
+PLANNING_B = (
+    "编制本区大数据、人工智能、信息化、智慧城市发展规划和年度计划,"
+    "拟订相关政策措施和评价体系的实施方案。"
+)
+
+
+def test_the_same_responsibility_in_other_words_is_found_with_its_phrases() -> None:
+    found = judge(PLANNING_A, PLANNING_B)
+    assert found.score >= SAME_RESPONSIBILITY
+    assert {"人工智能", "发展规划", "年度计划", "大数据"} <= set(found.evidence)
+    assert states_same(PLANNING_A, PLANNING_B) == found
+
+
+def test_boilerplate_clauses_never_make_an_overlap() -> None:
+    for a, b in [
+        ("完成市委、市政府交办的其他任务。", "承办区委区政府交办的其他事项。"),
+        ("办公室。负责机关日常运转，承担文电、会务、机要、档案、财务等工作。",
+         "综合科。负责机关日常运转，承担文电、会务、机要、档案、财务等工作。"),
+        ("负责本部门安全生产工作。", "负责本系统的安全生产工作。"),
+        ("负责机关党建和全面从严治党工作。", "负责全面从严治党工作。"),
+    ]:  # fmt: skip
+        assert judge(a, b).score == 0.0, (a, b)
+    # the rest of a duty still counts
+    assert judge("负责公共数据归集。完成交办的其他任务。", "统筹公共数据归集").score > 0.5
+
+
+def test_words_every_duty_uses_weigh_nothing() -> None:
+    assert judge("负责组织拟订全市相关工作", "负责组织拟订全区有关工作").score == 0.0
+
+
+def test_support_lowers_the_score_and_stages_split_an_object() -> None:
+    lead = judge("负责全市公共数据归集共享", "牵头推进公共数据归集共享")
+    support = judge("负责全市公共数据归集共享", "配合做好公共数据归集共享")
+    assert support.score < lead.score and support.score == round(lead.score * 0.5, 3)
+    same_stage = judge("负责食品经营许可", "负责食品经营许可证核发")
+    split = judge("负责食品经营许可", "负责食品经营监督检查")
+    assert split.score < SAME_RESPONSIBILITY <= same_stage.score
+    routine = judge("负责统筹政务服务平台管理", "承担政务服务平台管理的事务性工作")
+    assert routine.score < judge("负责统筹政务服务平台管理", "负责政务服务平台管理").score
+
+
+def test_idf_over_the_duties_compared_makes_common_terms_weigh_less() -> None:
+    texts = ["负责数据共享", "负责数据开放", "负责数据安全", "负责道路执法"]
+    weights = Weights.of(texts)
+    assert weights.get("数据") < weights.get("执法") < weights.get("从未出现")
+    a, b = "负责数据共享工作", "负责数据开放工作"
+    assert judge(a, b, weights=weights).score < judge(a, b).score
+
+
+def test_pairs_through_the_index_are_every_pair_at_the_threshold() -> None:
+    duties = labelled_duties()
+    as_duties = [Duty(d.id, "one", d.agency, d.text) for d in duties]  # one big government
+    weights = Weights.of(d.text for d in duties)
+    readings = {d.id: read(d.text, weights) for d in duties}
+    for threshold in (0.15, SAME_RESPONSIBILITY, 0.5):
+        indexed = {
+            (p.first.key, p.second.key)
+            for p in similar_pairs(as_duties, threshold=threshold, weights=weights)
+        }
+        brute = {
+            tuple(sorted((a.id, b.id)))
+            for a, b in itertools.combinations(duties, 2)
+            if a.agency != b.agency and score(readings[a.id], readings[b.id]) >= threshold
+        }
+        assert indexed == brute and brute
+
+
+def test_pairs_stay_in_their_group_and_skip_what_the_caller_says() -> None:
+    duties = [
+        Duty("D1", "g", "A", "负责公共数据归集共享"),
+        Duty("D2", "g", "B", "负责公共数据归集共享"),
+        Duty("D3", "h", "C", "负责公共数据归集共享"),
+        Duty("D4", "g", "A", "负责公共数据归集共享"),
+    ]
+    found = {(p.first.key, p.second.key) for p in similar_pairs(duties, threshold=0.5)}
+    assert found == {("D1", "D2"), ("D2", "D4")}
+    skipped = similar_pairs(duties, threshold=0.5, skip=lambda a, b: b.key == "D4")
+    assert {(p.first.key, p.second.key) for p in skipped} == {("D1", "D2")}
+
+
+def test_accuracy_on_the_labelled_real_duties_keeps_its_floor() -> None:
+    duties, read_by_hand = labelled_duties(), read_labels()
+    assert len(duties) >= 150 and len({d.government for d in duties}) >= 4
+    assert all(d.url.startswith("http") for d in duties)
+    test = held_out(judgement_scores(duties), read_by_hand, SAME_RESPONSIBILITY)
+    assert test.precision >= 0.6 and test.recall >= 0.6
+    proposals = propose_accuracy(duties, catalogue())
+    assert proposals["agency_top3"] >= 0.75 and proposals["agency_top1"] >= 0.5
