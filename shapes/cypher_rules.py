@@ -21,8 +21,8 @@ from urllib.parse import quote
 from govkg.ontology.namespaces import DCT, GK, SKOS
 from govkg.shapes.findings import Finding, Names, RuleBook, findings_from_results
 from govkg.shapes.results import ValidationResult
-from govkg.shapes.transfer_rule import stays
 from govkg.shapes.text_rules import TEXT_RULES
+from govkg.shapes.transfer_rule import stays
 
 from govkg import oxi
 from govkg.neo4j_client import Connection

@@ -34,7 +34,8 @@ def _core(text: str) -> str:
 def states_same(text_a: str, text_b: str) -> float:
     """How far ``text_b`` states the responsibility the transfer clause ``text_a`` names, 0–1.
 
-    >>> states_same("将市政设施养护管理职责划入市城市管理局。", "负责市政设施养护管理和监督。") >= SAME
+    >>> moved = "将市政设施养护管理职责划入市城市管理局。"
+    >>> states_same(moved, "负责市政设施养护管理和监督。") >= SAME
     True
     >>> states_same("将环境标志认证职责交给事业单位。", "负责全市林业有害生物防治。")
     0.0
