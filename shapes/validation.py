@@ -249,7 +249,7 @@ def partitionable(paths: Sequence[Path], book: RuleBook, engine: str) -> bool:
         len(paths) == 1
         and not is_rdf_file(paths[0])
         and engine == "default"
-        and set(book.rules) == PARTITIONED_RULES
+        and set(book.rules) >= PARTITIONED_RULES
     )
 
 
@@ -264,8 +264,15 @@ def validate_by_government(
 ) -> list[Finding]:
     """The findings of a workbook read and checked, its governments validated apart in
     worker processes and the cross-government rules on the rest (shapes/partition.py);
-    a workbook of one government is validated whole."""
-    from govkg.shapes.partition import PART_ROWS, Part, plan_parts, validate_parts
+    a workbook of one government is validated whole. The rules judged from texts (R16,
+    R17: their IDF weights are those of every duty) run on the whole workbook."""
+    from govkg.shapes.partition import (
+        PART_ROWS,
+        PARTITIONED_RULES,
+        Part,
+        plan_parts,
+        validate_parts,
+    )
 
     governments = {row[0] for row in _column(workbook, "agencies", "government")}
     if len(governments) < 2:
@@ -286,12 +293,23 @@ def validate_by_government(
         shown.stage = f"正在校验 running: {names}" if names else ""
         shown.advance(len(done.governments))
 
+    asked = list(rules or book.rules)
+    parted = [r for r in asked if r in PARTITIONED_RULES]
+    whole = [r for r in asked if r not in PARTITIONED_RULES]
+    found: list[Finding] = []
     try:
-        return validate_parts(
-            parts, book=book, base_iri=base_iri, engine=engine, rules=rules, progress=progress
-        )
+        if parted:
+            found = validate_parts(
+                parts, book=book, base_iri=base_iri, engine=engine, rules=parted,
+                progress=progress,
+            )  # fmt: skip
     finally:
         shown.close()
+    if whole:
+        store = memory_store([workbook], [], base_iri, book=book)
+        id_of = IriMaker(base_iri).workbook_id
+        found += validate_store(store, book, engine=engine, rules=whole, id_of=id_of)
+    return sorted(found, key=sort_key)
 
 
 def _column(workbook: Workbook, table: str, column: str) -> Iterator[tuple[str]]:
