@@ -115,12 +115,15 @@ async def _run(
         "query": query,
         "result_format": result_format,
         "graph_format": graph_format,
-        "row_limit": state.settings.row_limit,
+        "settings": state.settings,
     }
     if default_graph or named_graphs:
         args["default_graph"] = default_graph
         args["named_graphs"] = named_graphs or None
-    kind, body = await state.readers.run(Task("sparql", args), state.settings.query_timeout)
+    client = request.client.host if request.client else ""
+    kind, body = await state.readers.run(
+        Task("sparql", args), state.settings.query_timeout, client=client
+    )
     media = RESULT_MEDIA[result_format] if kind == "results" else GRAPH_MEDIA[graph_format]
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 

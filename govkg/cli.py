@@ -189,14 +189,15 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("query")
 def _query(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.querying import render, run_query
+    from govkg.querying import in_deep_stack, render, user_query
     from govkg.store import GraphStore
 
     text = args.sparql
     if text.startswith("@"):
         text = Path(text[1:]).read_text(encoding="utf-8")
-    outcome = run_query(GraphStore(settings.store).open_reader(), text)
-    sys.stdout.buffer.write(render(outcome, args.format))
+    reader = GraphStore(settings.store).open_reader()
+    output = in_deep_stack(lambda: render(user_query(reader, text, settings), args.format))
+    sys.stdout.buffer.write(output)
     return 0
 
 
