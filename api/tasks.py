@@ -145,9 +145,10 @@ def sparql(
     limits of the settings; answer (kind, bytes): kind is ``results`` or ``graph``."""
     _check_iris([*(default_graph or []), *(named_graphs or [])])
     data = reader(store, generation)
+    dataset = {"default_graph": default_graph, "named_graphs": named_graphs}
     return in_deep_stack(
         lambda: _answer(
-            user_query(data, query, settings, default_graph=default_graph, named_graphs=named_graphs),
+            user_query(data, query, settings, **dataset),
             result_format,
             graph_format,
             settings.row_limit,

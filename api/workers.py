@@ -138,7 +138,8 @@ class Pool:
         (or the pool is busy, see the class)."""
         if self.per_client is not None and self._in_flight.get(client, 0) >= self.per_client:
             raise _busy(
-                f"同一客户端同时最多 {self.per_client} 个查询（GOVKG_QUERIES_PER_CLIENT），请稍后再试",
+                f"同一客户端同时最多 {self.per_client} 个查询"
+                "（GOVKG_QUERIES_PER_CLIENT），请稍后再试",
                 f"at most {self.per_client} queries at a time per client "
                 "(GOVKG_QUERIES_PER_CLIENT); try again later",
             )
