@@ -91,7 +91,8 @@ def test_service_and_load_never_connect_out(server: Server, listener: Listener) 
             headers={"Authorization": f"Bearer {TOKEN}"},
         )
         refused(load, "LOAD")
-        in_update = f"INSERT {{ ?a ?b ?c }} WHERE {{ SERVICE <{listener.url('u')}> {{ ?a ?b ?c }} }}"
+        remote = listener.url("u")
+        in_update = f"INSERT {{ ?a ?b ?c }} WHERE {{ SERVICE <{remote}> {{ ?a ?b ?c }} }}"
         refused(
             client.post(
                 "/update", data={"update": in_update}, headers={"Authorization": f"Bearer {TOKEN}"}
@@ -167,9 +168,7 @@ def test_from_is_honoured(server: Server) -> None:
         assert city == count(client, every, **{"default-graph-uri": GRAPH})
         assert count(client, from_nothing) == 0
         assert count(client, named) == city
-        both = client.get(
-            "/sparql", params={"query": from_city, "default-graph-uri": GRAPH}
-        )
+        both = client.get("/sparql", params={"query": from_city, "default-graph-uri": GRAPH})
         refused(both, "FROM")
 
 
@@ -217,6 +216,6 @@ def test_one_client_cannot_starve_the_others(server: Server) -> None:
 
 def test_cli_query_honours_from(tmp_path: Path) -> None:
     store = loaded_store(tmp_path)
-    query = f"SELECT (COUNT(*) AS ?n) FROM <https://e/none> WHERE {{ ?s ?p ?o }}"
+    query = "SELECT (COUNT(*) AS ?n) FROM <https://e/none> WHERE { ?s ?p ?o }"
     done = run_govkg("query", query, "--store", store, "--format", "csv")
     assert done.returncode == 0 and done.stdout.split() == ["n", "0"]
