@@ -270,7 +270,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     address = f"http://{settings.host}:{settings.port}"
     print(f"网页 pages: {address}/  (English: {address}/?lang=en)")
     print(f"接口 API: {address}/docs  存储 store: {settings.store}", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        # whose X-Forwarded-For names the client (per-client limits): uvicorn's default,
+        # the loopback address, unless a reverse proxy elsewhere is named
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
     return 0
 
 
