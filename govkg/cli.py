@@ -170,6 +170,8 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
             f"已加载 loaded {source.path} → <{source.graph}>: "
             f"{source.rows:,} 行 rows, {source.triples:,} 三元组 triples"
         )
+        for file, encoding in source.encodings.items():
+            print(f"  {Path(file).name}: 按 {encoding.upper()} 编码读取 read as {encoding.upper()}")
     if report.found is None:
         print("未保存规则问题 no findings stored (--no-findings)")
     else:

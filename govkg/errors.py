@@ -65,3 +65,8 @@ class InputError(GovkgError):
 
 class StoreError(GovkgError):
     """The store cannot be opened or written (locked, missing, damaged)."""
+
+
+class TooLarge(InputError):
+    """Input over a size limit of the settings (an archive, a sheet): refused before it
+    is read; the API answers 413."""
