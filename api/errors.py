@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from govkg.errors import GovkgError, InputError, StoreError, TooLarge
+from govkg.errors import GovkgError, InputError, StoreError
 
 log = logging.getLogger("govkg.api")
 
@@ -50,6 +50,7 @@ class ProblemModel(BaseModel):
     column: str | None = None
     line: int | None = None
     char: int | None = None
+    limit: str | None = None
 
 
 class ErrorDetail(BaseModel):
@@ -160,7 +161,8 @@ async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
 def govkg_error_parts(exc: GovkgError) -> tuple[int, str, str, list[dict[str, Any]]]:
     """Status, messages and problems of a GovkgError: 400 for bad input, 413 for input
     over a size limit, 503 for the store."""
-    status = 503 if isinstance(exc, StoreError) else 413 if isinstance(exc, TooLarge) else 400
+    too_large = any(p.limit for p in exc.problems)
+    status = 503 if isinstance(exc, StoreError) else 413 if too_large else 400
     zh, en = STATUS_TEXT[status]
     if isinstance(exc, InputError) and len(exc.problems) == 1:
         zh, en = exc.problems[0].zh, exc.problems[0].en

@@ -25,6 +25,7 @@ class Problem:
     column: str | None = None
     line: int | None = None  # for text formats (RDF files): line and column of the text
     char: int | None = None
+    limit: str | None = None  # the setting whose size limit the input is over (HTTP 413)
 
     def location(self) -> str:
         parts = [self.file]
@@ -65,8 +66,3 @@ class InputError(GovkgError):
 
 class StoreError(GovkgError):
     """The store cannot be opened or written (locked, missing, damaged)."""
-
-
-class TooLarge(InputError):
-    """Input over a size limit of the settings (an archive, a sheet): refused before it
-    is read; the API answers 413."""

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-from govkg.errors import InputError, Problem, TooLarge
+from govkg.errors import InputError, Problem
 from govkg.settings import Settings
 
 MAX_MEMBERS = 10_000
@@ -64,34 +64,37 @@ def _check_sizes(path: Path, archive: zipfile.ZipFile, limits: Settings) -> None
     file = str(path)
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise TooLarge(
+        raise InputError(
             Problem(
                 file,
                 f"压缩包中的文件过多（{len(members):,} 个，上限 {MAX_MEMBERS:,}）",
                 f"too many files in the archive ({len(members):,}, limit {MAX_MEMBERS:,})",
+                limit="MAX_MEMBERS",
             )
         )
     total = sum(m.file_size for m in members)
     if total > limits.unpacked_max_bytes:
-        raise TooLarge(
+        raise InputError(
             Problem(
                 file,
                 f"解压后 {total:,} 字节，超过上限 {limits.unpacked_max_bytes:,}"
                 "（GOVKG_UNPACKED_MAX_BYTES）",
                 f"{total:,} bytes once unpacked, over the limit of "
                 f"{limits.unpacked_max_bytes:,} (GOVKG_UNPACKED_MAX_BYTES)",
+                limit="GOVKG_UNPACKED_MAX_BYTES",
             )
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > SMALL_MEMBER and ratio > limits.zip_max_ratio:
-            raise TooLarge(
+            raise InputError(
                 Problem(
                     file,
                     f"「{member.filename}」的压缩比 {ratio:,.0f} 超过上限 "
                     f"{limits.zip_max_ratio}（GOVKG_ZIP_MAX_RATIO），疑为压缩炸弹",
                     f"'{member.filename}' is packed {ratio:,.0f} to 1, over the limit of "
                     f"{limits.zip_max_ratio} (GOVKG_ZIP_MAX_RATIO): a zip bomb?",
+                    limit="GOVKG_ZIP_MAX_RATIO",
                 )
             )
 
@@ -168,12 +171,13 @@ def check_xlsx(path: Path, settings: Settings | None = None) -> None:
                 ),
             ):
                 if count > limit:
-                    raise TooLarge(
+                    raise InputError(
                         Problem(
                             file,
                             f"工作表用到 {count:,} {zh}，超过上限 {limit:,}（{name}）",
                             f"the sheet uses {count:,} {en}, over the limit of {limit:,} ({name})",
                             table=sheet,
+                            limit=name,
                         )
                     )
 
@@ -189,12 +193,13 @@ def check_docx(path: Path, settings: Settings | None = None) -> None:
         except KeyError:
             return  # the reader says it is missing
         if size > limits.docx_max_bytes:
-            raise TooLarge(
+            raise InputError(
                 Problem(
                     str(path),
                     f"word/document.xml 解压后 {size:,} 字节，超过上限 "
                     f"{limits.docx_max_bytes:,}（GOVKG_DOCX_MAX_BYTES）",
                     f"word/document.xml is {size:,} bytes once unpacked, over the limit of "
                     f"{limits.docx_max_bytes:,} (GOVKG_DOCX_MAX_BYTES)",
+                    limit="GOVKG_DOCX_MAX_BYTES",
                 )
             )

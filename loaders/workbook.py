@@ -16,7 +16,7 @@ from govkg.loaders import xlsx_reader
 from govkg.loaders.archives import check_xlsx
 from govkg.loaders.contract import TABLES, TABLES_BY_NAME, Kind, Table, column_for, table_for
 
-from govkg.errors import InputError, Problem, TooLarge
+from govkg.errors import InputError, Problem
 
 
 @dataclass
@@ -164,8 +164,6 @@ def iter_tables(
         return
     try:
         sources = _sources(path)
-    except TooLarge:
-        raise  # refused whole before it is read: nothing else to say of it
     except InputError as error:
         problems.extend(error.problems)
         return
