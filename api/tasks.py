@@ -61,14 +61,20 @@ def reader(store: str, generation: str | None) -> Any:
     if generation is None:
         return oxi.memory_store()
     if generation not in _readers:
-        _readers.clear()
         path = Path(store) / generation
         if not path.is_dir():
-            raise StoreError(
-                Problem(str(path), "存储已更新，请重试", "the store changed meanwhile; try again")
-            )
+            # gone: two writes ended since the request began; it reads the live data
+            live = os.readlink(Path(store) / "current")
+            return reader(store, live) if live != generation else _missing(path)
+        _readers.clear()
         _readers[generation] = oxi.disk_store(path, read_only=True)
     return _readers[generation]
+
+
+def _missing(path: Path) -> Any:
+    raise StoreError(
+        Problem(path.name, "存储已更新，请重试", "the store changed meanwhile; try again")
+    )
 
 
 # --- SPARQL ---------------------------------------------------------------------------
