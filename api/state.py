@@ -204,11 +204,12 @@ class AppState:
             return current
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
-                reader = (
+                store = (
                     oxi.memory_store()
                     if generation is None
                     else oxi.disk_store(self.store_path / generation, read_only=True)
                 )
+                reader = queries.TimedReader(store, self.settings.query_timeout)
                 self._snapshot = Snapshot(generation, reader)
             return self._snapshot
 

@@ -107,3 +107,14 @@ def test_load_without_the_token_is_refused_before_its_body(server: Server) -> No
         response = client.post("/load", files={"file": ("city.xlsx", CITY.read_bytes())})
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_route_queries_have_a_time_limit(store) -> None:  # noqa: ANN001
+    """The pages' and REST routes' own queries stop at GOVKG_QUERY_TIMEOUT (here a
+    microsecond: the agency list's query cannot finish in it)."""
+    settings = Settings.from_env({}, store=store, query_timeout=1e-6)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/agencies")
+        assert response.status_code == 503, response.text[:300]
+        error = response.json()["error"]
+        assert "time limit" in error["en"] and "时间上限" in error["zh"]
