@@ -16,7 +16,7 @@ and brackets. That is enough to find
 
 A keyword hidden in a string, a comment or an IRI is no keyword to the SPARQL parser
 either; a prefixed name (``ex:service``) or a variable (``?service``) is not one.
-Measured: ~3 ms for a 100 KB query, nothing for a usual one (docs/security.md).
+Measured: 0.04 ms for a usual query, 22 ms for 88 KB of VALUES (docs/security.md).
 """
 
 from __future__ import annotations
