@@ -19,6 +19,7 @@ PAGE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8">
 <title>govkg API 接口文档</title>
 <link rel="stylesheet" href="/docs-assets/swagger-ui.css">
+<link rel="icon" type="image/png" href="/docs-assets/favicon-32x32.png">
 </head><body>
 <div id="swagger-ui"></div>
 <script src="/docs-assets/swagger-ui-bundle.js"></script>
