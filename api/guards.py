@@ -4,7 +4,8 @@
   ``settings.allowed_hosts`` (or the address it is bound to), so that a page on another
   site cannot reach the server by rebinding its own name to the server's address;
 - the token of a write (/load, /update), checked before the body is read: an upload
-  without the token is never read into the server;
+  without the token is never read into the server (one announced over the size limit
+  is answered 413 first);
 - the security headers of every answer: Content-Security-Policy (nothing from another
   origin, no inline script, no framing), X-Content-Type-Options, Referrer-Policy.
 """
@@ -88,6 +89,11 @@ def host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
+def _declared_too_large(headers: Headers, limit: int) -> bool:
+    declared = headers.get("content-length", "")
+    return declared.isdigit() and int(declared) > limit
+
+
 class Guards:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -106,7 +112,11 @@ class Guards:
                 "主机名不在允许之列（GOVKG_ALLOWED_HOSTS）",
                 "the Host header is not one of the allowed names (GOVKG_ALLOWED_HOSTS)",
             )
-        elif scope["path"] in WRITE_PATHS and scope["method"] == "POST":
+        elif (
+            scope["path"] in WRITE_PATHS
+            and scope["method"] == "POST"
+            and not _declared_too_large(headers, self.settings.max_body_bytes)
+        ):  # a body announced too large is answered 413 first, by BodyLimit
             error = token_error(headers.get("authorization", ""), self.settings.token)
             if error is not None:
                 refusal = error_response(error.status, error.zh, error.en, headers=error.headers)

@@ -103,6 +103,13 @@ def test_load_without_the_token_is_refused_before_its_body(server: Server) -> No
         answer = sock.recv(4096)
     assert time.monotonic() - started < 3
     assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /load HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: multipart/form-data; boundary=b\r\n"
+            b"Content-Length: 100000000\r\n\r\n"
+        )
+        assert sock.recv(4096).startswith(b"HTTP/1.1 413")  # over the limit: 413 first
     with server.client() as client:  # a real upload without the token: 401 too
         response = client.post("/load", files={"file": ("city.xlsx", CITY.read_bytes())})
     assert response.status_code == 401
