@@ -69,13 +69,19 @@ def first_sheet(book: Path) -> tuple[str, str]:
         return "xl/worksheets/sheet1.xml", names[0].decode()
 
 
-def test_a_cell_at_xfd1048576_is_refused_quickly(tmp_path: Path) -> None:
-    """78 KB that asked the reader for 549 GB (exit 134 and a Rust backtrace)."""
+def far_cell(folder: Path) -> tuple[Path, str]:
+    """The example with one more cell, at XFD1048576, in its first sheet (78 KB):
+    the file and that sheet's name."""
     member, sheet = first_sheet(CITY)
     with zipfile.ZipFile(CITY) as archive:
         xml = archive.read(member)
     far = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
-    bomb = rewritten(CITY, tmp_path / "far.xlsx", {member: xml.replace(b"</sheetData>", far)})
+    return rewritten(CITY, folder / "far.xlsx", {member: xml.replace(b"</sheetData>", far)}), sheet
+
+
+def test_a_cell_at_xfd1048576_is_refused_quickly(tmp_path: Path) -> None:
+    """78 KB that asked the reader for 549 GB (exit 134 and a Rust backtrace)."""
+    bomb, sheet = far_cell(tmp_path)
     assert bomb.stat().st_size < 200_000
     status, output, seconds = capped_govkg("load", bomb, "--store", tmp_path / "store")
     assert status == 2, output
@@ -253,11 +259,7 @@ def test_uploads_over_a_limit_are_413_and_named_as_uploaded(tmp_path: Path) -> N
     from govkg.settings import Settings
     from tests.api_server import loaded_store
 
-    member, sheet = first_sheet(CITY)
-    with zipfile.ZipFile(CITY) as archive:
-        xml = archive.read(member)
-    far = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
-    bomb = rewritten(CITY, tmp_path / "far.xlsx", {member: xml.replace(b"</sheetData>", far)})
+    bomb, sheet = far_cell(tmp_path)
     bad = io.BytesIO()
     with zipfile.ZipFile(bad, "w") as archive:
         archive.writestr("机构.csv", "机构编码,机构名称\nX1,无类别\n")
