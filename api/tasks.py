@@ -1,4 +1,5 @@
-"""What the worker processes do (see govkg.api.workers): SPARQL queries under a row limit,
+"""What the worker processes do (see govkg.api.workers): SPARQL queries under row and
+byte limits,
 the findings of a generation, validation of uploaded workbooks, loads and updates.
 
 Runs in the child process only. Each reply is ``("ok", value)`` or
