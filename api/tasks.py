@@ -1,6 +1,6 @@
 """What the worker processes do (see govkg.api.workers): SPARQL queries under row and
-byte limits,
-the findings of a generation, validation of uploaded workbooks, loads and updates.
+byte limits, the findings of a generation, validation of uploaded workbooks, loads and
+updates.
 
 Runs in the child process only. Each reply is ``("ok", value)`` or
 ``("error", status, zh, en, problems)``; no traceback leaves the process.
