@@ -5,8 +5,9 @@ Queries run in a worker process (govkg.api.workers) under ``settings.query_timeo
 ``settings.result_max_bytes`` (more than that: 400), at most ``queries_per_client`` at
 once per client (503 with Retry-After). Every query and update is checked first
 (govkg.sparql_guard): SERVICE and LOAD, which would make the server connect out, deep
-nesting and very long texts are refused (400); a query's own FROM is honoured. The default graph is the union of all graphs unless
-``default-graph-uri`` / ``named-graph-uri`` say otherwise. Updates go through the store's
+nesting and very long texts are refused (400); a query's own FROM is honoured. The
+default graph is the union of all graphs unless ``default-graph-uri`` /
+``named-graph-uri`` (or FROM) say otherwise. Updates go through the store's
 one writer and become a new generation, all or nothing.
 """
 
