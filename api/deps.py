@@ -49,30 +49,37 @@ PageDep = Annotated[Page, Depends(page_params)]
 _bearer = HTTPBearer(auto_error=False, description="令牌 the token of GOVKG_TOKEN")
 
 
-def require_token(
-    request: Request,
-    state: StateDep,
-    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
-    """The bearer token of the settings, compared in constant time."""
-    expected = state.settings.token
+def token_error(header: str, expected: str | None) -> ApiError | None:
+    """Why an Authorization header does not allow a write (None when it does): the
+    bearer token of the settings, compared in constant time."""
     if not expected:
-        raise ApiError(
+        return ApiError(
             403,
             "服务器未设置令牌（GOVKG_TOKEN），不接受写入",
             "no token is set on the server (GOVKG_TOKEN): writes are refused",
         )
-    header = request.headers.get("authorization", "")
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
-        raise ApiError(
+        return ApiError(
             401,
             "需要令牌：Authorization: Bearer <令牌>",
             "a token is required: Authorization: Bearer <token>",
             headers={"WWW-Authenticate": 'Bearer realm="govkg"'},
         )
     if not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        raise ApiError(403, "令牌不正确", "the token is not valid")
+        return ApiError(403, "令牌不正确", "the token is not valid")
+    return None
+
+
+def require_token(
+    request: Request,
+    state: StateDep,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """The token of a write (also checked before the body is read: api/guards.py)."""
+    error = token_error(request.headers.get("authorization", ""), state.settings.token)
+    if error is not None:
+        raise error
 
 
 TokenDep = Annotated[None, Depends(require_token)]

@@ -10,6 +10,8 @@ answered 500 with a fixed message.
 from __future__ import annotations
 
 import logging
+import re
+import tempfile
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -48,6 +50,7 @@ class ProblemModel(BaseModel):
     column: str | None = None
     line: int | None = None
     char: int | None = None
+    limit: str | None = None
 
 
 class ErrorDetail(BaseModel):
@@ -111,6 +114,19 @@ class ApiError(Exception):
         self.headers = headers
 
 
+# The scratch folders uploads are saved in (tempfile.TemporaryDirectory(prefix="govkg-"))
+_SCRATCH = re.compile(re.escape(tempfile.gettempdir()) + r"/govkg-[^/\s]*/(?:[^/\s'\"]+/)*")
+
+
+def hide_scratch(text: str) -> str:
+    """A message without the server's scratch folders: an upload is named as uploaded.
+
+    >>> hide_scratch(tempfile.gettempdir() + "/govkg-load-x1/base/city.xlsx: bad")
+    'city.xlsx: bad'
+    """
+    return _SCRATCH.sub("", text)
+
+
 def error_response(
     status: int,
     zh: str,
@@ -118,7 +134,18 @@ def error_response(
     problems: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = {"error": {"status": status, "zh": zh, "en": en, "problems": problems or []}}
+    shown = [
+        {k: hide_scratch(v) if isinstance(v, str) else v for k, v in problem.items()}
+        for problem in problems or []
+    ]
+    body = {
+        "error": {
+            "status": status,
+            "zh": hide_scratch(zh),
+            "en": hide_scratch(en),
+            "problems": shown,
+        }
+    }
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -132,8 +159,10 @@ async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def govkg_error_parts(exc: GovkgError) -> tuple[int, str, str, list[dict[str, Any]]]:
-    """Status, messages and problems of a GovkgError: 400 for bad input, 503 for the store."""
-    status = 503 if isinstance(exc, StoreError) else 400
+    """Status, messages and problems of a GovkgError: 400 for bad input, 413 for input
+    over a size limit, 503 for the store."""
+    too_large = any(p.limit for p in exc.problems)
+    status = 503 if isinstance(exc, StoreError) else 413 if too_large else 400
     zh, en = STATUS_TEXT[status]
     if isinstance(exc, InputError) and len(exc.problems) == 1:
         zh, en = exc.problems[0].zh, exc.problems[0].en

@@ -1,6 +1,8 @@
 """A size limit on request bodies (settings.max_body_bytes), as pure ASGI middleware:
 a declared Content-Length above the limit is refused before reading, and a body that
-grows past it while streaming is cut off. Both answer 413 in the one error shape."""
+grows past it while streaming (chunked, or lying about its length) is cut off. Both
+answer 413 in the one error shape, whatever the route would have made of the cut body
+(a form parser turns it into a 400 of its own)."""
 
 from __future__ import annotations
 
@@ -28,30 +30,39 @@ class BodyLimit:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         limit = self.max_bytes
-        message = f"{_EN} (limit {limit:,} bytes)"
+        too_large = error_response(
+            413, f"{_ZH}（上限 {limit:,} 字节）", f"{_EN} (limit {limit:,} bytes)"
+        )
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await error_response(413, _ZH, message)(scope, receive, send)
+            await too_large(scope, receive, send)
             return
         seen = 0
-        started = False
+        started = exceeded = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             event = await receive()
             if event["type"] == "http.request":
                 seen += len(event.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise BodyTooLarge
             return event
 
-        async def tracking_send(event: dict[str, Any]) -> None:
+        async def guarded_send(event: dict[str, Any]) -> None:
             nonlocal started
+            if exceeded:
+                return  # the app's own answer to a cut body; 413 goes out instead
             if event["type"] == "http.response.start":
                 started = True
             await send(event)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
-            if not started:
-                await error_response(413, _ZH, message)(scope, receive, send)
+            pass
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await too_large(scope, receive, send)

@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from govkg.api import errors, web
+from govkg.api import api_docs, errors, web
+from govkg.api.guards import Guards, allowed_hosts
 from govkg.api.limits import BodyLimit
 from govkg.api.routes import api_router
 from govkg.api.state import AppState
@@ -17,7 +18,9 @@ from govkg.settings import Settings
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The API over the store of ``settings``: worker pools start with the app."""
+    """The API over the store of ``settings``: worker pools start with the app.
+    InputError when it would listen on every address with no Host name to check."""
+    allowed_hosts(settings)
     state = AppState(settings)
 
     @asynccontextmanager
@@ -35,11 +38,17 @@ def create_app(settings: Settings) -> FastAPI:
         "A knowledge graph of government functions and data duties",
         version=__version__,
         lifespan=lifespan,
+        docs_url=None,  # served from the package instead of a CDN: api/api_docs.py
+        redoc_url=None,
     )
     app.state.govkg = state
     app.state.govkg_templates = web.make_environment()
     errors.install(app)
     app.include_router(api_router)
+    app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(packages=[("govkg.api", "static")]), name="static")
+    api_docs.mount_assets(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # outermost: the Host and the token of a write are checked before the body is read
+    app.add_middleware(Guards, settings=settings)
     return app

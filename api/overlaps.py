@@ -34,6 +34,8 @@ def overlap_items(snap: Snapshot, page: list[dict[str, Any]]) -> list[dict[str, 
                     "function": {"id": d["fid"], "name": None},
                 }
             )
+    for found in duties.values():
+        found.sort(key=lambda duty: duty["id"])
     out = []
     for item in page:
         f = item["finding"]

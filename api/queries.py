@@ -8,8 +8,11 @@ never from a request; ids from a request only go in as escaped string literals.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from govkg.api.errors import ApiError
 
 from govkg.querying import run_query
 
@@ -152,7 +155,7 @@ SELECT ?fid ?agency ?id ?holder ?text WHERE {
   ?d gk:onFunction ?f ; gk:role gk:Lead ; dct:identifier ?id .
   ?h dct:identifier ?holder .
   OPTIONAL { ?d dct:description ?text }
-} ORDER BY ?fid ?agency ?id"""
+}"""  # sorted by the caller: ORDER BY would gather every row before the time limit looks
 
 
 # --- the web pages ------------------------------------------------------------------------
@@ -214,12 +217,43 @@ def literal(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+class TimedReader:
+    """A generation's reader whose queries run through ``rows`` stop after ``seconds``
+    (GOVKG_QUERY_TIMEOUT): every query a page or a REST route runs has a time limit.
+    Everything else is the store's own (pyoxigraph cannot stop a query from outside, so
+    the time is looked at between solutions)."""
+
+    def __init__(self, store: Any, seconds: float) -> None:
+        self.store = store
+        self.seconds = seconds
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
 def rows(store: Any, sparql: str, **values: str) -> Iterator[dict[str, Any]]:
-    """The solutions of a query as dicts of plain values (``None`` when unbound)."""
+    """The solutions of a query as dicts of plain values (``None`` when unbound);
+    ApiError 503 when a TimedReader's time is up."""
+    seconds = store.seconds if isinstance(store, TimedReader) else None
+    deadline = None if seconds is None else time.monotonic() + seconds
+    store = store.store if isinstance(store, TimedReader) else store
     outcome = run_query(store, sparql % values if values else sparql)
     names = [v.value for v in outcome.results.variables]
+    late = False
     for solution in outcome.results:
+        if deadline is not None and time.monotonic() > deadline:
+            late = True
+            break
         yield {n: (None if solution[n] is None else solution[n].value) for n in names}
+    if late:
+        # pyoxigraph's results must be dropped on the thread that made them, not later
+        # with the traceback that keeps this frame
+        del outcome, solution
+        raise ApiError(
+            503,
+            f"查询超过时间上限（{seconds:g} 秒），已中止",
+            f"stopped: the query took longer than the time limit of {seconds:g} s",
+        )
 
 
 def pairs(items: Iterable[tuple[str, str]]) -> str:

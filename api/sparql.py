@@ -1,9 +1,13 @@
 """/sparql (SPARQL 1.1 Protocol, read-only) and /update (SPARQL Update, bearer token).
 
 Queries run in a worker process (govkg.api.workers) under ``settings.query_timeout``
-(the worker is killed when the time is up: 503) and ``settings.row_limit`` (more rows or
-triples than that: 400). The default graph is the union of all graphs unless
-``default-graph-uri`` / ``named-graph-uri`` say otherwise. Updates go through the store's
+(the worker is killed when the time is up: 503), ``settings.row_limit`` and
+``settings.result_max_bytes`` (more than that: 400), at most ``queries_per_client`` at
+once per client (503 with Retry-After). Every query and update is checked first
+(govkg.sparql_guard): SERVICE and LOAD, which would make the server connect out, deep
+nesting and very long texts are refused (400); a query's own FROM is honoured. The
+default graph is the union of all graphs unless ``default-graph-uri`` /
+``named-graph-uri`` (or FROM) say otherwise. Updates go through the store's
 one writer and become a new generation, all or nothing.
 """
 
@@ -115,12 +119,15 @@ async def _run(
         "query": query,
         "result_format": result_format,
         "graph_format": graph_format,
-        "row_limit": state.settings.row_limit,
+        "settings": state.settings,
     }
     if default_graph or named_graphs:
         args["default_graph"] = default_graph
         args["named_graphs"] = named_graphs or None
-    kind, body = await state.readers.run(Task("sparql", args), state.settings.query_timeout)
+    client = request.client.host if request.client else ""
+    kind, body = await state.readers.run(
+        Task("sparql", args), state.settings.query_timeout, client=client
+    )
     media = RESULT_MEDIA[result_format] if kind == "results" else GRAPH_MEDIA[graph_format]
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 

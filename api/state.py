@@ -167,7 +167,13 @@ class AppState:
         self.settings = settings
         self.store_path = Path(settings.store)
         size = max(1, min(2, os.cpu_count() or 1))
-        self.readers = Pool(str(self.store_path), size, "govkg-read")
+        self.readers = Pool(
+            str(self.store_path),
+            size,
+            "govkg-read",
+            per_client=settings.queries_per_client,
+            queue_wait=settings.queue_wait,
+        )
         self.writer = Pool(str(self.store_path), 1, "govkg-write")
         # findings and uploaded validations: never in the way of SPARQL queries
         self.compute = Pool(str(self.store_path), 1, "govkg-compute")
@@ -198,11 +204,12 @@ class AppState:
             return current
         with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
-                reader = (
+                store = (
                     oxi.memory_store()
                     if generation is None
                     else oxi.disk_store(self.store_path / generation, read_only=True)
                 )
+                reader = queries.TimedReader(store, self.settings.query_timeout)
                 self._snapshot = Snapshot(generation, reader)
             return self._snapshot
 

@@ -1,5 +1,6 @@
-"""What the worker processes do (see govkg.api.workers): SPARQL queries under a row limit,
-the findings of a generation, validation of uploaded workbooks, loads and updates.
+"""What the worker processes do (see govkg.api.workers): SPARQL queries under row and
+byte limits, the findings of a generation, validation of uploaded workbooks, loads and
+updates.
 
 Runs in the child process only. Each reply is ``("ok", value)`` or
 ``("error", status, zh, en, problems)``; no traceback leaves the process.
@@ -20,8 +21,9 @@ from govkg.ontology.namespaces import sparql_prefixes
 
 from govkg import oxi
 from govkg.errors import GovkgError, InputError, Problem, StoreError
-from govkg.querying import query_syntax_error, run_query
+from govkg.querying import in_deep_stack, query_syntax_error, run_query, user_query
 from govkg.settings import Settings
+from govkg.sparql_guard import check_sparql
 
 _readers: dict[str, Any] = {}
 _cache: dict[str, Any] = {}
@@ -57,14 +59,20 @@ def reader(store: str, generation: str | None) -> Any:
     if generation is None:
         return oxi.memory_store()
     if generation not in _readers:
-        _readers.clear()
         path = Path(store) / generation
         if not path.is_dir():
-            raise StoreError(
-                Problem(str(path), "存储已更新，请重试", "the store changed meanwhile; try again")
-            )
+            # gone: two writes ended since the request began; it reads the live data
+            live = os.readlink(Path(store) / "current")
+            return reader(store, live) if live != generation else _missing(path)
+        _readers.clear()
         _readers[generation] = oxi.disk_store(path, read_only=True)
     return _readers[generation]
+
+
+def _missing(path: Path) -> Any:
+    raise StoreError(
+        Problem(path.name, "存储已更新，请重试", "the store changed meanwhile; try again")
+    )
 
 
 # --- SPARQL ---------------------------------------------------------------------------
@@ -115,6 +123,17 @@ def _check_iris(iris: list[str]) -> None:
         raise InputError(problems)
 
 
+def _byte_limit_error(limit: int) -> InputError:
+    return InputError(
+        Problem(
+            "SPARQL",
+            f"结果超过 {limit:,} 字节的上限（GOVKG_RESULT_MAX_BYTES），请加 LIMIT 或缩小查询范围",
+            f"the result is larger than the limit of {limit:,} bytes "
+            "(GOVKG_RESULT_MAX_BYTES); add LIMIT or narrow the query",
+        )
+    )
+
+
 def sparql(
     store: str,
     *,
@@ -122,39 +141,63 @@ def sparql(
     query: str,
     result_format: str,
     graph_format: str,
-    row_limit: int,
+    settings: Settings,
     default_graph: list[str] | None = None,
     named_graphs: list[str] | None = None,
 ) -> tuple[str, bytes]:
-    """Run a query; answer (kind, bytes): kind is ``results`` or ``graph``."""
-    options: dict[str, Any] = {}
+    """Run a user's query (checked first, see govkg.sparql_guard) under the row and byte
+    limits of the settings; answer (kind, bytes): kind is ``results`` or ``graph``."""
     _check_iris([*(default_graph or []), *(named_graphs or [])])
-    if default_graph is not None or named_graphs is not None:
-        options["default_graph"] = default_graph if default_graph is not None else []
-        if named_graphs is not None:
-            options["named_graphs"] = named_graphs
-    outcome = run_query(reader(store, generation), query, **options)
+    data = reader(store, generation)
+    dataset = {"default_graph": default_graph, "named_graphs": named_graphs}
+    return in_deep_stack(
+        lambda: _answer(
+            user_query(data, query, settings, **dataset),
+            result_format,
+            graph_format,
+            settings.row_limit,
+            settings.result_max_bytes,
+        )
+    )
+
+
+def _answer(
+    outcome: Any, result_format: str, graph_format: str, row_limit: int, byte_limit: int
+) -> tuple[str, bytes]:
+    """The results serialized, refused as soon as they pass either limit (the bytes are
+    counted as the terms' texts while reading: one row of GROUP_CONCAT can be 100 MB)."""
+    size = 0
     if outcome.kind == "ask":
         return "results", oxi.serialize_results(outcome.results, result_format)
     if outcome.kind == "graph":
         triples = []
         for triple in outcome.results:
             triples.append(triple)
+            size += len(triple.subject.value) + len(triple.object.value) + 40
             if len(triples) > row_limit:
                 raise _row_limit_error(row_limit, "个三元组", "triples")
-        return "graph", oxi.serialize_graph(triples, graph_format)
-    names = [v.value for v in outcome.results.variables]
-    rows = []
-    for solution in outcome.results:
-        rows.append({n: _term_json(solution[n]) for n in names if solution[n] is not None})
-        if len(rows) > row_limit:
-            raise _row_limit_error(row_limit, "行", "rows")
-    body = json.dumps(
-        {"head": {"vars": names}, "results": {"bindings": rows}}, ensure_ascii=False
-    ).encode()
-    if result_format == "json":
-        return "results", body
-    return "results", oxi.serialize_results(oxi.results_from_json(body), result_format)
+            if size > byte_limit:
+                raise _byte_limit_error(byte_limit)
+        body = oxi.serialize_graph(triples, graph_format)
+    else:
+        names = [v.value for v in outcome.results.variables]
+        rows = []
+        for solution in outcome.results:
+            row = {n: _term_json(solution[n]) for n in names if solution[n] is not None}
+            rows.append(row)
+            size += sum(len(term["value"]) + 40 for term in row.values() if "value" in term)
+            if len(rows) > row_limit:
+                raise _row_limit_error(row_limit, "行", "rows")
+            if size > byte_limit:
+                raise _byte_limit_error(byte_limit)
+        body = json.dumps(
+            {"head": {"vars": names}, "results": {"bindings": rows}}, ensure_ascii=False
+        ).encode()
+        if result_format != "json":
+            body = oxi.serialize_results(oxi.results_from_json(body), result_format)
+    if len(body) > byte_limit:
+        raise _byte_limit_error(byte_limit)
+    return ("graph" if outcome.kind == "graph" else "results"), body
 
 
 # --- findings ---------------------------------------------------------------------------
@@ -261,6 +304,12 @@ def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
     from govkg.loading import derived_graphs
     from govkg.store import GraphStore
 
+    check_sparql(
+        text,
+        max_length=settings.query_max_length,
+        max_depth=settings.query_max_depth,
+        allowed_endpoints=settings.sparql_endpoints,
+    )
     prefixes = "" if "prefix" in text.lower() else sparql_prefixes()
     graph_store = GraphStore(store)
     with graph_store.writer() as writer:

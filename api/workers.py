@@ -88,13 +88,36 @@ def _unwrap(reply: tuple[Any, ...]) -> Any:
     raise ApiError(status, zh, en, problems)
 
 
-class Pool:
-    """``size`` workers; a request waits for a free one, then for its answer."""
+RETRY_AFTER = 5  # seconds, told to a client answered 503 because the workers are busy
 
-    def __init__(self, store: str, size: int, name: str) -> None:
+
+def _busy(zh: str, en: str) -> ApiError:
+    return ApiError(503, zh, en, headers={"Retry-After": str(RETRY_AFTER)})
+
+
+class Pool:
+    """``size`` workers; a request waits for a free one, then for its answer.
+
+    With ``per_client``, one client (its address) may have at most that many tasks
+    running or waiting, and with ``queue_wait`` a task waits at most that long for a
+    free worker: past either it is answered 503 with Retry-After at once, so that one
+    client's slow queries hold neither all the workers nor the others' requests."""
+
+    def __init__(
+        self,
+        store: str,
+        size: int,
+        name: str,
+        *,
+        per_client: int | None = None,
+        queue_wait: float | None = None,
+    ) -> None:
         self.store = store
         self.size = size
         self.name = name
+        self.per_client = per_client
+        self.queue_wait = queue_wait
+        self._in_flight: dict[str, int] = {}
         self._idle: asyncio.Queue[Worker] | None = None
         self._threads: ThreadPoolExecutor | None = None
         self._workers: list[Worker] = []
@@ -110,10 +133,33 @@ class Pool:
                 self._idle.put_nowait(worker)
         return self._idle
 
-    async def run(self, task: Task, timeout: float | None) -> Any:
-        """Run a task in a free worker; ApiError 503 when it takes longer than ``timeout``."""
+    async def run(self, task: Task, timeout: float | None, *, client: str = "") -> Any:
+        """Run a task in a free worker; ApiError 503 when it takes longer than ``timeout``
+        (or the pool is busy, see the class)."""
+        if self.per_client is not None and self._in_flight.get(client, 0) >= self.per_client:
+            raise _busy(
+                f"同一客户端同时最多 {self.per_client} 个查询"
+                "（GOVKG_QUERIES_PER_CLIENT），请稍后再试",
+                f"at most {self.per_client} queries at a time per client "
+                "(GOVKG_QUERIES_PER_CLIENT); try again later",
+            )
+        self._in_flight[client] = self._in_flight.get(client, 0) + 1
+        try:
+            return await self._run(task, timeout)
+        finally:
+            self._in_flight[client] -= 1
+            if not self._in_flight[client]:
+                del self._in_flight[client]
+
+    async def _run(self, task: Task, timeout: float | None) -> Any:
         idle = self._queue()
-        worker = await idle.get()
+        try:
+            worker = await asyncio.wait_for(idle.get(), self.queue_wait)
+        except TimeoutError:
+            raise _busy(
+                f"查询进程都在忙（已等 {self.queue_wait:g} 秒），请稍后再试",
+                f"every query worker is busy (waited {self.queue_wait:g} s); try again later",
+            ) from None
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._threads, worker.call, task, timeout)

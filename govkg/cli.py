@@ -179,6 +179,8 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
             f"已加载 loaded {source.path} → <{source.graph}>: "
             f"{source.rows:,} 行 rows, {source.triples:,} 三元组 triples"
         )
+        for file, encoding in source.encodings.items():
+            print(f"  {Path(file).name}: 按 {encoding.upper()} 编码读取 read as {encoding.upper()}")
     if report.found is None:
         print("未保存规则问题 no findings stored (--no-findings)")
     else:
@@ -198,14 +200,15 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("query")
 def _query(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.querying import render, run_query
+    from govkg.querying import in_deep_stack, render, user_query
     from govkg.store import GraphStore
 
     text = args.sparql
     if text.startswith("@"):
         text = Path(text[1:]).read_text(encoding="utf-8")
-    outcome = run_query(GraphStore(settings.store).open_reader(), text)
-    sys.stdout.buffer.write(render(outcome, args.format))
+    reader = GraphStore(settings.store).open_reader()
+    output = in_deep_stack(lambda: render(user_query(reader, text, settings), args.format))
+    sys.stdout.buffer.write(output)
     return 0
 
 
@@ -292,7 +295,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     address = f"http://{settings.host}:{settings.port}"
     print(f"网页 pages: {address}/  (English: {address}/?lang=en)")
     print(f"接口 API: {address}/docs  存储 store: {settings.store}", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        # whose X-Forwarded-For names the client (per-client limits): uvicorn's default,
+        # the loopback address, unless a reverse proxy elsewhere is named
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
     return 0
 
 

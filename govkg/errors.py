@@ -25,6 +25,7 @@ class Problem:
     column: str | None = None
     line: int | None = None  # for text formats (RDF files): line and column of the text
     char: int | None = None
+    limit: str | None = None  # the setting whose size limit the input is over (HTTP 413)
 
     def location(self) -> str:
         parts = [self.file]

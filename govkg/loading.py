@@ -93,11 +93,17 @@ def load_sources(
                     oxi.convert_to_ntriples(ONTOLOGY_FILE.read_bytes(), format="ttl", output=out)
                 graphs.append(GraphData(ONTOLOGY_GRAPH, ontology_nt))
             hook = derived_graphs(settings, scratch)
+
+            def prepare(generation: oxi.Store) -> None:
+                refuse_shared_ids(generation, prepared)
+                if hook is not None:
+                    hook(generation)
+
             writer.replace_graphs(
                 graphs,
                 on_stage=(lambda s: progress.set_stage(STAGES[s])) if progress else None,
                 removed=[findings_graph(settings.base_iri)],
-                prepare=hook,
+                prepare=prepare,
             )
     finally:
         if progress:
@@ -123,3 +129,45 @@ def _refuse_shared_graphs(prepared: list[PreparedSource], problems: list[Problem
                 )
             )
         seen[source.graph] = source.path
+
+
+SOURCE_GRAPHS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g a gk:SourceGraph } }"
+SHARED_IDS = """
+SELECT ?g1 ?g2 (COUNT(DISTINCT ?x) AS ?n) (MIN(STR(?id)) AS ?example) WHERE {
+  GRAPH ?g1 { ?g1 a gk:SourceGraph . ?x dct:identifier ?id }
+  GRAPH ?g2 { ?g2 a gk:SourceGraph . ?x dct:identifier ?other }
+  FILTER(STR(?g1) < STR(?g2))
+} GROUP BY ?g1 ?g2"""
+
+
+def refuse_shared_ids(generation: oxi.Store, prepared: list[PreparedSource]) -> None:
+    """InputError when two sources of the new generation hold entities of the same id.
+
+    The default graph is the union of the sources, and pyoxigraph's union keeps a
+    triple once per graph holding it: with the same workbook loaded under two names every
+    join doubles, and a page over three copies grew without bound. So an entity comes
+    from one source only (load a workbook again under its own name to replace it).
+    Looked for only when the generation holds more than one source."""
+    from govkg.querying import run_query
+
+    count = next(iter(run_query(generation, SOURCE_GRAPHS).results))["n"]
+    if int(count.value) < 2:
+        return
+    files = {source.graph: str(source.path) for source in prepared}
+    problems = []
+    for row in run_query(generation, SHARED_IDS).results:
+        first, second = row["g1"].value, row["g2"].value
+        new, old = (second, first) if second in files else (first, second)
+        number, example = int(row["n"].value), row["example"].value
+        problems.append(
+            Problem(
+                files.get(new, new),
+                f"有 {number:,} 个实体（如「{example}」）的编号已在来源 <{old}> 中："
+                "一个实体只能来自一个来源；要替换那个来源，请用同一文件名重新加载",
+                f"{number:,} entities (e.g. '{example}') have ids already held by source "
+                f"<{old}>: an entity comes from one source only; to replace that source, "
+                "load the workbook again under the same file name",
+            )
+        )
+    if problems:
+        raise InputError(problems)

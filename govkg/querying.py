@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.ontology.namespaces import sparql_prefixes
+from govkg.settings import Settings
+from govkg.sparql_guard import check_sparql
+
+T = TypeVar("T")
+# A user's query runs on a thread with this much stack (address space: only the pages
+# used are mapped). A chain of 20,000 UNIONs, or 10,000 "+", recurses deeper in
+# pyoxigraph than the main thread's 8 MiB allow, and an overflow kills the process;
+# 512 MiB hold any query within the default length limit (docs/security.md).
+DEEP_STACK = 512 * 1024 * 1024
 
 
 @dataclass
@@ -34,6 +45,64 @@ def run_query(store: Any, sparql: str, **options: Any) -> QueryOutcome:
     if oxi.is_graph_result(results):
         return QueryOutcome("graph", results)
     return QueryOutcome("select", results)
+
+
+def user_query(
+    store: Any,
+    sparql: str,
+    settings: Settings,
+    *,
+    default_graph: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+) -> QueryOutcome:
+    """A query a user wrote: checked first (govkg.sparql_guard: no SERVICE, no deep
+    nesting, no huge text); its own FROM / FROM NAMED are honoured, and may not be
+    combined with a dataset given beside it (the protocol's default-graph-uri)."""
+    shape = check_sparql(
+        sparql,
+        max_length=settings.query_max_length,
+        max_depth=settings.query_max_depth,
+        allowed_endpoints=settings.sparql_endpoints,
+    )
+    options: dict[str, Any] = {}
+    if default_graph is not None or named_graphs is not None:
+        if shape.has_dataset:
+            raise InputError(
+                Problem(
+                    "SPARQL",
+                    "查询自带 FROM / FROM NAMED，不能再给 default-graph-uri / named-graph-uri",
+                    "the query has FROM / FROM NAMED: give no default-graph-uri or "
+                    "named-graph-uri beside it",
+                )
+            )
+        options["default_graph"] = default_graph if default_graph is not None else []
+        if named_graphs is not None:
+            options["named_graphs"] = named_graphs
+    elif shape.has_dataset:
+        options["union_default"] = False  # the query's own dataset, not the union
+    return run_query(store, sparql, **options)
+
+
+def in_deep_stack(function: Callable[[], T]) -> T:
+    """``function()`` on a thread with a DEEP_STACK stack; its result or its exception."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # handed to the caller's thread
+            outcome["error"] = error
+
+    previous = threading.stack_size(DEEP_STACK)
+    try:
+        thread = threading.Thread(target=target, name="govkg-query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def query_syntax_error(error: SyntaxError, hidden_lines: int = 0) -> InputError:

@@ -30,6 +30,8 @@ class Settings:
     PosixPath('/x')
     >>> Settings.from_env({"GOVKG_FINDINGS_ON_LOAD": "0"}).findings_on_load
     False
+    >>> Settings.from_env({"GOVKG_SPARQL_ENDPOINTS": "http://a/q, http://b/"}).sparql_endpoints
+    ('http://a/q', 'http://b/')
     """
 
     store: Path
@@ -46,6 +48,21 @@ class Settings:
     neo4j_database: str | None = None
     neo4j_batch: int = 1000  # rows per UNWIND batch
     findings_on_load: bool = True  # store the findings of the rules with every write
+    # --- safety limits (docs/security.md) ---
+    sparql_endpoints: tuple[str, ...] = ()  # SERVICE / LOAD IRIs allowed; none by default
+    query_max_length: int = 100_000  # characters of a SPARQL query or update
+    query_max_depth: int = 64  # nested brackets { ( [
+    result_max_bytes: int = 32 * 1024 * 1024  # of a /sparql answer, as well as row_limit
+    queries_per_client: int = 1  # SPARQL queries one client address may run at once
+    queue_wait: float = 2.0  # seconds a query waits for a free worker before a 503
+    unpacked_max_bytes: int = 2 * 1024**3  # of an .xlsx/.docx once unpacked
+    zip_max_ratio: int = 100  # unpacked / packed size of one archive member
+    sheet_max_rows: int = 1_048_576  # Excel's own limit
+    sheet_max_columns: int = 256
+    sheet_max_cells: int = 30_000_000  # rows x columns of a sheet's used range
+    docx_max_bytes: int = 64 * 1024 * 1024  # word/document.xml of a 三定 .docx, unpacked
+    allowed_hosts: tuple[str, ...] = ()  # Host headers accepted when bound beyond loopback
+    forwarded_allow_ips: str | None = None  # proxies whose X-Forwarded-For is trusted
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: object) -> Settings:
@@ -72,6 +89,17 @@ def _coerce(values: dict[str, object]) -> dict[str, object]:
         "row_limit": int,
         "max_body_bytes": int,
         "neo4j_batch": int,
+        "query_max_length": int,
+        "query_max_depth": int,
+        "result_max_bytes": int,
+        "queries_per_client": int,
+        "queue_wait": float,
+        "unpacked_max_bytes": int,
+        "zip_max_ratio": int,
+        "sheet_max_rows": int,
+        "sheet_max_columns": int,
+        "sheet_max_cells": int,
+        "docx_max_bytes": int,
     }
     out = dict(values)
     for name, kind in types.items():
@@ -80,6 +108,9 @@ def _coerce(values: dict[str, object]) -> dict[str, object]:
     for name in ("findings_on_load",):
         if name in out and not isinstance(out[name], bool):
             out[name] = str(out[name]).strip().lower() not in FALSE_WORDS
+    for name in ("sparql_endpoints", "allowed_hosts"):
+        if isinstance(out.get(name), str):  # a list in one variable: spaces or commas
+            out[name] = tuple(out[name].replace(",", " ").split())  # type: ignore[union-attr]
     if "base_iri" in out and not str(out["base_iri"]).endswith(("/", "#")):
         out["base_iri"] = f"{out['base_iri']}/"
     return out

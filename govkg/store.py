@@ -13,6 +13,9 @@ bulk-loads the new sources there, lets the caller add what derives from them (th
 findings of the rules, see govkg/loading.py), and only then switches ``current``. A crash or a kill
 at any point leaves ``current`` as it was; the half-built generation is removed by the
 next writer. Readers open the live generation read-only.
+The generation a switch replaces stays until the next switch, so that a read that began
+on it (a query of the server started just before a load finished) still finds it and
+ends on the data it started with; only older ones are removed.
 """
 
 from __future__ import annotations
@@ -123,9 +126,10 @@ class GraphStore:
         return self.path / os.readlink(link) if link.is_symlink() else None
 
     def _remove_leftovers(self, live: Path | None) -> None:
-        """Generations a killed writer left half-built, and old ones no longer live."""
+        """Generations a killed writer left half-built (newer than the live one), and
+        scratch folders; older generations stay until the next switch."""
         for entry in self.path.glob("gen-*"):
-            if entry != live:
+            if live is None or entry.name > live.name:
                 shutil.rmtree(entry, ignore_errors=True)
         for entry in self.path.glob("tmp-*"):
             shutil.rmtree(entry, ignore_errors=True)
@@ -159,8 +163,9 @@ class GraphStore:
         link.symlink_to(target.name)
         os.replace(link, self.path / CURRENT)
         _fsync_dir(self.path)
-        if live is not None:
-            shutil.rmtree(live, ignore_errors=True)
+        for entry in self.path.glob("gen-*"):  # all but the new one and the one it replaced
+            if entry != target and entry != live:
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 class StoreWriter:

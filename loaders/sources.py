@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +25,7 @@ class PreparedSource:
     data: Path
     rows: int
     triples: int
+    encodings: dict[str, str] = field(default_factory=dict)  # CSV files not in UTF-8
 
 
 def graph_iri(path: Path, base_iri: str) -> str:
@@ -68,10 +69,12 @@ def prepare_source(
                 content, format=fmt, output=out, base_iri=path.resolve().as_uri()
             )
             rows = 0
+            encodings = {}
         else:
             workbook = read_workbook(path)
             check_workbook(workbook)
             rows = workbook.row_count()
+            encodings = workbook.other_encodings()
             for chunk in workbook_triples(workbook, base_iri):
                 out.write(chunk.encode())
                 if on_rows:
@@ -79,4 +82,4 @@ def prepare_source(
         out.write(provenance_triples(graph, path.resolve().as_uri(), started, now(), rows).encode())
     with out_path.open("rb") as handle:
         triples = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-    return PreparedSource(path, graph, out_path, rows, triples)
+    return PreparedSource(path, graph, out_path, rows, triples, encodings)

@@ -6,12 +6,14 @@ shows (the header is row 1). Checking the contract is ``loaders.checks``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from govkg.loaders import xlsx_reader
+from govkg.loaders.archives import check_xlsx
 from govkg.loaders.contract import TABLES, TABLES_BY_NAME, Kind, Table, column_for, table_for
 
 from govkg.errors import InputError, Problem
@@ -25,6 +27,7 @@ class TableRows:
     sheet: str  # the name as the user wrote it (sheet or CSV file name)
     file: str  # the file holding it: the .xlsx, or the table's CSV file
     rows: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    encoding: str | None = None  # of a CSV file: utf-8-sig or gb18030
 
     def index(self, column: str) -> int:
         return next(i for i, c in enumerate(self.table.columns) if c.name == column)
@@ -52,24 +55,78 @@ class Workbook:
     def row_count(self) -> int:
         return sum(len(t.rows) for t in self.tables.values())
 
+    def other_encodings(self) -> dict[str, str]:
+        """The CSV files read in an encoding other than UTF-8: file → encoding."""
+        return {
+            t.file: t.encoding
+            for t in self.tables.values()
+            if t.encoding is not None and t.encoding != CSV_ENCODINGS[0]
+        }
 
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+
+# UTF-8 (a BOM, as Excel writes, is dropped), else GB18030 (a superset of GBK: what
+# Excel on Chinese Windows saves as "CSV").
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "gb18030": "GB18030"}
+
+
+def csv_encoding(path: Path) -> str:
+    """The first of CSV_ENCODINGS the whole file decodes in (read in blocks, not held);
+    InputError naming the encodings tried when none fits.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "机构.csv"
+    >>> _ = p.write_bytes("机构编码,机构名称".encode("gb18030"))
+    >>> csv_encoding(p)
+    'gb18030'
+    """
+    for encoding in CSV_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as handle:
+                while block := handle.read(1 << 20):
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    tried = "、".join(ENCODING_NAMES[e] for e in CSV_ENCODINGS)
+    raise InputError(
+        Problem(
+            str(path),
+            f"无法识别文本编码（已试 {tried}），请另存为 UTF-8 的 CSV",
+            f"unknown text encoding (tried {tried.replace('、', ', ')}); save it as UTF-8 CSV",
+            table=path.stem,
+        )
+    )
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[list[str]]:
+    with path.open(encoding=encoding, newline="") as handle:
         for row in csv.reader(handle):
             yield [cell.strip() for cell in row]
 
 
-def _sources(path: Path) -> list[tuple[str, str, Iterator[list[str]]]]:
-    """(sheet name, file, rows) for every sheet or CSV file of the workbook."""
+Source = tuple[str, str, Iterator[list[str]], str | None]
+
+
+def _csv_source(path: Path) -> Source:
+    encoding = csv_encoding(path)
+    return (path.stem, str(path), _csv_rows(path, encoding), encoding)
+
+
+def _sources(path: Path) -> list[Source]:
+    """(sheet name, file, rows, encoding) for every sheet or CSV file of the workbook."""
     if path.is_dir():
-        return [(p.stem, str(p), _csv_rows(p)) for p in sorted(path.glob("*.csv"))]
+        return [_csv_source(p) for p in sorted(path.glob("*.csv"))]
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_xlsx(path)  # before the reader unpacks anything (loaders/archives.py)
         return [
-            (name, str(path), xlsx_reader.iter_sheet(path, name))
+            (name, str(path), xlsx_reader.iter_sheet(path, name), None)
             for name in xlsx_reader.sheet_names(path)
         ]
     if path.suffix.lower() == ".csv":
-        return [(path.stem, str(path), _csv_rows(path))]
+        return [_csv_source(path)]
     raise InputError(
         Problem(
             str(path),
@@ -114,14 +171,14 @@ def iter_tables(
         problems.append(Problem(file, f"无法读取工作簿：{error}", f"cannot read workbook: {error}"))
         return
     position = {table.name: i for i, table in enumerate(TABLES)}
-    found: dict[str, list[tuple[str, str, Iterator[list[str]]]]] = {}
-    for sheet, sheet_file, rows in sources:
-        table = table_for(sheet)
+    found: dict[str, list[Source]] = {}
+    for source in sources:
+        table = table_for(source[0])
         if table is not None:
-            found.setdefault(table.name, []).append((sheet, sheet_file, rows))
+            found.setdefault(table.name, []).append(source)
     for name in sorted(found, key=position.__getitem__):
-        (sheet, sheet_file, rows), *again = found[name]
-        for other, other_file, _ in again:
+        (sheet, sheet_file, rows, encoding), *again = found[name]
+        for other, other_file, _, _ in again:
             problems.append(
                 Problem(
                     other_file,
@@ -131,7 +188,9 @@ def iter_tables(
                 )
             )
         try:
-            yield from _read_table(sheet_file, TABLES_BY_NAME[name], sheet, rows, problems, block)
+            yield from _read_table(
+                sheet_file, TABLES_BY_NAME[name], sheet, rows, problems, block, encoding
+            )
         except (UnicodeDecodeError, csv.Error) as error:
             problems.append(
                 Problem(sheet_file, f"无法读取：{error}", f"cannot read: {error}", table=sheet)
@@ -156,8 +215,9 @@ def _read_table(
     rows: Iterator[list[str]],
     problems: list[Problem],
     block: int | None,
+    encoding: str | None = None,
 ) -> Iterator[TableRows]:
-    result = TableRows(table, sheet, file)
+    result = TableRows(table, sheet, file, encoding=encoding)
     header = next(rows, None)
     if header is None:  # an empty sheet is an empty table
         yield result

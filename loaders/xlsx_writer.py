@@ -7,9 +7,22 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
 Sheet = tuple[Sequence[str], Iterable[Sequence[object]]]
+# openpyxl stores a string starting with "=" as a formula and an error code ("#N/A") as
+# an error: such cells are written as text instead, so that a name or a duty text from a
+# workbook (=HYPERLINK("http://…")) never becomes a live formula in a report or a draft.
+_NOT_TEXT = frozenset(ERROR_CODES)
+
+
+def _as_text(sheet: object, value: object) -> object:
+    if isinstance(value, str) and (value.startswith("=") or value in _NOT_TEXT):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return "" if value is None else value
 
 
 def write_xlsx(path: str | Path, sheets: Mapping[str, Sheet], *, bold_header: bool = True) -> None:
@@ -28,13 +41,14 @@ def write_xlsx(path: str | Path, sheets: Mapping[str, Sheet], *, bold_header: bo
             cells = []
             for value in header:
                 cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s" if isinstance(value, str) else cell.data_type
                 cell.font = Font(bold=True)
                 cells.append(cell)
             sheet.append(cells)
         else:
-            sheet.append(list(header))
+            sheet.append([_as_text(sheet, v) for v in header])
         for row in rows:
-            sheet.append(["" if v is None else v for v in row])
+            sheet.append([_as_text(sheet, v) for v in row])
     tmp = Path(str(path) + ".part")
     book.save(tmp)
     tmp.replace(path)

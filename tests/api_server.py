@@ -48,8 +48,11 @@ def loaded_store(folder: Path) -> Path:
     return store
 
 
-def start_server(store: Path, *, findings: bool = True) -> Iterator[Server]:
-    """Start `govkg serve`, wait until it answers (and its findings are ready), stop it."""
+def start_server(
+    store: Path, *, findings: bool = True, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """Start `govkg serve`, wait until it answers (and its findings are ready), stop it;
+    ``env``: more settings (GOVKG_*) for this server."""
     port = free_port()
     env = {
         **os.environ,
@@ -57,6 +60,7 @@ def start_server(store: Path, *, findings: bool = True) -> Iterator[Server]:
         "GOVKG_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
         "GOVKG_ROW_LIMIT": str(ROW_LIMIT),
         "GOVKG_MAX_BODY_BYTES": str(2 * 1024 * 1024),
+        **(env or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "govkg.cli", "serve", "--store", str(store), "--port", str(port)],

@@ -70,7 +70,9 @@ def test_killed_load_leaves_the_store_as_it_was(
     # The next writer clears what the killed one left, and works.
     done = run_govkg("load", small_city, "--store", store)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in store.glob("gen-*")) == ["gen-000002"]
+    # the half-built one is gone; the one the load replaced stays until the next switch
+    assert sorted(p.name for p in store.glob("gen-*")) == ["gen-000001", "gen-000002"]
+    assert os.readlink(store / "current") == "gen-000002"
     assert not list(store.glob("tmp-*"))
 
 

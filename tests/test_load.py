@@ -245,3 +245,21 @@ def test_rdf_formats_load_into_their_graphs(tmp_path: Path) -> None:
         {"g": f"{BASE}graph/one", "s": "http://e/a"},
         {"g": f"{BASE}graph/two", "s": "http://e/b"},
     ]
+
+
+def test_the_same_ids_from_two_sources_are_refused(small_city: Path, tmp_path: Path) -> None:
+    """A copy of a workbook under another name would put every entity in the union
+    default graph twice (and every join of a page n^k times): refused, store unchanged."""
+    import shutil
+
+    store = tmp_path / "store"
+    assert run_govkg("load", small_city, "--store", store).returncode == 0
+    before = store_graphs(store)
+    copy = shutil.copytree(small_city, tmp_path / "copy-of-city")
+    done = run_govkg("load", copy, "--store", store)
+    assert done.returncode == 2
+    assert "copy-of-city" in done.stderr and "A01" in done.stderr
+    assert "one source only" in done.stderr and "一个实体只能来自一个来源" in done.stderr
+    assert same_graphs(store_graphs(store), before)
+    # loading it again under its own name replaces it, as before
+    assert run_govkg("load", small_city, "--store", store).returncode == 0

@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+from govkg.loaders.archives import check_docx
+
 from govkg.errors import InputError, Problem
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
@@ -86,7 +88,9 @@ def html_text(markup: str) -> str:
 
 
 def docx_text(path: Path) -> str:
-    """The paragraphs of a .docx (a zip of XML: word/document.xml), one per line."""
+    """The paragraphs of a .docx (a zip of XML: word/document.xml), one per line; its
+    sizes checked before it is unpacked (loaders/archives.py)."""
+    check_docx(path)
     with zipfile.ZipFile(path) as archive:
         root = ElementTree.fromstring(archive.read("word/document.xml"))
     lines = []
