@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="政府职能与数据职责知识图谱：发现职责交叉与职责缺位。"
         " A knowledge graph of government functions and data duties: find overlapping"
         " and missing responsibilities.",
+        epilog="工作簿契约（表、列、规则 R1–R17、问题 JSON、草稿并入） the workbook contract"
+        " (tables, columns, rules R1-R17, findings JSON, the draft merge): docs/workbook.md"
+        " in the govkg repository.",
     )
     parser.add_argument("--version", action="version", version=f"govkg {__version__}")
     parser.add_argument(
@@ -135,7 +138,7 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
     validate = sub.add_parser(
         "validate",
         help="按规则 R1–R15 校验 check the rules R1-R15",
-        description="按 shared/workbook.md 的规则 R1–R15 校验工作簿或 RDF 文件（不写入存储），"
+        description="按 docs/workbook.md 的规则 R1–R15 校验工作簿或 RDF 文件（不写入存储），"
         "不给文件时校验存储；--draft 把征求意见稿并入基准后比较。退出码：0 通过，1 有违规，"
         "2 输入有误。 Check workbooks or RDF files (nothing is stored) against the rules"
         " R1-R15, or the store when no file is given; --draft merges a draft into the"

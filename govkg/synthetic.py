@@ -1,6 +1,6 @@
 """Synthetic mandate workbooks: deterministic, contract-exact, from a county to a province.
 
-``generate_workbook`` writes a workbook (``shared/workbook.md``) for a fictional province
+``generate_workbook`` writes a workbook (``docs/workbook.md``) for a fictional province
 江淮省 (division codes 32xxxx): one government per ~40 agencies, the usual departments of
 each (``synthetic_names.TEMPLATES``), 事业单位 under them, internal units, a function tree
 with the categories 信息化 and 数据管理, lead and support duties, division rows, power items

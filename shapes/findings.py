@@ -1,4 +1,4 @@
-"""SHACL validation results as the findings of ``shared/workbook.md``.
+"""SHACL validation results as the findings of ``docs/workbook.md``.
 
 The mapping is generic (see the header of ``shapes/rules.ttl``): the rule, its names and
 message templates come from the shapes graph, focus and related from the result's focus

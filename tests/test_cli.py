@@ -14,7 +14,7 @@ from pathlib import Path
 import rdflib
 from rdflib.compare import isomorphic
 
-from tests.conftest import run_govkg
+from tests.conftest import REPO, run_govkg
 
 AGENCIES = """SELECT ?id ?name WHERE { ?a a gk:Agency ; dct:identifier ?id ;
                                           skos:prefLabel ?name } ORDER BY ?id"""
@@ -112,3 +112,14 @@ def test_progress_bar_only_on_a_terminal(small_city: Path, tmp_path: Path) -> No
     assert "\r加载 loading".encode() in seen
     piped = run_govkg("load", small_city, "--store", tmp_path / "s2")
     assert "加载 loading" not in piped.stderr
+
+
+def test_help_names_the_contract_in_the_repository() -> None:
+    """`govkg --help` points at the contract, and the contract is in the repository with
+    every rule of it."""
+    assert "docs/workbook.md" in run_govkg("--help").stdout
+    contract = (REPO / "docs" / "workbook.md").read_text(encoding="utf-8")
+    for rule in range(1, 18):
+        assert f"\n| R{rule} | " in contract
+    for section in ("### transfers / 职责划转", "## Findings as JSON", "A draft is a workbook"):
+        assert section in contract

@@ -1,6 +1,6 @@
 """The real `govkg validate` agrees with the independent oracle (tests/rules_oracle.py).
 
-Both read shared/workbook.md; the oracle is plain Python over the workbook's rows. Every
+Both read docs/workbook.md; the oracle is plain Python over the workbook's rows. Every
 workbook here is validated by the CLI in a subprocess and the sets of (rule, severity,
 focus, related) must be equal; with --draft the statuses must be equal too.
 """
