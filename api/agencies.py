@@ -77,11 +77,13 @@ async def list_agencies(
     q: Annotated[
         str | None, Query(max_length=200, description="名称包含 name contains", examples=["数据"])
     ] = None,
-) -> dict[str, Any]:
+) -> Paged[AgencySummary]:
     """机构，可按政府、类别、名称筛选。 Agencies, filtered by government, kind, name."""
     rows = await run_in_threadpool(_list, snap, government, kind, q)
     items = [summary(snap, r) for r in rows[page.offset : page.offset + page.limit]]
-    return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    return Paged[AgencySummary].model_validate(
+        {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    )
 
 
 def _ref(row: dict[str, Any], key: str = "oid", name: str = "oname") -> dict[str, Any] | None:

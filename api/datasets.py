@@ -45,7 +45,7 @@ async def list_datasets(
         str | None,
         Query(max_length=200, description="数源部门编码 source agency id", examples=["JH-GAJ"]),
     ] = None,
-) -> dict[str, Any]:
+) -> Paged[DatasetSummary]:
     """数据资源，可按名称、数源部门筛选。 Datasets, filtered by name and source agency."""
     index = await run_in_threadpool(datasets_of, snap)
     rows = [
@@ -58,7 +58,9 @@ async def list_datasets(
         {"id": ident, "iri": iri, "name": name, "sources": list(sources)}
         for ident, (iri, name, sources) in rows[page.offset : page.offset + page.limit]
     ]
-    return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    return Paged[DatasetSummary].model_validate(
+        {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    )
 
 
 def dataset_detail(

@@ -70,7 +70,7 @@ async def list_functions(
     category: Annotated[
         str | None, Query(max_length=100, description="职能类别 category", examples=["信息化"])
     ] = None,
-) -> dict[str, Any]:
+) -> Paged[FunctionSummary]:
     """职能目录，可按名称、上级职能、类别筛选。 Functions, filtered by name, parent, category."""
     entries = await run_in_threadpool(functions_of, snap)
     rows = [
@@ -81,7 +81,9 @@ async def list_functions(
         and (category is None or category in e["categories"])
     ]
     items = [summary(e) for e in rows[page.offset : page.offset + page.limit]]
-    return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    return Paged[FunctionSummary].model_validate(
+        {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    )
 
 
 def function_detail(snap: Snapshot, entry: dict[str, Any], findings: Findings) -> dict[str, Any]:
@@ -113,7 +115,7 @@ def function_detail(snap: Snapshot, entry: dict[str, Any], findings: Findings) -
 
 
 @router.get("/{function_id}", response_model=FunctionDetail, summary="一项职能 one function")
-async def get_function(function_id: IdPath, snap: SnapshotDep, state: StateDep) -> dict[str, Any]:
+async def get_function(function_id: IdPath, snap: SnapshotDep, state: StateDep) -> Response:
     """谁牵头、谁配合、分工条款、上下级职能。
     Who leads, who supports, the division clauses, the tree (broader/narrower)."""
     entry = (await run_in_threadpool(functions_of, snap)).get(function_id)

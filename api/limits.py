@@ -4,8 +4,6 @@ grows past it while streaming is cut off. Both answer 413 in the one error shape
 
 from __future__ import annotations
 
-from typing import Any
-
 from govkg.api.errors import error_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -44,7 +42,7 @@ class BodyLimit:
                     raise BodyTooLarge
             return event
 
-        async def tracking_send(event: dict[str, Any]) -> None:
+        async def tracking_send(event: Message) -> None:
             nonlocal started
             if event["type"] == "http.response.start":
                 started = True

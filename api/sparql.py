@@ -273,7 +273,7 @@ def _decode(body: bytes) -> str:
         }
     },
 )
-async def update(request: Request, state: StateDep, _token: TokenDep) -> dict[str, Any]:
+async def update(request: Request, state: StateDep, _token: TokenDep) -> UpdateReport:
     """SPARQL 1.1 Update，经存储唯一的写入者生成新的一代（全部成功或全部不写）。
     SPARQL 1.1 Update through the store's one writer, as a new generation (all or nothing).
     ``Authorization: Bearer <token>`` of the settings is required."""
@@ -304,4 +304,4 @@ async def update(request: Request, state: StateDep, _token: TokenDep) -> dict[st
         Task("update", {"text": text, "settings": state.settings}), timeout
     )
     state.warm()
-    return report
+    return UpdateReport.model_validate(report)

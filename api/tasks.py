@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -346,7 +346,7 @@ def import_mandate(
     result = build_draft([], baseline, government, mandates=[mandate])
     write_draft(result.draft, Path(out))
     findings = validate_draft_on_store(data, read_workbook(out), base_iri)
-    answer = {"draft": result.as_json(), "check": as_json(findings)}
+    answer: dict[str, Any] = {"draft": result.as_json(), "check": as_json(findings)}
     if lang is not None:
         answer["xlsx"] = _xlsx(findings, _rule_book(), lang)
     return answer
@@ -356,7 +356,7 @@ def ping(store: str) -> str:
     return "pong"
 
 
-TASKS = {
+TASKS: dict[str, Callable[..., Any]] = {
     "sparql": sparql,
     "findings": findings,
     "validate": validate,

@@ -90,8 +90,9 @@ def connect(args: argparse.Namespace, settings: Settings, uri: str | None = None
             )
         )
     user = getattr(args, "user", None) or getattr(args, "neo4j_user", None)
-    env_name = getattr(args, "password_env", None) or getattr(
-        args, "neo4j_password_env", DEFAULT_PASSWORD_ENV
+    env_name = str(
+        getattr(args, "password_env", None)
+        or getattr(args, "neo4j_password_env", DEFAULT_PASSWORD_ENV)
     )
     database = getattr(args, "database", None) or getattr(args, "neo4j_database", None)
     return Connection(

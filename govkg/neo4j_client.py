@@ -143,7 +143,7 @@ class Connection:
 
     @contextmanager
     def _session(self) -> Iterator[Any]:
-        kwargs = {"database": self.database} if self.database else {}
+        kwargs: dict[str, Any] = {"database": self.database} if self.database else {}
         with self.driver.session(**kwargs) as session:
             yield session
 

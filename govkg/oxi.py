@@ -145,7 +145,7 @@ def serialize_graph(triples: Any, format: str) -> bytes:
     """CONSTRUCT/DESCRIBE results, or any triples, in an RDF format."""
     if hasattr(triples, "serialize"):
         return triples.serialize(format=rdf_format(format))
-    return ox.serialize(triples, format=rdf_format(format))
+    return ox.serialize(triples, format=rdf_format(format)) or b""
 
 
 def dump(
@@ -191,6 +191,7 @@ def count(store: ox.Store, graph: str | None = None) -> int:
     if graph is None:
         return len(store)
     solutions = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert isinstance(solutions, ox.QuerySolutions)
     return int(next(iter(solutions))["n"].value)
 
 
@@ -285,8 +286,9 @@ def add_quads(store: ox.Store, quads: Iterable[Any]) -> None:
     store.extend(quads)
 
 
-def literal_parts(term: Any) -> tuple[str, str | None, str | None]:
-    """(lexical value, datatype IRI, language) of a literal term."""
+def literal_parts(term: Any) -> tuple[str, str, str | None]:
+    """(lexical value, datatype IRI, language) of a literal term (every literal has a
+    datatype: rdf:langString where it has a language)."""
     return term.value, term.datatype.value, term.language
 
 
@@ -317,6 +319,7 @@ def construct_ntriples(store: ox.Store, sparql: str) -> bytes:
     """The triples of a CONSTRUCT query (the default graph being the store's default
     graph alone) as N-Triples, serialized without passing through Python objects."""
     results = store.query(sparql)
+    assert isinstance(results, ox.QueryTriples), "a CONSTRUCT or DESCRIBE query"
     return results.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
 

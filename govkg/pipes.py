@@ -16,7 +16,7 @@ import os
 import pickle
 import threading
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from govkg.errors import InputError
 
@@ -89,7 +89,7 @@ def _write_all(chunks: Iterable[str], write_end: int) -> Outcome:
     return None
 
 
-def _thread_producer(chunks: Iterable[str], write_end: int):  # noqa: ANN202
+def _thread_producer(chunks: Iterable[str], write_end: int) -> Callable[[], Outcome]:
     outcome: list[Outcome] = [None]
 
     def run() -> None:
@@ -105,7 +105,7 @@ def _thread_producer(chunks: Iterable[str], write_end: int):  # noqa: ANN202
     return finish
 
 
-def _fork_producer(chunks: Iterable[str], read_end: int, write_end: int):  # noqa: ANN202
+def _fork_producer(chunks: Iterable[str], read_end: int, write_end: int) -> Callable[[], Outcome]:
     report_read, report_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: produce, report, and leave without running the parent's exits

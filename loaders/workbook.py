@@ -188,7 +188,7 @@ def _read_table(
     # One string object per distinct value of a column, but for ids: references, codes
     # and enumerations repeat, and so do power items' names and bases (四级四同); a
     # province's 1.4M rows take 0.5 GB instead of 1.3 GB.
-    shared = [None if c.kind in UNIQUE else {} for c in table.columns]
+    shared: list[dict[str, str] | None] = [None if c.kind in UNIQUE else {} for c in table.columns]
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue  # blank lines are common at the end of spreadsheets

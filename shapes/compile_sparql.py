@@ -188,7 +188,8 @@ def component_queries(
             continue
         prefixes = sg.prefixes(validator)
         select, ask = sg.value(validator, SH + "select"), sg.value(validator, SH + "ask")
-        consts.update(current_shape(shape, (select or ask).value if (select or ask) else ""))
+        given = select or ask
+        consts.update(current_shape(shape, given.value if given else ""))
         if select is not None:
             query = prefixes + prebind(select.value, focus, consts, path)
         elif ask is not None:

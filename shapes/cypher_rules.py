@@ -41,7 +41,8 @@ def query_text(rule: str) -> str:
 
 def shape_of_rules(book: RuleBook) -> dict[str, str]:
     """Each rule's shape, as the SHACL results name it (N-Triples)."""
-    return {book.sg.value(s, GK + "ruleId").value: str(s) for s in book.sg.subjects(GK + "ruleId")}
+    sg = book.sg
+    return {sg.objects(s, GK + "ruleId")[0].value: str(s) for s in sg.subjects(GK + "ruleId")}
 
 
 def _term_of(row: dict[str, Any]) -> Any:

@@ -151,6 +151,7 @@ def validate_draft(
     baseline's findings may come from the cache in ``cache_dir`` (:mod:`findings_cache`)."""
     book = rule_book()
     check_options(book, rules, engine)
+    rdf: list[Path]
     if (
         _fast
         and len(paths) == 1

@@ -103,7 +103,7 @@ class RuleBook:
         self.rules: dict[str, Rule] = {}
         self._by_shape: dict[str, str] = {}
         for shape in sg.subjects(GK + "ruleId"):
-            rule_id = sg.value(shape, GK + "ruleId").value
+            rule_id = sg.objects(shape, GK + "ruleId")[0].value
             severity = sg.value(shape, SH + "severity")
             name = severity.value.rsplit("#", 1)[-1].lower() if severity is not None else ""
             self.rules[rule_id] = Rule(

@@ -71,7 +71,7 @@ class DataGraph(Graph):
         super().__init__()
         self._prepared: dict[tuple[str, str | None], Any] = {}
 
-    def query(  # type: ignore[override]
+    def query(
         self,
         query_object: Any,
         processor: Any = "sparql",
@@ -126,9 +126,12 @@ def results_of(report: Graph, shapes: Graph) -> list[ValidationResult]:
     # Only the report's own results: pyshacl also types nested sh:detail results.
     for r in report.objects(None, URIRef(SH + "result")):
         one = {k: report.value(r, _SH[k]) for k in _SH}
-        path = one["resultPath"]
-        if path is not None:
-            path = path_string(path, objects, lambda n: isinstance(n, URIRef), str)
+        path_node = one["resultPath"]
+        path = (
+            None
+            if path_node is None
+            else path_string(path_node, objects, lambda n: isinstance(n, URIRef), str)
+        )
         messages = tuple(
             (str(m), getattr(m, "language", None) or None)
             for m in report.objects(r, _SH["resultMessage"])

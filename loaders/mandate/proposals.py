@@ -48,8 +48,8 @@ class FunctionIndex:
     def __init__(self, functions: Sequence[Function], labelled: Sequence[tuple[str, str]]) -> None:
         by_id = {f.id: f for f in functions}
         examples: dict[str, list[str]] = {}
-        for text, function in labelled:
-            examples.setdefault(function, []).append(text)
+        for text, function_id in labelled:
+            examples.setdefault(function_id, []).append(text)
         documents: dict[str, Counter[str]] = {}
         for function in functions:
             counts: Counter[str] = Counter()
