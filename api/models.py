@@ -38,7 +38,7 @@ class Message(BaseModel):
     en: str
 
 
-class Finding(BaseModel):
+class FindingView(BaseModel):
     """A finding of workbook.md, with the rule's names and what it concerns."""
 
     model_config = ConfigDict(
@@ -184,7 +184,7 @@ class FunctionDetail(FunctionSummary):
     leads: list[FunctionDuty]
     supports: list[FunctionDuty]
     divisions: list[Division]
-    findings: list[Finding]
+    findings: list[FindingView]
 
 
 class DatasetSummary(BaseModel):
@@ -213,7 +213,7 @@ class DatasetDetail(BaseModel):
     update: Concept | None = None
     system: str | None = None
     data_duties: list[DatasetDuty]
-    findings: list[Finding]
+    findings: list[FindingView]
 
 
 class OverlapSide(BaseModel):

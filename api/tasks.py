@@ -292,7 +292,7 @@ def load(store: str, *, paths: list[str], settings: Settings) -> dict[str, Any]:
             {"graph": s.graph, "rows": s.rows, "triples": s.triples} for s in report.sources
         ],
         "seconds": round(report.seconds, 3),
-        "findings": report.findings,
+        "findings": report.findings_count,
     }
 
 

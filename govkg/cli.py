@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from govkg import __version__
 from govkg.errors import GovkgError
-from govkg.lifetime import leave, start_keeping
+from govkg.lifetime import exit_without_freeing, start_keeping
 from govkg.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -173,16 +173,17 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
             f"已加载 loaded {source.path} → <{source.graph}>: "
             f"{source.rows:,} 行 rows, {source.triples:,} 三元组 triples"
         )
-    if report.found is None:
+    if report.findings is None:
         print("未保存规则问题 no findings stored (--no-findings)")
     else:
         from govkg.shapes.report import tally
         from govkg.shapes.validation import rule_book
 
-        print(f"已保存规则问题 {report.findings:,} 项 stored {report.findings:,} findings")
-        for line in tally(report.found, rule_book()):
+        stored = len(report.findings)
+        print(f"已保存规则问题 {stored:,} 项 stored {stored:,} findings")
+        for line in tally(report.findings, rule_book()):
             print(f"  {line}")
-        if report.found:
+        if report.findings:
             where = f"govkg validate --store {settings.store}"
             print(f"  详情 details: {where}；网页 pages: govkg serve")
     rate = report.triples / report.seconds if report.seconds else 0
@@ -192,14 +193,14 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("query")
 def _query(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.querying import render, run_query
+    from govkg.querying import format_outcome, run_query
     from govkg.store import GraphStore
 
     text = args.sparql
     if text.startswith("@"):
         text = Path(text[1:]).read_text(encoding="utf-8")
     outcome = run_query(GraphStore(settings.store).open_reader(), text)
-    sys.stdout.buffer.write(render(outcome, args.format))
+    sys.stdout.buffer.write(format_outcome(outcome, args.format))
     return 0
 
 
@@ -219,7 +220,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("graphs")
 def _graphs(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.querying import render, run_query
+    from govkg.querying import format_outcome, run_query
     from govkg.store import GraphStore
 
     outcome = run_query(
@@ -233,7 +234,7 @@ def _graphs(args: argparse.Namespace, settings: Settings) -> int:
                                 prov:generatedAtTime ?loaded ; gk:findingCount ?rows } } }
            ORDER BY ?graph ?source""",
     )
-    sys.stdout.buffer.write(render(outcome, "table"))
+    sys.stdout.buffer.write(format_outcome(outcome, "table"))
     return 0
 
 
@@ -295,7 +296,7 @@ def run() -> NoReturn:
     """The ``govkg`` command: ``main``, then leave without freeing what it built (a
     province's store took ~7 s to free, object by object)."""
     start_keeping()
-    leave(main())
+    exit_without_freeing(main())
 
 
 if __name__ == "__main__":

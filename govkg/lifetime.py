@@ -37,7 +37,7 @@ def start_keeping() -> None:
     _keeping[0] = True
 
 
-def leave(status: int) -> NoReturn:
+def exit_without_freeing(status: int) -> NoReturn:
     """End the process with ``status`` once the standard streams are written, without
     freeing memory object by object."""
     for stream in (sys.stdout, sys.stderr):

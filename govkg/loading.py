@@ -33,11 +33,11 @@ STAGES = {
 class LoadReport:
     sources: list[PreparedSource]
     seconds: float
-    found: list[Finding] | None = None  # stored findings; None when the load stored none
+    findings: list[Finding] | None = None  # stored findings; None when the load stored none
 
     @property
-    def findings(self) -> int | None:
-        return None if self.found is None else len(self.found)
+    def findings_count(self) -> int | None:
+        return None if self.findings is None else len(self.findings)
 
     @property
     def rows(self) -> int:
@@ -102,7 +102,7 @@ def load_sources(
     finally:
         if progress:
             progress.close()
-    return LoadReport(prepared, time.monotonic() - started, hook.found if hook else None)
+    return LoadReport(prepared, time.monotonic() - started, hook.findings if hook else None)
 
 
 def derived_graphs(settings: Settings, scratch: Path) -> FindingsWriter | None:

@@ -200,7 +200,7 @@ def named_graphs(store: ox.Store) -> list[str]:
     return [g.value for g in store.named_graphs()]
 
 
-def triples_of(store: ox.Store, graph: str | None = None) -> Iterable[Any]:
+def quads_of(store: ox.Store, graph: str | None = None) -> Iterable[Any]:
     """The quads of one named graph, or of the whole store."""
     return store.quads_for_pattern(None, None, None, None if graph is None else _graph(graph))
 

@@ -29,7 +29,7 @@ class ProducerFailed(RuntimeError):
 
 
 @contextlib.contextmanager
-def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
+def readable_path(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
     """A path (``/dev/fd/N``) from which the UTF-8 text of ``chunks`` can be read while
     they are being made, in a thread or (``in_child``) in a forked child process. The
     reader must read to the end or stop early by leaving the block; the producer's
@@ -37,10 +37,10 @@ def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
     reader, which may have read the text of unchecked input), any other as
     ProducerFailed.
 
-    >>> with produced(["a\\n", "b\\n"]) as path:
+    >>> with readable_path(["a\\n", "b\\n"]) as path:
     ...     open(path).read()
     'a\\nb\\n'
-    >>> with produced(["c\\n"], in_child=True) as path:
+    >>> with readable_path(["c\\n"], in_child=True) as path:
     ...     open(path).read()
     'c\\n'
     """

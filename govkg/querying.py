@@ -72,11 +72,11 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def render(outcome: QueryOutcome, fmt: str) -> bytes:
+def format_outcome(outcome: QueryOutcome, fmt: str) -> bytes:
     """Results as ``table``, ``json``, ``csv``, ``tsv`` or ``xml``; graphs as ``ttl``/``nt``.
 
     >>> store = oxi.memory_store()
-    >>> print(render(run_query(store, "SELECT ?x WHERE { VALUES ?x { '机构' } }"), "table")
+    >>> print(format_outcome(run_query(store, "SELECT ?x WHERE { VALUES ?x { '机构' } }"), "table")
     ...       .decode())
     x
     ----

@@ -15,8 +15,8 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
-from govkg.ontology.namespaces import DCT, GK, SKOS
-from govkg.shapes.findings import Finding, RuleBook, findings_from_results
+from govkg.ontology.namespaces import GK
+from govkg.shapes.findings import NAME_PREDICATES, Finding, RuleBook, findings_from_results
 from govkg.shapes.results import ValidationResult
 
 from govkg import oxi
@@ -24,7 +24,6 @@ from govkg.neo4j_client import Connection
 from govkg.neo4j_mapping import RESOURCE, URI, Namespaces, node_term, node_triples
 from govkg.neo4j_sync import read_namespaces
 
-NAME_PREDICATES = {DCT + "identifier", GK + "divisionCode", SKOS + "prefLabel", DCT + "description"}
 CHUNK = 500
 
 

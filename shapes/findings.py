@@ -249,7 +249,7 @@ def lookup_names(
     return names
 
 
-def render(template: str, focus: str, related: Sequence[str], lang: str) -> str:
+def finding_text(template: str, focus: str, related: Sequence[str], lang: str) -> str:
     empty, sep = ("无", "、") if lang == "zh" else ("none", ", ")
     text = template.replace("{$this}", focus).replace("{?this}", focus)
     joined = sep.join(related) if related else empty
@@ -285,7 +285,7 @@ def findings_from_results(
         labels = list(dict.fromkeys(lbl for _, lbl in by_id))
         focus_id, focus_label = names.pair(focus)
         message = {
-            lang: render(
+            lang: finding_text(
                 rule.message.get(lang, rule.message.get("", "")), focus_label, labels, lang
             )
             for lang in ("zh", "en")

@@ -145,7 +145,7 @@ def read_findings(store: Any, base_iri: str) -> list[Finding]:
     """The findings kept in the store's findings graph, sorted as validation sorts them."""
     graph = findings_graph(base_iri)
     parts: dict[str, dict[str, Any]] = {}
-    for quad in oxi.triples_of(store, graph):
+    for quad in oxi.quads_of(store, graph):
         subject = quad.subject.value
         if subject == graph:
             continue

@@ -142,11 +142,11 @@ class FindingsWriter:
         # parsed now, before any frame holds the new generation: rdflib's parser leaves
         # reference cycles that keep its callers' frames (and their stores) alive
         visible_predicates(self.book.sg)
-        self.found: list[Finding] | None = None
+        self.findings: list[Finding] | None = None
 
     @property
     def count(self) -> int | None:
-        return None if self.found is None else len(self.found)
+        return None if self.findings is None else len(self.findings)
 
     def __call__(self, store: Any) -> None:
-        self.found = write_findings(store, self.book, self.base_iri, self.scratch)
+        self.findings = write_findings(store, self.book, self.base_iri, self.scratch)

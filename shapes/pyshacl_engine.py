@@ -159,7 +159,7 @@ def validate_store(
     union_default: bool = True,
 ) -> ValidationReport:
     """Validate a pyoxigraph store with pyshacl (only the shapes ``only`` when given)."""
-    quads = oxi.triples_of(store)
+    quads = oxi.quads_of(store)
     data = _graph((q for q in quads if union_default or oxi.in_default_graph(q)), DataGraph)
     shapes = shapes_for(sg, only)
     _conforms, report, _text = pyshacl.validate(

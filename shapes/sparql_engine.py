@@ -109,7 +109,7 @@ class Compiler:
             self._scratch = oxi.memory_store()
             data = (
                 (q.subject, q.predicate, q.object)
-                for q in oxi.triples_of(self.store)
+                for q in oxi.quads_of(self.store)
                 if self.union or oxi.in_default_graph(q)
             )
             oxi.add_triples(self._scratch, data)

@@ -25,7 +25,7 @@ from govkg.shapes.shapes_model import ShapesGraph
 from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.lifetime import keep_until_exit, release_freed_memory
-from govkg.pipes import produced
+from govkg.pipes import readable_path
 
 ENGINES = ("default", "pyshacl")
 # from this size on, the shapes' footprint and a mapping process cost less than they save
@@ -160,7 +160,7 @@ def sources_store(paths: Sequence[Path], base_iri: str, *, book: RuleBook) -> An
 
 
 def _load_nt(store: Any, triples: Iterator[str], *, in_child: bool, graph: str) -> None:
-    with produced(triples, in_child=in_child) as path:
+    with readable_path(triples, in_child=in_child) as path:
         oxi.bulk_load(store, format="nt", graph=graph, path=path, trusted=True)
 
 

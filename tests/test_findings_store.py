@@ -36,7 +36,7 @@ FINDINGS = findings_graph(BASE)
 def city_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("findings") / "store"
     report = load_sources([CITY], Settings.from_env({}, store=store), show_progress=False)
-    assert report.findings == 37
+    assert report.findings_count == 37
     return store
 
 
