@@ -153,9 +153,8 @@ def _pull(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     """``govkg validate --neo4j URI``: the same report as the SHACL engine's."""
+    from govkg.shapes.cli_validate import check_report_options, write_report
     from govkg.shapes.cypher_rules import validate_neo4j
-    from govkg.shapes.findings import conforms
-    from govkg.shapes.report import json_report, text_report, xlsx_report
     from govkg.shapes.validation import check_options, rule_book
 
     if args.sources or args.draft is not None:
@@ -166,24 +165,9 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
                 "--neo4j checks the graph pushed to the database: give no files and no --draft",
             )
         )
-    if args.format == "xlsx" and args.output is None:
-        raise InputError(
-            Problem("-o", "xlsx 格式须用 -o 指定输出文件", "--format xlsx needs -o FILE")
-        )
+    check_report_options(args)
     book = rule_book()
     check_options(book, args.rule, "default")
     with connect(args, settings, uri=args.neo4j) as conn:
         findings = validate_neo4j(conn, book, args.rule)
-    if args.format == "xlsx":
-        xlsx_report(args.output, findings, book, args.lang)
-    else:
-        text = (
-            json_report(findings)
-            if args.format == "json"
-            else text_report(findings, book, args.lang)
-        )
-        if args.output is not None:
-            args.output.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-    return 0 if conforms(findings) else 1
+    return write_report(args, findings, book)

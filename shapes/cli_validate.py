@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from govkg.shapes.findings import conforms
+from govkg.shapes.findings import Finding, RuleBook, conforms
 from govkg.shapes.report import json_report, text_report, xlsx_report
 from govkg.shapes.validation import Outcome, validate_disk_store, validate_sources
 
@@ -44,23 +44,34 @@ def outcome_of(args: argparse.Namespace, settings: Settings) -> Outcome:
     )
 
 
-def run_validate(args: argparse.Namespace, settings: Settings) -> int:
-    """Validate, write the report, and return 0 (conforms) or 1 (violations)."""
+def check_report_options(args: argparse.Namespace) -> None:
+    """Refuse report options that cannot work, before anything is validated."""
     if args.format == "xlsx" and args.output is None:
         raise InputError(
             Problem("-o", "xlsx 格式须用 -o 指定输出文件", "--format xlsx needs -o FILE")
         )
-    outcome = outcome_of(args, settings)
+
+
+def write_report(args: argparse.Namespace, findings: list[Finding], book: RuleBook) -> int:
+    """The report in ``--format`` to ``-o`` or standard output; 0 (conforms) or 1
+    (violations), the exit status of ``govkg validate``."""
     if args.format == "xlsx":
-        xlsx_report(args.output, outcome.findings, outcome.book, args.lang)
+        xlsx_report(args.output, findings, book, args.lang)
     else:
         text = (
-            json_report(outcome.findings)
+            json_report(findings)
             if args.format == "json"
-            else text_report(outcome.findings, outcome.book, args.lang)
+            else text_report(findings, book, args.lang)
         )
         if args.output is not None:
             args.output.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
-    return 0 if conforms(outcome.findings) else 1
+    return 0 if conforms(findings) else 1
+
+
+def run_validate(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate, write the report, and return 0 (conforms) or 1 (violations)."""
+    check_report_options(args)
+    outcome = outcome_of(args, settings)
+    return write_report(args, outcome.findings, outcome.book)
