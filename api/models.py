@@ -81,8 +81,8 @@ class RuleTally(BaseModel):
 class FindingsTally(BaseModel):
     """The findings that concern an agency, counted by rule (most serious first); the
     findings themselves are paged at ``href``. At a province's scale one agency's R7
-    findings alone name tens of thousands of items: embedded, they made a 3.4 MB
-    payload."""
+    findings alone name tens of thousands of items: embedded, they made payloads of
+    megabytes (docs/benchmarks.md#api)."""
 
     total: int = Field(examples=[3])
     by_rule: list[RuleTally]

@@ -51,7 +51,8 @@ GRAPH_MEDIA = {
     "rdf": "application/rdf+xml",
 }
 UPDATE_TIMEOUT_FLOOR = 30.0  # seconds
-# recomputing the findings of a province takes ~75 s on a 2-core machine (benchmarks.md)
+# recomputing the findings of a province takes more than a minute on 2 cores
+# (docs/benchmarks.md#findings-stored-at-load-time)
 UPDATE_WITH_FINDINGS_TIMEOUT_FLOOR = 600.0
 EXAMPLE_QUERY = "SELECT ?name WHERE { ?a a gk:Agency ; skos:prefLabel ?name } LIMIT 5"
 

@@ -172,8 +172,7 @@ SELECT DISTINCT ?id ?agency ?gov WHERE {
 }"""
 _GOVERNMENTS = "SELECT ?code WHERE { ?g a gk:Government ; gk:divisionCode ?code }"
 # Past this many ids one pass over every entity beats looking each up: a province's
-# findings name ~730k ids (R7: most power items), 77 s of lookups on RocksDB against a
-# 35 s pass.
+# findings name hundreds of thousands of ids (R7: most power items) (docs/benchmarks.md#api).
 LOOKUPS_UP_TO = 50_000
 
 

@@ -294,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """The ``govkg`` command: ``main``, then leave without freeing what it built (a
-    province's store took ~7 s to free, object by object)."""
+    province's store takes seconds to free, object by object: govkg/lifetime.py)."""
     start_keeping()
     exit_without_freeing(main())
 

@@ -90,7 +90,7 @@ def push(
                 {"stamp": stamp},
             )
     # new nodes are CREATEd: on FalkorDB, MERGE of nodes made earlier in the same batch
-    # costs 8x a CREATE; known ones are matched by the index and overwritten
+    # costs far more than a CREATE (docs/benchmarks.md#neo4j); known ones are matched by the index
     known = {row["uri"] for row in conn.read(f"MATCH (n:{RESOURCE}) RETURN n.{URI} AS uri")}
     report(0, "nodes")
     for group, (keys, uris) in graph.node_groups().items():

@@ -2,10 +2,10 @@
 
 pyoxigraph's loaders read a path without Python's help, so the mapping of a workbook
 (Python) can run beside the loading (Rust). In a thread the two still take turns: the
-loader holds the GIL most of the time, and a province's mapping (~14 s) then adds to its
-loading (~35 s) instead of hiding behind it. In a forked child the mapping has a GIL of
-its own; forking costs a few milliseconds and copies nothing up front, so it is used for
-large inputs only.
+loader holds the GIL most of the time, and a province's mapping then adds to its loading
+instead of hiding behind it (docs/benchmarks.md#load). In a forked child the mapping has a
+GIL of its own; forking costs a few milliseconds and copies nothing up front, so it is
+used for large inputs only.
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ def readable_path(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[
 def _widen(pipe: int) -> None:
     """A pipe of 1 MB instead of 64 kB: with the small one, producer and reader took
     turns (the producer blocked in a write while the reader drained it, then the reader
-    waited while the producer made the next chunk): a province's load took 50 s instead
-    of 42 s."""
+    waited while the producer made the next chunk), and a province's load took longer
+    (docs/benchmarks.md#load)."""
     with contextlib.suppress(OSError, AttributeError):  # not Linux, or over the limit
         fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
 

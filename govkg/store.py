@@ -34,9 +34,9 @@ from govkg import oxi
 from govkg.errors import Problem, StoreError
 
 CURRENT = "current"
-# Deleting quads from RocksDB runs at about 25,000 quads/s here, bulk loading at about
-# 300,000: a graph to replace is cleared in place when that is cheaper than rebuilding
-# the generation from the graphs that stay.
+# Deleting quads from RocksDB is about ten times slower than bulk loading them
+# (docs/benchmarks.md#load): a graph to replace is cleared in place when that is cheaper than
+# rebuilding the generation from the graphs that stay. The two rates, in quads/s:
 CLEAR_RATE = 25_000
 BULK_RATE = 300_000
 

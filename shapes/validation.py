@@ -143,7 +143,7 @@ def sources_store(paths: Sequence[Path], base_iri: str, *, book: RuleBook) -> An
         workbooks, rdf = [], []
     store = memory_store(workbooks, rdf, base_iri, book=book)
     del workbooks  # in the store now: their rows go before the rules run
-    # the footprint costs ~0.5 s of SPARQL parsing: only when a workbook is large
+    # the footprint costs SPARQL parsing (docs/benchmarks.md#validation): only for a large workbook
     predicates, classes = footprint(book) if large else (None, None)
     for path in large:
         # once a source has failed, the others are only read and checked
