@@ -14,7 +14,7 @@ from pathlib import Path
 import rdflib
 from rdflib.compare import isomorphic
 
-from tests.conftest import REPO, run_govkg
+from tests.conftest import REPO, run_govkg, run_govkg_process
 
 AGENCIES = """SELECT ?id ?name WHERE { ?a a gk:Agency ; dct:identifier ?id ;
                                           skos:prefLabel ?name } ORDER BY ?id"""
@@ -22,8 +22,10 @@ AGENCIES = """SELECT ?id ?name WHERE { ?a a gk:Agency ; dct:identifier ?id ;
 
 def test_query_formats(small_city: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
-    assert run_govkg("load", small_city, "--store", store).returncode == 0
-    as_json = json.loads(run_govkg("query", AGENCIES, "--store", store, "--format", "json").stdout)
+    assert run_govkg_process("load", small_city, "--store", store).returncode == 0
+    as_json = json.loads(
+        run_govkg_process("query", AGENCIES, "--store", store, "--format", "json").stdout
+    )
     assert as_json["head"]["vars"] == ["id", "name"]
     ids = [b["id"]["value"] for b in as_json["results"]["bindings"]]
     assert ids == ["A01", "A02", "A03"]
@@ -53,7 +55,7 @@ def test_query_syntax_error_has_its_position(small_city: Path, tmp_path: Path) -
 
 
 def test_query_on_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
-    done = run_govkg("query", AGENCIES, "--store", tmp_path / "nowhere")
+    done = run_govkg_process("query", AGENCIES, "--store", tmp_path / "nowhere")
     assert done.returncode == 2
     assert "govkg load" in done.stderr and "Traceback" not in done.stderr
 
@@ -110,7 +112,7 @@ def test_progress_bar_only_on_a_terminal(small_city: Path, tmp_path: Path) -> No
         process.wait()
     os.close(primary)
     assert "\r加载 loading".encode() in seen
-    piped = run_govkg("load", small_city, "--store", tmp_path / "s2")
+    piped = run_govkg_process("load", small_city, "--store", tmp_path / "s2")
     assert "加载 loading" not in piped.stderr
 
 

@@ -25,7 +25,7 @@ from govkg.loading import load_sources
 from govkg.querying import run_query
 from govkg.settings import Settings
 from govkg.store import GraphStore
-from tests.conftest import EXAMPLES, SMALL_CITY, run_govkg, write_csv_workbook
+from tests.conftest import EXAMPLES, SMALL_CITY, run_govkg, run_govkg_process, write_csv_workbook
 
 BASE = "https://id.govkg.org/"
 CITY = EXAMPLES / "city.xlsx"
@@ -119,7 +119,7 @@ def test_validate_store_reads_the_stored_findings(city_store: Path, tmp_path: Pa
     # a store with no findings graph is validated: the same JSON either way
     bare = tmp_path / "bare"
     assert run_govkg("load", CITY, "--store", bare, "--no-findings").returncode == 0
-    stored = run_govkg("validate", "--store", city_store, "--format", "json")
+    stored = run_govkg_process("validate", "--store", city_store, "--format", "json")
     computed = run_govkg("validate", "--store", bare, "--format", "json")
     assert stored.returncode == computed.returncode == 1
     assert json.loads(stored.stdout) == json.loads(computed.stdout)

@@ -26,7 +26,14 @@ from govkg.neo4j_client import Connection, escape_for_falkordb
 from govkg.neo4j_mapping import Namespaces
 from govkg.neo4j_sync import pull, push, store_graph
 from govkg.synthetic import generate_workbook
-from tests.conftest import EXAMPLES, REPO, SMALL_CITY, run_govkg, write_csv_workbook
+from tests.conftest import (
+    EXAMPLES,
+    REPO,
+    SMALL_CITY,
+    run_govkg,
+    run_govkg_process,
+    write_csv_workbook,
+)
 
 BASE = "https://id.govkg.org/"
 REAL_NEO4J = os.environ.get("GOVKG_NEO4J_URI")
@@ -192,7 +199,7 @@ def test_cli_push_pull_and_validate(falkordb: FalkorServer, tmp_path: Path) -> N
     store = tmp_path / "store"
     assert run_govkg("load", EXAMPLES / "city.xlsx", "--store", store).returncode == 0
     connection = ["--uri", falkordb.uri, "--user", "falkordb"]
-    pushed = run_govkg("neo4j", "push", *connection, "--store", store, "--batch", "500")
+    pushed = run_govkg_process("neo4j", "push", *connection, "--store", store, "--batch", "500")
     assert pushed.returncode == 0, pushed.stderr
     assert "已推送 pushed" in pushed.stdout
     assert "推送 pushing" not in pushed.stderr  # the progress bar is for terminals only
@@ -204,7 +211,7 @@ def test_cli_push_pull_and_validate(falkordb: FalkorServer, tmp_path: Path) -> N
     left.parse(tmp_path / "pulled.nt", format="nt")
     right.parse(tmp_path / "e.nt", format="nt")
     assert isomorphic(left, right)
-    on_neo4j = run_govkg(
+    on_neo4j = run_govkg_process(
         "validate", "--neo4j", falkordb.uri, "--neo4j-user", "falkordb", "--format", "json"
     )
     with_shacl = run_govkg("validate", EXAMPLES / "city.xlsx", "--format", "json")
