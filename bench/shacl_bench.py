@@ -145,8 +145,8 @@ def generate(triples: int, out: Path, seed: int = 7) -> int:
 
 def child(engine: str, data: str, shapes: str, out: str) -> None:
     """Run one engine in this (child) process and write timings and results as JSON."""
-    from govkg.shapes.shapes_model import ShapesGraph
-    from govkg.shapes.sparql_engine import validate
+    from govkg.shapes.engine.shapes_model import ShapesGraph
+    from govkg.shapes.engine.sparql_engine import validate
 
     from govkg import oxi
 

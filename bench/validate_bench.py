@@ -112,8 +112,8 @@ def child_cli(drop: str, argv: list[str]) -> None:
 
 
 def child_default(data: Path, out: Path) -> None:
-    from govkg.shapes.shapes_model import ShapesGraph
-    from govkg.shapes.sparql_engine import validate
+    from govkg.shapes.engine.shapes_model import ShapesGraph
+    from govkg.shapes.engine.sparql_engine import validate
 
     from govkg import oxi
 
@@ -267,7 +267,7 @@ def make_draft(wb: Path, out: Path) -> None:
 
 def profile(agencies: int) -> None:
     """Seconds per rule on the default engine (each rule's shape alone)."""
-    from govkg.shapes.sparql_engine import validate
+    from govkg.shapes.engine.sparql_engine import validate
     from rdflib import Graph, Namespace
 
     from govkg import oxi

@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 from govkg.ontology.namespaces import GK
+from govkg.shapes.engine.results import ValidationResult
 from govkg.shapes.findings import NAME_PREDICATES, Finding, RuleBook, findings_from_results
-from govkg.shapes.results import ValidationResult
 
 from govkg import oxi
 from govkg.neo4j_client import Connection

@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from govkg.ontology.namespaces import DCT, GK, SKOS, XSD
-from govkg.shapes.results import RDF_FIRST, RDF_REST, SH, ValidationResult
-from govkg.shapes.shapes_model import ShapesGraph
+from govkg.shapes.engine.results import RDF_FIRST, RDF_REST, SH, ValidationResult
+from govkg.shapes.engine.shapes_model import ShapesGraph
 
 from govkg import oxi
 

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from govkg.ontology.namespaces import DCT
+from govkg.shapes.engine.results import RDF, SH
+from govkg.shapes.engine.shapes_model import RDFS, ShapesGraph
 from govkg.shapes.findings import NAME_PREDICATES
-from govkg.shapes.results import RDF, SH
-from govkg.shapes.shapes_model import RDFS, ShapesGraph
 
 from govkg import oxi
 

@@ -18,9 +18,9 @@ from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.streamed import checked_triples
 from govkg.loaders.workbook import Workbook, read_workbook
+from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl
 from govkg.shapes.footprint import visible_classes, visible_predicates
-from govkg.shapes.shapes_model import ShapesGraph
 
 from govkg import oxi
 from govkg.errors import InputError, Problem
@@ -191,7 +191,7 @@ def validate_store(
 ) -> list[Finding]:
     """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
     an IRI that has no dct:identifier."""
-    from govkg.shapes.sparql_engine import validate  # the engines load lazily
+    from govkg.shapes.engine.sparql_engine import validate  # the engines load lazily
 
     check_options(book, rules, engine)
     report = validate(store, book.sg, engine=engine)

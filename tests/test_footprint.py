@@ -9,8 +9,8 @@ from govkg.loaders.mapping import IriMaker
 from govkg.loaders.workbook import read_workbook
 from govkg.ontology.namespaces import DCT, GK
 from govkg.shapes import validation
+from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.footprint import visible_classes, visible_predicates
-from govkg.shapes.shapes_model import ShapesGraph
 
 from govkg import oxi
 from govkg.synthetic import generate_workbook

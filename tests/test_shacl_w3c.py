@@ -14,10 +14,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from govkg.shapes.compile_sparql import ShaclFailure
-from govkg.shapes.results import SH, ValidationReport, severity_name
-from govkg.shapes.shapes_model import ShapesGraph
-from govkg.shapes.sparql_engine import validate
+from govkg.shapes.engine.compile_sparql import ShaclFailure
+from govkg.shapes.engine.results import SH, ValidationReport, severity_name
+from govkg.shapes.engine.shapes_model import ShapesGraph
+from govkg.shapes.engine.sparql_engine import validate
 
 from govkg import oxi
 

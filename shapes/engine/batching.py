@@ -16,8 +16,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from govkg.shapes.compile_core import compile_constraint
-from govkg.shapes.results import ValidationResult
+from govkg.shapes.engine.compile_core import compile_constraint
+from govkg.shapes.engine.results import ValidationResult
 
 from govkg import oxi
 

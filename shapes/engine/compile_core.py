@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from govkg.shapes.results import RDF, SH, XSD
-from govkg.shapes.shapes_model import ShapesGraph
+from govkg.shapes.engine.results import RDF, SH, XSD
+from govkg.shapes.engine.shapes_model import ShapesGraph
 
 from govkg import oxi
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from govkg.shapes.compile_core import Unsupported, values_of
-from govkg.shapes.results import SH
-from govkg.shapes.shapes_model import ShapesGraph
+from govkg.shapes.engine.compile_core import Unsupported, values_of
+from govkg.shapes.engine.results import SH
+from govkg.shapes.engine.shapes_model import ShapesGraph
 
 from govkg import oxi
 

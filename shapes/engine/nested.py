@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from govkg.shapes.batching import fill_messages
-from govkg.shapes.compile_core import Unsupported
-from govkg.shapes.results import SH, ValidationResult
+from govkg.shapes.engine.batching import fill_messages
+from govkg.shapes.engine.compile_core import Unsupported
+from govkg.shapes.engine.results import SH, ValidationResult
 
 from govkg import oxi
 

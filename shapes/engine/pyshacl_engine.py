@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyshacl
-from govkg.shapes.results import (
+from govkg.shapes.engine.results import (
     RDF,
     SH,
     XSD,
@@ -20,7 +20,7 @@ from govkg.shapes.results import (
     path_string,
     severity_name,
 )
-from govkg.shapes.shapes_model import TARGETS, ShapesGraph
+from govkg.shapes.engine.shapes_model import TARGETS, ShapesGraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF as RDFNS
 from rdflib.plugins.sparql import prepareQuery
@@ -176,7 +176,7 @@ def validate_store(
 
 def validate(data: Any, shapes: ShapesGraph | bytes | str, **kw: Any) -> ValidationReport:
     """Same inputs as the default engine's ``validate``: a store or Turtle bytes."""
-    from govkg.shapes.sparql_engine import validate as _validate
+    from govkg.shapes.engine.sparql_engine import validate as _validate
 
     return _validate(data, shapes, engine="pyshacl", **kw)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from govkg.shapes.results import RDF, RDF_NIL, SH, _list, path_string
+from govkg.shapes.engine.results import RDF, RDF_NIL, SH, _list, path_string
 
 from govkg import oxi
 

@@ -1,7 +1,8 @@
 """The default SHACL engine: shapes compiled to SPARQL, run on a pyoxigraph store.
 
 Each constraint becomes one SELECT over all focus nodes of its shape at once (see
-:mod:`govkg.shapes.compile_core` and :mod:`govkg.shapes.compile_sparql`). A focus set is a
+:mod:`govkg.shapes.engine.compile_core` and
+:mod:`govkg.shapes.engine.compile_sparql`). A focus set is a
 group pattern that binds ``?this`` - a shape's targets, or the value nodes of a parent
 shape - so nested shapes (sh:node, sh:and ...) are again queried set-at-a-time, and only
 their conformance is combined in Python. A shape with targets whose tree holds anything
@@ -25,9 +26,9 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from govkg.shapes import nested, pyshacl_engine
-from govkg.shapes.batching import Check, chunks, fill_messages, get, run_batch
-from govkg.shapes.compile_core import (
+from govkg.shapes.engine import nested, pyshacl_engine
+from govkg.shapes.engine.batching import Check, chunks, fill_messages, get, run_batch
+from govkg.shapes.engine.compile_core import (
     CORE,
     LOGICAL,
     MAX_DEPTH,
@@ -39,15 +40,21 @@ from govkg.shapes.compile_core import (
     instance_of,
     term,
 )
-from govkg.shapes.compile_sparql import (
+from govkg.shapes.engine.compile_sparql import (
     SHAPES_GRAPH,
     ShaclFailure,
     component_queries,
     select_constraint,
     uses_shapes_graph,
 )
-from govkg.shapes.results import SH, ValidationReport, ValidationResult, dedupe, severity_name
-from govkg.shapes.shapes_model import ShapesGraph
+from govkg.shapes.engine.results import (
+    SH,
+    ValidationReport,
+    ValidationResult,
+    dedupe,
+    severity_name,
+)
+from govkg.shapes.engine.shapes_model import ShapesGraph
 
 from govkg import oxi
 
