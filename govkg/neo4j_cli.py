@@ -1,5 +1,5 @@
 """The bodies of ``govkg neo4j push|pull`` and ``govkg validate --neo4j`` (govkg/cli.py
-only registers them). Nothing here imports the driver: govkg/neo4j_client.py does."""
+only registers them). Nothing here imports the driver: govkg/neo4j/client.py does."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def add_validate_options(validate: argparse.ArgumentParser) -> None:
 
 
 def connect(args: argparse.Namespace, settings: Settings, uri: str | None = None) -> Any:
-    from govkg.neo4j_client import Connection
+    from govkg.neo4j.client import Connection
 
     uri = uri or getattr(args, "uri", None) or settings.neo4j_uri
     if not uri:
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _push(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.neo4j_sync import push
+    from govkg.neo4j.sync import push
     from govkg.progress import Progress
     from govkg.store import GraphStore
 
@@ -139,7 +139,7 @@ def _push(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _pull(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.neo4j_sync import pull, write_ntriples
+    from govkg.neo4j.sync import pull, write_ntriples
 
     with connect(args, settings) as conn:
         if args.output:
@@ -153,8 +153,8 @@ def _pull(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     """``govkg validate --neo4j URI``: the same report as the SHACL engine's."""
+    from govkg.neo4j.rules import validate_neo4j
     from govkg.shapes.cli_validate import check_report_options, write_report
-    from govkg.shapes.cypher_rules import validate_neo4j
     from govkg.shapes.validation import check_options, rule_book
 
     if args.sources or args.draft is not None:

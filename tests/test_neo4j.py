@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from govkg.shapes.cypher_rules import query_text, validate_neo4j
 from govkg.shapes.validation import memory_store, read_sources, rule_book, validate_store
 from rdflib.compare import isomorphic
 
-from govkg.falkordb_server import FalkorServer
-from govkg.neo4j_client import Connection, escape_for_falkordb
-from govkg.neo4j_mapping import Namespaces
-from govkg.neo4j_sync import pull, push, store_graph
+from govkg.neo4j.client import Connection, escape_for_falkordb
+from govkg.neo4j.falkordb_server import FalkorServer
+from govkg.neo4j.mapping import Namespaces
+from govkg.neo4j.rules import query_text, validate_neo4j
+from govkg.neo4j.sync import pull, push, store_graph
 from govkg.synthetic import generate_workbook
 from tests.conftest import (
     EXAMPLES,
@@ -276,7 +276,7 @@ def test_the_driver_is_imported_in_one_module() -> None:
         for path in (REPO / folder).rglob("*.py")
         if re.search(r"^\s*(import neo4j|from neo4j\b)", path.read_text(), re.M)
     ]
-    assert found == ["govkg/neo4j_client.py"]
+    assert found == ["govkg/neo4j/client.py"]
 
 
 # --- real Neo4j (GOVKG_NEO4J_URI) --------------------------------------------------------
@@ -319,7 +319,7 @@ def test_real_neo4j_routing_uri(neo4j_conn: Connection) -> None:
 
 @needs_neo4j
 def test_real_neo4j_failed_write_rolls_back(neo4j_conn: Connection) -> None:
-    from govkg.neo4j_client import Neo4jError
+    from govkg.neo4j.client import Neo4jError
 
     with pytest.raises(Neo4jError):
         neo4j_conn.run("CREATE (:Scratch {k: 1}) WITH 1 AS x RETURN 1 / 0")

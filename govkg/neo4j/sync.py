@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from govkg import oxi
-from govkg.neo4j_client import Connection, quote_name
-from govkg.neo4j_mapping import (
+from govkg.neo4j.client import Connection, quote_name
+from govkg.neo4j.mapping import (
     NAMESPACE_LABEL,
     RESOURCE,
     STAMP,
