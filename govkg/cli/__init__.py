@@ -111,10 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(graphs)
     _validate_parser(sub)
     _serve_parser(sub)
-    from govkg import neo4j_cli
+    from govkg.cli import neo4j as neo4j_cli
 
     neo4j_cli.add_parser(sub, _store_options)
-    from govkg import mandate_cli
+    from govkg.cli import mandate as mandate_cli
 
     mandate_cli.add_parser(sub, _store_options)
     return parser
@@ -155,7 +155,7 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
         "--rule", action="extend", nargs="+", metavar="RULE", help="只查这些规则 only these rules"
     )
     validate.add_argument("--engine", default="default", choices=["default", "pyshacl"])
-    from govkg.neo4j_cli import add_validate_options
+    from govkg.cli.neo4j import add_validate_options
 
     add_validate_options(validate)
     _store_options(validate)
@@ -241,24 +241,24 @@ def _graphs(args: argparse.Namespace, settings: Settings) -> int:
 @command("validate")
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "neo4j", None):
-        from govkg.neo4j_cli import run_validate as run_on_neo4j
+        from govkg.cli.neo4j import run_validate as run_on_neo4j
 
         return run_on_neo4j(args, settings)
-    from govkg.shapes.cli_validate import run_validate
+    from govkg.cli.validate import run_validate
 
     return run_validate(args, settings)
 
 
 @command("neo4j")
 def _neo4j(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.neo4j_cli import run
+    from govkg.cli.neo4j import run
 
     return run(args, settings)
 
 
 @command("import")
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.mandate_cli import run
+    from govkg.cli.mandate import run
 
     return run(args, settings)
 
@@ -297,7 +297,3 @@ def run() -> NoReturn:
     province's store takes seconds to free, object by object: govkg/lifetime.py)."""
     start_keeping()
     exit_without_freeing(main())
-
-
-if __name__ == "__main__":
-    run()

@@ -1,4 +1,4 @@
-"""The body of ``govkg import mandate`` (govkg/cli.py only registers it): read 三定 texts,
+"""The body of ``govkg import mandate`` (govkg/cli/__init__.py only registers it): read 三定 texts,
 write a draft workbook."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The bodies of ``govkg neo4j push|pull`` and ``govkg validate --neo4j`` (govkg/cli.py
+"""The bodies of ``govkg neo4j push|pull`` and ``govkg validate --neo4j`` (govkg/cli/__init__.py
 only registers them). Nothing here imports the driver: govkg/neo4j/client.py does."""
 
 from __future__ import annotations
@@ -153,8 +153,8 @@ def _pull(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     """``govkg validate --neo4j URI``: the same report as the SHACL engine's."""
+    from govkg.cli.validate import check_report_options, write_report
     from govkg.neo4j.rules import validate_neo4j
-    from govkg.shapes.cli_validate import check_report_options, write_report
     from govkg.shapes.validation import check_options, rule_book
 
     if args.sources or args.draft is not None:

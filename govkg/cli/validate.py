@@ -1,4 +1,4 @@
-"""The body of ``govkg validate`` (the command in govkg/cli.py only calls this)."""
+"""The body of ``govkg validate`` (the command in govkg/cli/__init__.py only calls this)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from govkg.errors import InputError, Problem
+from govkg.settings import Settings
 from govkg.shapes.findings import Finding, RuleBook, conforms
 from govkg.shapes.report import json_report, text_report, xlsx_report
 from govkg.shapes.validation import Outcome, validate_disk_store, validate_sources
-
-from govkg.errors import InputError, Problem
-from govkg.settings import Settings
 
 
 def outcome_of(args: argparse.Namespace, settings: Settings) -> Outcome:
