@@ -2,7 +2,7 @@
 
 ``generate_workbook`` writes a workbook (``docs/workbook.md``) for a fictional province
 江淮省 (division codes 32xxxx): one government per ~40 agencies, the usual departments of
-each (``synthetic_names.TEMPLATES``), 事业单位 under them, internal units, a function tree
+each (``govkg.synthetic.names.TEMPLATES``), 事业单位 under them, internal units, a function tree
 with the categories 信息化 and 数据管理, lead and support duties, division rows, power items
 from both lists sharing base codes, datasets with sources and data duties.
 
@@ -21,10 +21,10 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from govkg import synthetic_names as N
 from govkg.loaders.codes import USCC_CHARSET
 from govkg.loaders.contract import TABLES
-from govkg.synthetic_plan import Agency, Plan
+from govkg.synthetic import names as N
+from govkg.synthetic.plan import Agency, Plan
 
 Row = list[str]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from govkg import synthetic_names as N
 from govkg.loaders.codes import uscc_check_character
+from govkg.synthetic import names as N
 
 _MASK = (1 << 64) - 1
 UNITS_PER_AGENCY = 10
