@@ -21,10 +21,10 @@ from typing import Any
 
 from govkg.ontology.namespaces import sparql_prefixes
 
-from govkg import oxi
 from govkg.errors import GovkgError, InputError, Problem, StoreError
 from govkg.querying import query_syntax_error, run_query
 from govkg.settings import Settings
+from govkg.store import oxigraph as oxi
 
 _readers: dict[str, Any] = {}
 _cache: dict[str, Any] = {}

@@ -26,7 +26,7 @@ def one(workbook: Path, rule: str, engine: str, shapes: Path | None) -> dict:
     from govkg.shapes.findings import RuleBook, findings_from_results, rules_ttl
     from govkg.shapes.validation import memory_store, read_sources
 
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     text = shapes.read_text(encoding="utf-8") if shapes else rules_ttl()
     full = ShapesGraph.parse(text)

@@ -148,7 +148,7 @@ def child(engine: str, data: str, shapes: str, out: str) -> None:
     from govkg.shapes.engine.shapes_model import ShapesGraph
     from govkg.shapes.engine.sparql_engine import validate
 
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     t0 = time.perf_counter()
     store = oxi.memory_store()

@@ -115,7 +115,7 @@ def child_default(data: Path, out: Path) -> None:
     from govkg.shapes.engine.shapes_model import ShapesGraph
     from govkg.shapes.engine.sparql_engine import validate
 
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     t0 = time.perf_counter()
     store = oxi.memory_store()
@@ -270,7 +270,7 @@ def profile(agencies: int) -> None:
     from govkg.shapes.engine.sparql_engine import validate
     from rdflib import Graph, Namespace
 
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     data, _ = ntriples(agencies)
     store = oxi.memory_store()

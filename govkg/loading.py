@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.loaders import PreparedSource, prepare_source
 from govkg.ontology.namespaces import GK, ONTOLOGY_FILE
@@ -16,6 +15,7 @@ from govkg.shapes.findings import Finding
 from govkg.shapes.findings_rdf import findings_graph
 from govkg.shapes.findings_store import FindingsWriter
 from govkg.store import GraphData, GraphStore
+from govkg.store import oxigraph as oxi
 
 ONTOLOGY_GRAPH = GK.rstrip("#")
 

@@ -8,9 +8,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.ontology.namespaces import sparql_prefixes
+from govkg.store import oxigraph as oxi
 
 
 @dataclass

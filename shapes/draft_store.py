@@ -16,7 +16,7 @@ from govkg.shapes.findings import Finding, compare
 from govkg.shapes.findings_store import stored_findings
 from govkg.shapes.validation import memory_store, rule_book, validate_store
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 _OWNED = f"""SELECT DISTINCT ?node WHERE {{
   VALUES ?agency {{ %s }}

@@ -21,7 +21,7 @@ from govkg.ontology.namespaces import DCT, GK, SKOS, XSD
 from govkg.shapes.engine.results import RDF_FIRST, RDF_REST, SH, ValidationResult
 from govkg.shapes.engine.shapes_model import ShapesGraph
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 SEVERITIES = ("violation", "warning", "info")
 STATUSES = ("new", "resolved", "unchanged")

@@ -25,7 +25,7 @@ from govkg.loaders.mapping import literal, typed
 from govkg.ontology.namespaces import DCT, GK, PROV, RDF, SH
 from govkg.shapes.findings import SEVERITIES, Finding, rules_ttl, sort_key
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 SEVERITY_IRIS = {name: f"{SH}{name.capitalize()}" for name in SEVERITIES}
 SEVERITY_NAMES = {iri: name for name, iri in SEVERITY_IRIS.items()}

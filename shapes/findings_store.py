@@ -1,6 +1,6 @@
 """The findings of a store's data: computed when a generation is written, read back later.
 
-The store's writer (govkg/store.py) knows nothing of rules: the loading layer hands it a
+The store's writer (govkg/store/__init__.py) knows nothing of rules: the loading layer hands it a
 :class:`FindingsWriter`, which validates the new generation before ``current`` switches
 to it and adds the findings graph (shapes/findings_rdf.py). So a generation and its
 findings are always consistent, and a kill at any point leaves the store as it was.
@@ -29,7 +29,7 @@ from govkg.shapes.findings_rdf import (
 )
 from govkg.shapes.footprint import visible_predicates
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 # The in-memory copy and its validation fit a whole province (5,000 agencies with their
 # million power items) on a machine that serves one

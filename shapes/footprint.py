@@ -22,7 +22,7 @@ from govkg.shapes.engine.results import RDF, SH
 from govkg.shapes.engine.shapes_model import RDFS, ShapesGraph
 from govkg.shapes.findings import NAME_PREDICATES
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 ALWAYS = frozenset({RDF + "type", RDFS + "subClassOf", *NAME_PREDICATES})
 IDENTIFIER = DCT + "identifier"

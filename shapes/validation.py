@@ -22,10 +22,10 @@ from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl
 from govkg.shapes.footprint import visible_classes, visible_predicates
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.lifetime import keep_until_exit, release_freed_memory
 from govkg.pipes import readable_path
+from govkg.store import oxigraph as oxi
 
 ENGINES = ("default", "pyshacl")
 # from this size on, the shapes' footprint and a mapping process cost less than they save

@@ -12,7 +12,7 @@ from govkg.shapes import validation
 from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.footprint import visible_classes, visible_predicates
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 from govkg.synthetic import generate_workbook
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://ex/> .

@@ -179,7 +179,7 @@ def test_awkward_rdf_survives_the_round_trip(conn: Connection, tmp_path: Path) -
 def test_graphs_union_and_large_batches(conn: Connection) -> None:
     """A triple held by two named graphs is pushed once; a batch far larger than a
     FalkorDB message (here ~1.2 MB) is written whole, in order."""
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     text = "".join(
         f'<http://e.org/n{i}> <http://e.org/v/label> "{"数据共享" * 100}{i}"@zh .\n'

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.pipes import ProducerFailed, readable_path
+from govkg.store import oxigraph as oxi
 
 
 def broken_chunks():

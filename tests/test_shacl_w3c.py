@@ -19,7 +19,7 @@ from govkg.shapes.engine.results import SH, ValidationReport, severity_name
 from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.engine.sparql_engine import validate
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 # Vendored with its W3C licence (tests/data/w3c-shacl-tests/NOTICE.md).
 SUITE = Path(__file__).resolve().parent / "data" / "w3c-shacl-tests"

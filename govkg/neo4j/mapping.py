@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from govkg import oxi
 from govkg.ontology.namespaces import GK, PREFIXES, RDF, XSD
+from govkg.store import oxigraph as oxi
 
 RESOURCE = "Resource"  # the label of every node the push owns
 URI = "uri"

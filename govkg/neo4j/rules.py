@@ -15,13 +15,13 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
-from govkg import oxi
 from govkg.neo4j.client import Connection
 from govkg.neo4j.mapping import RESOURCE, URI, Namespaces, node_term, node_triples
 from govkg.neo4j.sync import read_namespaces
 from govkg.ontology.namespaces import GK
 from govkg.shapes.engine.results import ValidationResult
 from govkg.shapes.findings import NAME_PREDICATES, Finding, RuleBook, findings_from_results
+from govkg.store import oxigraph as oxi
 
 CHUNK = 500
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from govkg import oxi
 from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.mapping import (
     NAMESPACE_LABEL,
@@ -28,6 +27,7 @@ from govkg.neo4j.mapping import (
     property_graph,
     relationship_triple,
 )
+from govkg.store import oxigraph as oxi
 
 BATCH = 1000
 DELETE_BATCH = 10_000

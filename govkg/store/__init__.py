@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from govkg import oxi
 from govkg.errors import Problem, StoreError
+from govkg.store import oxigraph as oxi
 
 CURRENT = "current"
 # Deleting quads from RocksDB is about ten times slower than bulk loading them

@@ -19,7 +19,7 @@ from typing import Any
 from govkg.shapes.engine.compile_core import compile_constraint
 from govkg.shapes.engine.results import ValidationResult
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 MAX_CHECKS = 12  # per query: bounds the query size and leaves work for both threads
 

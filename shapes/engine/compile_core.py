@@ -15,7 +15,7 @@ from typing import Any
 from govkg.shapes.engine.results import RDF, SH, XSD
 from govkg.shapes.engine.shapes_model import ShapesGraph
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 RDF_TYPE_CLOSURE = f"<{RDF}type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 # XSD datatypes that SPARQL can cast to: a failing cast means an ill-formed literal.

@@ -19,7 +19,7 @@ from govkg.shapes.engine.compile_core import Unsupported, values_of
 from govkg.shapes.engine.results import SH
 from govkg.shapes.engine.shapes_model import ShapesGraph
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 # Strings, IRIs and comments are masked before scanning so that braces and keywords in
 # them are not mistaken for syntax.

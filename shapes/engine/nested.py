@@ -16,7 +16,7 @@ from govkg.shapes.engine.batching import fill_messages
 from govkg.shapes.engine.compile_core import Unsupported
 from govkg.shapes.engine.results import SH, ValidationResult
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 
 def logical(

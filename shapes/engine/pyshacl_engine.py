@@ -25,7 +25,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF as RDFNS
 from rdflib.plugins.sparql import prepareQuery
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 _SH = {n: URIRef(SH + n) for n in (
     "focusNode", "resultPath", "value", "sourceShape", "sourceConstraintComponent",

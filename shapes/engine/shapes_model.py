@@ -11,7 +11,7 @@ from typing import Any
 
 from govkg.shapes.engine.results import RDF, RDF_NIL, SH, _list, path_string
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"

@@ -8,7 +8,7 @@ shape - so nested shapes (sh:node, sh:and ...) are again queried set-at-a-time, 
 their conformance is combined in Python. A shape with targets whose tree holds anything
 the compiler cannot translate goes, whole, to pyshacl (the fallback); results are merged.
 
->>> from govkg import oxi
+>>> from govkg.store import oxigraph as oxi
 >>> store = oxi.memory_store()
 >>> oxi.load(store, b'<http://e/a> a <http://e/C> .', format="ttl")
 >>> shapes = '''@prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -56,7 +56,7 @@ from govkg.shapes.engine.results import (
 )
 from govkg.shapes.engine.shapes_model import ShapesGraph
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 __all__ = ["ShaclFailure", "ShapesGraph", "Unsupported", "ValidationReport", "validate"]
 
