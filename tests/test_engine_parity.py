@@ -2,10 +2,12 @@
 and the reference (pyshacl), compared as the whole JSON of `govkg validate --format json`
 (rule, severity, focus, related, message; status with --draft).
 
-Runs on the example, a small baseline with a draft, and the smallest generated workbooks
-(three seeds and densities) on which every rule finds something. pyshacl evaluates a
-sh:sparql constraint once per focus node, so these runs also keep the shapes of rules.ttl
-fast for node-by-node engines.
+Runs on the smallest generated workbooks (three seeds and densities) on which every rule
+finds something, and on a small baseline with a draft. Not on the example: pyshacl takes
+minutes there, and the example's findings are checked rule by rule against the
+independent oracle (tests/test_rules_oracle.py). pyshacl evaluates a sh:sparql constraint
+once per focus node, so these runs also keep the shapes of rules.ttl fast for
+node-by-node engines.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import pytest
 
 from govkg.cli import main
 from govkg.synthetic import generate_workbook
-from tests.conftest import EXAMPLES
 from tests.test_draft import BASELINE, DRAFT
 from tests.test_rules import write
 
@@ -39,11 +40,6 @@ def same_findings(capsys: pytest.CaptureFixture[str], *args: object) -> dict:
 @pytest.fixture(autouse=True)
 def _no_findings_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GOVKG_FINDINGS_CACHE", raising=False)
-
-
-def test_example(capsys: pytest.CaptureFixture[str]) -> None:
-    found = same_findings(capsys, EXAMPLES / "city.xlsx")
-    assert {f["rule"] for f in found["findings"]} == {f"R{i}" for i in range(1, 16)}
 
 
 def test_draft(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
