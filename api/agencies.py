@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from govkg.api import queries
-from govkg.api.deps import PageDep, SnapshotDep, StateDep
+from govkg.api.deps import AgencyId, PagingDep, SnapshotDep, StateDep
 from govkg.api.errors import not_found
 from govkg.api.models import AgencyDetail, AgencySummary, Paged
 from govkg.api.state import Findings, Snapshot
 from govkg.api.transfers import transfers_of
+from govkg.ontology.namespaces import GK
 from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/agencies", tags=["agencies 机构"])
-
-GK = "https://govkg.org/ontology#"
-IdPath = Annotated[str, Path(max_length=200, description="机构编码 agency id", examples=["JH-DSJ"])]
 
 
 def agency_index(reader: Any) -> dict[str, dict[str, Any]]:
@@ -63,7 +61,7 @@ def _list(
 @router.get("", response_model=Paged[AgencySummary], summary="机构列表 list agencies")
 async def list_agencies(
     snap: SnapshotDep,
-    page: PageDep,
+    page: PagingDep,
     government: Annotated[
         str | None, Query(max_length=20, description="所属政府代码", examples=["329900"])
     ] = None,
@@ -78,11 +76,13 @@ async def list_agencies(
     q: Annotated[
         str | None, Query(max_length=200, description="名称包含 name contains", examples=["数据"])
     ] = None,
-) -> dict[str, Any]:
+) -> Paged[AgencySummary]:
     """机构，可按政府、类别、名称筛选。 Agencies, filtered by government, kind, name."""
     rows = await run_in_threadpool(_list, snap, government, kind, q)
     items = [summary(snap, r) for r in rows[page.offset : page.offset + page.limit]]
-    return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    return Paged[AgencySummary].model_validate(
+        {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    )
 
 
 def _ref(row: dict[str, Any], key: str = "oid", name: str = "oname") -> dict[str, Any] | None:
@@ -174,7 +174,7 @@ def agency_detail(snap: Snapshot, row: dict[str, Any], findings: Findings) -> di
 @router.get(
     "/{agency_id}", response_model=AgencyDetail, summary="一个机构 one agency, all it holds"
 )
-async def get_agency(agency_id: IdPath, snap: SnapshotDep, state: StateDep) -> Response:
+async def get_agency(agency_id: AgencyId, snap: SnapshotDep, state: StateDep) -> Response:
     """机构及其内设机构、职责、数据职责、数据资源、权力事项和发现的问题。
     An agency with its units, duties, data duties, datasets, power items and findings."""
     cached = snap.payloads.get(("agency", agency_id))

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from govkg.api import queries
 from govkg.api.agencies import agencies_of
-from govkg.api.deps import PageDep, SnapshotDep, StateDep
+from govkg.api.deps import DatasetId, PagingDep, SnapshotDep, StateDep
 from govkg.api.errors import not_found
 from govkg.api.models import DatasetDetail, DatasetSummary, Paged
 from govkg.api.state import Findings, Snapshot
+from govkg.ontology.namespaces import GK
 from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/datasets", tags=["datasets 数据资源"])
-
-GK = "https://govkg.org/ontology#"
-IdPath = Annotated[
-    str, Path(max_length=200, description="数据资源编码 dataset id", examples=["SJZY-001"])
-]
 
 
 def dataset_index(reader: Any) -> dict[str, tuple[str, str | None, tuple[str, ...]]]:
@@ -37,7 +33,7 @@ def datasets_of(snap: Snapshot) -> dict[str, tuple[str, str | None, tuple[str, .
 @router.get("", response_model=Paged[DatasetSummary], summary="数据资源列表 list datasets")
 async def list_datasets(
     snap: SnapshotDep,
-    page: PageDep,
+    page: PagingDep,
     q: Annotated[
         str | None, Query(max_length=200, description="名称包含 name contains", examples=["人口"])
     ] = None,
@@ -45,7 +41,7 @@ async def list_datasets(
         str | None,
         Query(max_length=200, description="数源部门编码 source agency id", examples=["JH-GAJ"]),
     ] = None,
-) -> dict[str, Any]:
+) -> Paged[DatasetSummary]:
     """数据资源，可按名称、数源部门筛选。 Datasets, filtered by name and source agency."""
     index = await run_in_threadpool(datasets_of, snap)
     rows = [
@@ -58,7 +54,9 @@ async def list_datasets(
         {"id": ident, "iri": iri, "name": name, "sources": list(sources)}
         for ident, (iri, name, sources) in rows[page.offset : page.offset + page.limit]
     ]
-    return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    return Paged[DatasetSummary].model_validate(
+        {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    )
 
 
 def dataset_detail(
@@ -100,7 +98,7 @@ def dataset_detail(
 
 
 @router.get("/{dataset_id}", response_model=DatasetDetail, summary="一项数据资源 one dataset")
-async def get_dataset(dataset_id: IdPath, snap: SnapshotDep, state: StateDep) -> Response:
+async def get_dataset(dataset_id: DatasetId, snap: SnapshotDep, state: StateDep) -> Response:
     """数据资源及其数源部门、数据职责和发现的问题。
     A dataset with its sources, data duties and findings."""
     entry = (await run_in_threadpool(datasets_of, snap)).get(dataset_id)

@@ -6,7 +6,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from govkg.api.errors import ApiError
 from govkg.api.state import AppState, Snapshot
@@ -27,7 +27,9 @@ SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 
 
 @dataclass(frozen=True)
-class Page:
+class Paging:
+    """Which part of a list a request wants: at most `limit` items after `offset`."""
+
     limit: int
     offset: int
 
@@ -39,11 +41,23 @@ def page_params(
     offset: Annotated[
         int, Query(ge=0, le=10_000_000, description="跳过条数 items to skip", examples=[0])
     ] = 0,
-) -> Page:
-    return Page(limit, offset)
+) -> Paging:
+    return Paging(limit, offset)
 
 
-PageDep = Annotated[Page, Depends(page_params)]
+PagingDep = Annotated[Paging, Depends(page_params)]
+
+# the ids a path names, one declaration each (OpenAPI shows their description and example)
+AgencyId = Annotated[
+    str, Path(max_length=200, description="机构编码 agency id", examples=["JH-DSJ"])
+]
+FunctionId = Annotated[
+    str, Path(max_length=200, description="职能编码 function id", examples=["F0101"])
+]
+DatasetId = Annotated[
+    str, Path(max_length=200, description="数据资源编码 dataset id", examples=["SJZY-001"])
+]
+PageId = Annotated[str, Path(max_length=200)]  # any id a web page names
 
 
 _bearer = HTTPBearer(auto_error=False, description="令牌 the token of GOVKG_TOKEN")

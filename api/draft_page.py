@@ -97,7 +97,7 @@ async def draft_check(
         error = error_view(exc, saved)
     if result is None:
         return render(request, "draft.html", status=400, baseline=stored, result=None, error=error)
-    name = draft.filename if draft else ""
+    name = (draft.filename or "") if draft else ""
     return render(
         request,
         "draft.html",

@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from govkg.api.deps import PageDep, SnapshotDep, StateDep
-from govkg.api.models import Finding, Paged
+from govkg.api.deps import PagingDep, SnapshotDep, StateDep
+from govkg.api.models import FindingView, Paged
 from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/findings", tags=["findings 问题"])
 
 
-@router.get("", response_model=Paged[Finding], summary="发现的问题 list findings")
+@router.get("", response_model=Paged[FindingView], summary="发现的问题 list findings")
 async def list_findings(
     request: Request,
     snap: SnapshotDep,
     state: StateDep,
-    page: PageDep,
+    page: PagingDep,
     rule: Annotated[
         str | None, Query(max_length=20, description="规则 rule id", examples=["R2"])
     ] = None,
@@ -46,5 +46,5 @@ async def list_findings(
         return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
 
     key = str(sorted(request.query_params.multi_items()))
-    body = await run_in_threadpool(snap.cached_json, "findings", key, Paged[Finding], build)
+    body = await run_in_threadpool(snap.cached_json, "findings", key, Paged[FindingView], build)
     return Response(body, media_type="application/json")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from govkg.api import queries
 from govkg.api.agencies import agencies_of
-from govkg.api.deps import PageDep, SnapshotDep, StateDep
+from govkg.api.deps import FunctionId, PagingDep, SnapshotDep, StateDep
 from govkg.api.errors import not_found
 from govkg.api.models import FunctionDetail, FunctionSummary, Paged
 from govkg.api.state import Findings, Snapshot
@@ -17,9 +17,6 @@ from starlette.concurrency import run_in_threadpool
 router = APIRouter(prefix="/functions", tags=["functions 职能"])
 
 LEAD = "https://govkg.org/ontology#Lead"
-IdPath = Annotated[
-    str, Path(max_length=200, description="职能编码 function id", examples=["F0101"])
-]
 
 
 def function_index(reader: Any) -> dict[str, dict[str, Any]]:
@@ -61,7 +58,7 @@ def summary(entry: dict[str, Any]) -> dict[str, Any]:
 @router.get("", response_model=Paged[FunctionSummary], summary="职能目录 list functions")
 async def list_functions(
     snap: SnapshotDep,
-    page: PageDep,
+    page: PagingDep,
     q: Annotated[
         str | None, Query(max_length=200, description="名称包含 name contains", examples=["数据"])
     ] = None,
@@ -72,7 +69,7 @@ async def list_functions(
     category: Annotated[
         str | None, Query(max_length=100, description="职能类别 category", examples=["信息化"])
     ] = None,
-) -> dict[str, Any]:
+) -> Paged[FunctionSummary]:
     """职能目录，可按名称、上级职能、类别筛选。 Functions, filtered by name, parent, category."""
     entries = await run_in_threadpool(functions_of, snap)
     rows = [
@@ -83,7 +80,9 @@ async def list_functions(
         and (category is None or category in e["categories"])
     ]
     items = [summary(e) for e in rows[page.offset : page.offset + page.limit]]
-    return {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    return Paged[FunctionSummary].model_validate(
+        {"total": len(rows), "limit": page.limit, "offset": page.offset, "items": items}
+    )
 
 
 def function_detail(snap: Snapshot, entry: dict[str, Any], findings: Findings) -> dict[str, Any]:
@@ -119,7 +118,7 @@ def function_detail(snap: Snapshot, entry: dict[str, Any], findings: Findings) -
 
 
 @router.get("/{function_id}", response_model=FunctionDetail, summary="一项职能 one function")
-async def get_function(function_id: IdPath, snap: SnapshotDep, state: StateDep) -> dict[str, Any]:
+async def get_function(function_id: FunctionId, snap: SnapshotDep, state: StateDep) -> Response:
     """谁牵头、谁配合、分工条款、上下级职能。
     Who leads, who supports, the division clauses, the tree (broader/narrower)."""
     entry = (await run_in_threadpool(functions_of, snap)).get(function_id)

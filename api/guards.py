@@ -13,12 +13,11 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
 
 from govkg.api.deps import token_error
 from govkg.api.errors import error_response
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govkg.errors import InputError, Problem
 from govkg.settings import Settings
@@ -122,7 +121,7 @@ class Guards:
                 refusal = error_response(error.status, error.zh, error.en, headers=error.headers)
         policy = (DOCS_POLICY if scope["path"] == "/docs" else PAGE_POLICY).encode()
 
-        async def secured_send(event: dict[str, Any]) -> None:
+        async def secured_send(event: Message) -> None:
             if event["type"] == "http.response.start":
                 present = {name.lower() for name, _ in event.get("headers", [])}
                 extra = [(n, v) for n, v in HEADERS if n not in present]

@@ -19,7 +19,7 @@ from govkg.api.state import Findings, Snapshot
 from govkg.ontology.namespaces import DCT, GK, ORG, SKOS
 from starlette.concurrency import run_in_threadpool
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 router = APIRouter(prefix="/ui", tags=["pages 网页"], include_in_schema=False)
 Ident = Annotated[str, Query(max_length=200)]

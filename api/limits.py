@@ -6,8 +6,6 @@ answer 413 in the one error shape, whatever the route would have made of the cut
 
 from __future__ import annotations
 
-from typing import Any
-
 from govkg.api.errors import error_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,7 +47,7 @@ class BodyLimit:
                     raise BodyTooLarge
             return event
 
-        async def guarded_send(event: dict[str, Any]) -> None:
+        async def guarded_send(event: Message) -> None:
             nonlocal started
             if exceeded:
                 return  # the app's own answer to a cut body; 413 goes out instead

@@ -19,7 +19,7 @@ from govkg.api.draft_page import checked, data_url, error_view
 from govkg.api.errors import ApiError
 from govkg.api.mandate import IMPORT_TIMEOUT, save_text, task_args
 from govkg.api.mandate_view import reading
-from govkg.api.web import Page, language, render
+from govkg.api.web import PageContext, language, render
 from govkg.api.workers import Task
 from starlette.concurrency import run_in_threadpool
 
@@ -33,7 +33,7 @@ _GOVERNMENT = re.compile(r"[0-9]{6}")
 @router.get("/draft/mandate", summary="三定导入 import a 三定 text")
 async def mandate_form(request: Request) -> RedirectResponse:
     """The form is on the draft page (where the language switch of a result leads)."""
-    return RedirectResponse(Page(request).url("/ui/draft"), status_code=303)
+    return RedirectResponse(PageContext(request).url("/ui/draft"), status_code=303)
 
 
 @router.post("/draft/mandate", response_class=HTMLResponse, summary="三定导入 import a 三定 text")
@@ -48,7 +48,7 @@ async def mandate_check(
     government = government.strip()
     # where the upload was saved -> the name it was uploaded as; the importer's option
     # --government is this page's field
-    saved = {"--government": Page(request).t("government_field")}
+    saved = {"--government": PageContext(request).t("government_field")}
     context: dict[str, Any] = {"baseline": stored, "government": government}
     try:
         if file is None or not file.filename:

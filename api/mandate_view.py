@@ -17,7 +17,7 @@ from govkg.loaders.contract import TABLES_BY_NAME
 from govkg.loaders.mandate.drafting import CONTRACT_SHEETS, SIDE_SHEETS, TO_CONFIRM
 from govkg.loaders.mandate.parsing import DUTY, ITEM_KINDS
 
-Named = Callable[[str], Any]  # an id -> what it names (govkg.api.page_data.named)
+NameLookup = Callable[[str], Any]  # an id -> what it names (govkg.api.page_data.named)
 _PREFIX = "三定规定"  # the basis of the current form: 三定规定第三条（五）
 
 
@@ -110,12 +110,12 @@ def _side(sheets: dict[str, list[dict[str, str]]], key: str) -> list[list[str]]:
     return [[row.get(h, "") for h in header] for row in sheets.get(sheet, [])]
 
 
-def _duty(row: dict[str, str], named: Named) -> Duty:
+def _duty(row: dict[str, str], named: NameLookup) -> Duty:
     function = named(row["function"]) if row.get("function") else None
     return Duty(number_in_text(row.get("basis", "")), row["id"], row["text"], function)
 
 
-def reading(draft: dict[str, Any], named: Named) -> Reading:
+def reading(draft: dict[str, Any], named: NameLookup) -> Reading:
     """The page's view of the draft JSON of one 三定 text (one agency)."""
     sheets = draft["sheets"]
     agency = (_rows(sheets, "agencies") or [{}])[0]

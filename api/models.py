@@ -38,7 +38,7 @@ class Message(BaseModel):
     en: str
 
 
-class Finding(BaseModel):
+class FindingView(BaseModel):
     """A finding of workbook.md, with the rule's names and what it concerns."""
 
     model_config = ConfigDict(
@@ -81,8 +81,8 @@ class RuleTally(BaseModel):
 class FindingsTally(BaseModel):
     """The findings that concern an agency, counted by rule (most serious first); the
     findings themselves are paged at ``href``. At a province's scale one agency's R7
-    findings alone name tens of thousands of items: embedded, they made a 3.4 MB
-    payload."""
+    findings alone name tens of thousands of items: embedded, they made payloads of
+    megabytes (docs/benchmarks.md#api)."""
 
     total: int = Field(examples=[3])
     by_rule: list[RuleTally]
@@ -206,7 +206,7 @@ class FunctionDetail(FunctionSummary):
     transfers: list[Transfer] = Field(
         default=[], description="牵头机构的职责划转 the transfers of the lead agencies"
     )
-    findings: list[Finding]
+    findings: list[FindingView]
 
 
 class DatasetSummary(BaseModel):
@@ -235,7 +235,7 @@ class DatasetDetail(BaseModel):
     update: Concept | None = None
     system: str | None = None
     data_duties: list[DatasetDuty]
-    findings: list[Finding]
+    findings: list[FindingView]
 
 
 class OverlapSide(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from govkg.api import queries
 from govkg.api.agencies import agencies_of
-from govkg.api.deps import PageDep, SnapshotDep, StateDep
+from govkg.api.deps import PagingDep, SnapshotDep, StateDep
 from govkg.api.functions import functions_of
 from govkg.api.models import Overlap, Paged
 from govkg.api.state import Snapshot
@@ -64,7 +64,7 @@ async def list_overlaps(
     request: Request,
     snap: SnapshotDep,
     state: StateDep,
-    page: PageDep,
+    page: PagingDep,
     government: Annotated[
         str | None, Query(max_length=20, description="政府代码 government", examples=["329900"])
     ] = None,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from govkg.api import page_data
 from govkg.api.agencies import agencies_of, agency_detail
 from govkg.api.datasets import dataset_detail, datasets_of
-from govkg.api.deps import SnapshotDep, StateDep
+from govkg.api.deps import PageId, SnapshotDep, StateDep
 from govkg.api.functions import function_detail, functions_of
 from govkg.api.models import AgencyDetail, DatasetDetail, FunctionDetail
 from govkg.api.state import Snapshot
@@ -22,7 +22,6 @@ from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/ui", tags=["pages 网页"], include_in_schema=False)
 
-IdPath = Annotated[str, Path(max_length=200)]
 Text = Annotated[str | None, Query(max_length=200)]
 Code = Annotated[str | None, Query(max_length=20)]
 FINDINGS_PER_PAGE = 50
@@ -63,7 +62,7 @@ async def overview(
 
 @router.get("/agencies/{agency_id}", response_class=HTMLResponse, summary="机构 agency")
 async def agency_page(
-    request: Request, agency_id: IdPath, snap: SnapshotDep, state: StateDep
+    request: Request, agency_id: PageId, snap: SnapshotDep, state: StateDep
 ) -> HTMLResponse:
     row = (await run_in_threadpool(agencies_of, snap)).get(agency_id)
     if row is None:
@@ -80,7 +79,7 @@ async def agency_page(
 
 @router.get("/functions/{function_id}", response_class=HTMLResponse, summary="职能 function")
 async def function_page(
-    request: Request, function_id: IdPath, snap: SnapshotDep, state: StateDep
+    request: Request, function_id: PageId, snap: SnapshotDep, state: StateDep
 ) -> HTMLResponse:
     entry = (await run_in_threadpool(functions_of, snap)).get(function_id)
     if entry is None:
@@ -97,7 +96,7 @@ async def function_page(
 
 @router.get("/datasets/{dataset_id}", response_class=HTMLResponse, summary="数据资源 dataset")
 async def dataset_page(
-    request: Request, dataset_id: IdPath, snap: SnapshotDep, state: StateDep
+    request: Request, dataset_id: PageId, snap: SnapshotDep, state: StateDep
 ) -> HTMLResponse:
     entry = (await run_in_threadpool(datasets_of, snap)).get(dataset_id)
     if entry is None:

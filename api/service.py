@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from govkg.api.deps import StateDep
@@ -25,21 +23,21 @@ class ServiceInfo(BaseModel):
 
 
 @router.get("/", response_model=ServiceInfo, summary="服务信息 about this service")
-async def about(request: Request, state: StateDep) -> Any:
+async def about(request: Request, state: StateDep) -> ServiceInfo | RedirectResponse:
     """服务名称、版本和当前存储代次；浏览器（Accept: text/html）转到网页 /ui。
     The service, its version and the live store generation; a browser (Accept: text/html)
     is sent on to the web pages at /ui."""
     if wants_html(request):
         query = request.url.query
         return RedirectResponse("/ui" + (f"?{query}" if query else ""), status_code=303)
-    return {
-        "name": {
+    return ServiceInfo(
+        name={
             "zh": "政府职能与数据职责知识图谱",
             "en": "knowledge graph of government functions and data duties",
         },
-        "version": __version__,
-        "generation": state.generation(),
-        "links": {
+        version=__version__,
+        generation=state.generation(),
+        links={
             "sparql": "/sparql",
             "agencies": "/agencies",
             "functions": "/functions",
@@ -49,4 +47,4 @@ async def about(request: Request, state: StateDep) -> Any:
             "docs": "/docs",
             "pages": "/ui",
         },
-    }
+    )

@@ -55,7 +55,8 @@ GRAPH_MEDIA = {
     "rdf": "application/rdf+xml",
 }
 UPDATE_TIMEOUT_FLOOR = 30.0  # seconds
-# recomputing the findings of a province takes ~75 s on a 2-core machine (benchmarks.md)
+# recomputing the findings of a province takes more than a minute on 2 cores
+# (docs/benchmarks.md#findings-stored-at-load-time)
 UPDATE_WITH_FINDINGS_TIMEOUT_FLOOR = 600.0
 EXAMPLE_QUERY = "SELECT ?name WHERE { ?a a gk:Agency ; skos:prefLabel ?name } LIMIT 5"
 
@@ -280,7 +281,7 @@ def _decode(body: bytes) -> str:
         }
     },
 )
-async def update(request: Request, state: StateDep, _token: TokenDep) -> dict[str, Any]:
+async def update(request: Request, state: StateDep, _token: TokenDep) -> UpdateReport:
     """SPARQL 1.1 Update，经存储唯一的写入者生成新的一代（全部成功或全部不写）。
     SPARQL 1.1 Update through the store's one writer, as a new generation (all or nothing).
     ``Authorization: Bearer <token>`` of the settings is required."""
@@ -311,4 +312,4 @@ async def update(request: Request, state: StateDep, _token: TokenDep) -> dict[st
         Task("update", {"text": text, "settings": state.settings}), timeout
     )
     state.warm()
-    return report
+    return UpdateReport.model_validate(report)

@@ -24,8 +24,8 @@ from govkg.api import queries
 from govkg.api.workers import Pool, Task
 from govkg.shapes.findings import rule_order
 
-from govkg import oxi
 from govkg.settings import Settings
+from govkg.store import oxigraph as oxi
 
 PAYLOAD_CACHE = 4096  # agency and other detail payloads kept per generation
 

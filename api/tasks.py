@@ -13,17 +13,18 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from govkg.ontology.namespaces import sparql_prefixes
 
-from govkg import oxi
 from govkg.errors import GovkgError, InputError, Problem, StoreError
-from govkg.querying import in_deep_stack, query_syntax_error, run_query, user_query
+from govkg.querying import in_deep_stack, query_syntax_error, user_query
 from govkg.settings import Settings
 from govkg.sparql_guard import check_sparql
+from govkg.store import oxigraph as oxi
 
 _readers: dict[str, Any] = {}
 _cache: dict[str, Any] = {}
@@ -292,7 +293,7 @@ def load(store: str, *, paths: list[str], settings: Settings) -> dict[str, Any]:
             {"graph": s.graph, "rows": s.rows, "triples": s.triples} for s in report.sources
         ],
         "seconds": round(report.seconds, 3),
-        "findings": report.findings,
+        "findings": report.findings_count,
     }
 
 
@@ -369,7 +370,7 @@ def ping(store: str) -> str:
     return "pong"
 
 
-TASKS = {
+TASKS: dict[str, Callable[..., Any]] = {
     "sparql": sparql,
     "findings": findings,
     "validate": validate,

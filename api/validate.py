@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
 from govkg.api.deps import StateDep, TokenDep
@@ -70,7 +70,7 @@ DraftField = Annotated[
     summary="校验上传的工作簿 validate an uploaded workbook",
     responses=error_responses(415),
 )
-async def validate(state: StateDep, file: UploadField, draft: DraftField = None) -> dict[str, Any]:
+async def validate(state: StateDep, file: UploadField, draft: DraftField = None) -> FindingsReport:
     """按规则 R1–R15 校验上传的工作簿（不写入存储）；附草稿时标出 new/resolved/unchanged。
     Check an uploaded workbook against R1-R15 (nothing is stored); with a draft, every
     finding has a status new/resolved/unchanged. Answers the findings JSON of workbook.md."""
@@ -84,7 +84,8 @@ async def validate(state: StateDep, file: UploadField, draft: DraftField = None)
             (folder / "draft").mkdir()
             draft_path = str(await save(draft, folder / "draft", limit))
         args = {"paths": [str(path)], "draft": draft_path, "base_iri": state.settings.base_iri}
-        return await state.compute.run(Task("validate", args), VALIDATE_TIMEOUT)
+        report = await state.compute.run(Task("validate", args), VALIDATE_TIMEOUT)
+    return FindingsReport.model_validate(report)
 
 
 @router.post(
@@ -93,7 +94,7 @@ async def validate(state: StateDep, file: UploadField, draft: DraftField = None)
     summary="加载工作簿 load a workbook into the store (bearer token)",
     responses=error_responses(401, 403, 415),
 )
-async def load(state: StateDep, _token: TokenDep, file: UploadField) -> dict[str, Any]:
+async def load(state: StateDep, _token: TokenDep, file: UploadField) -> LoadReport:
     """把上传的工作簿加载进存储（同名来源替换其命名图；全部成功或全部不写）。
     Load an uploaded workbook into the store through the one writer: its named graph is
     ``{base}graph/{file name}``, replaced when loaded again; all or nothing."""
@@ -105,4 +106,4 @@ async def load(state: StateDep, _token: TokenDep, file: UploadField) -> dict[str
         )
     report["generation"] = state.generation()
     state.warm()
-    return report
+    return LoadReport.model_validate(report)

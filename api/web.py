@@ -32,7 +32,7 @@ def language(request: Request) -> str:
     return lang if lang in LANGUAGES else "zh"
 
 
-class Page:
+class PageContext:
     """What every template gets: the language, labels and links that keep the language."""
 
     def __init__(self, request: Request) -> None:
@@ -67,7 +67,7 @@ class Page:
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page of the site, in the request's language."""
     environment: jinja2.Environment = request.app.state.govkg_templates
-    page = Page(request)
+    page = PageContext(request)
     html = environment.get_template(template).render(page=page, t=page.t, **context)
     return HTMLResponse(html, status_code=status, headers={"Content-Language": page.lang})
 

@@ -8,7 +8,7 @@ and replaced, and the request is answered 503. The children are started with ``s
 Two pools: ``readers`` (one process per core) open the store read-only, generation by
 generation; ``writer`` is one process, so every load and update of the server goes
 through the store's one writer. A killed writer leaves the store as it was (the store is
-copy-on-write, see govkg/store.py).
+copy-on-write, see govkg/store/__init__.py).
 """
 
 from __future__ import annotations

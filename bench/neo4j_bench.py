@@ -2,7 +2,7 @@
 
 python bench/neo4j_bench.py --agencies 500 [--power-items N] [--uri bolt://... --user U]
 
-Without --uri it starts the local FalkorDB 4.18 Bolt server (govkg.falkordb_server). It
+Without --uri it starts the local FalkorDB 4.18 Bolt server (govkg.neo4j.falkordb_server). It
 generates a workbook (bench/generate.py's generator), maps it to RDF in memory (every
 triple: no rule footprint), pushes it twice (into an empty database, then the same graph
 again), runs every rule in Cypher and the SHACL engine on the same graph, checks that
@@ -22,12 +22,12 @@ import threading
 import time
 from pathlib import Path
 
-from govkg.shapes.cypher_rules import query_text, validate_neo4j
 from govkg.shapes.validation import memory_store, read_sources, rule_book, validate_store
 
-from govkg.falkordb_server import FalkorServer
-from govkg.neo4j_client import Connection
-from govkg.neo4j_sync import PushReport, push
+from govkg.neo4j.client import Connection
+from govkg.neo4j.falkordb_server import FalkorServer
+from govkg.neo4j.rules import query_text, validate_neo4j
+from govkg.neo4j.sync import PushReport, push
 from govkg.synthetic import generate_workbook
 
 

@@ -145,10 +145,10 @@ def generate(triples: int, out: Path, seed: int = 7) -> int:
 
 def child(engine: str, data: str, shapes: str, out: str) -> None:
     """Run one engine in this (child) process and write timings and results as JSON."""
-    from govkg.shapes.shapes_model import ShapesGraph
-    from govkg.shapes.sparql_engine import validate
+    from govkg.shapes.engine.shapes_model import ShapesGraph
+    from govkg.shapes.engine.sparql_engine import validate
 
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     t0 = time.perf_counter()
     store = oxi.memory_store()

@@ -54,7 +54,7 @@ def generate(out: Path, shape: str) -> int:
 
 
 def rule_times(folder: Path) -> dict[str, float]:
-    from govkg.shapes.sparql_engine import validate
+    from govkg.shapes.engine.sparql_engine import validate
     from govkg.shapes.validation import memory_store, read_sources, rule_book
 
     book = rule_book()

@@ -112,10 +112,10 @@ def child_cli(drop: str, argv: list[str]) -> None:
 
 
 def child_default(data: Path, out: Path) -> None:
-    from govkg.shapes.shapes_model import ShapesGraph
-    from govkg.shapes.sparql_engine import validate
+    from govkg.shapes.engine.shapes_model import ShapesGraph
+    from govkg.shapes.engine.sparql_engine import validate
 
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     t0 = time.perf_counter()
     store = oxi.memory_store()
@@ -267,10 +267,10 @@ def make_draft(wb: Path, out: Path) -> None:
 
 def profile(agencies: int) -> None:
     """Seconds per rule on the default engine (each rule's shape alone)."""
-    from govkg.shapes.sparql_engine import validate
+    from govkg.shapes.engine.sparql_engine import validate
     from rdflib import Graph, Namespace
 
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     data, _ = ntriples(agencies)
     store = oxi.memory_store()

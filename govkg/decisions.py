@@ -10,10 +10,9 @@ disappears from the stored findings at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.loading import derived_graphs
 from govkg.ontology.namespaces import DCT, GK
@@ -30,6 +29,7 @@ from govkg.shapes.decisions import (
 from govkg.shapes.findings_rdf import findings_graph
 from govkg.shapes.text_rules import TEXT_RULES
 from govkg.store import GraphData, GraphStore
+from govkg.store import oxigraph as oxi
 
 DECIDABLE = TEXT_RULES  # R17 (issue 15) names a transfer and an agency: not decided here yet
 
@@ -90,7 +90,7 @@ def checked_decisions(
 
 
 def record_decisions(
-    settings: Settings, rows: list[Mapping[str, str]], *, who: str, source: str = "decisions"
+    settings: Settings, rows: Sequence[Mapping[str, str]], *, who: str, source: str = "decisions"
 ) -> list[Decision]:
     """Check and store decisions (all or none), recomputing the stored findings."""
     store = GraphStore(settings.store)

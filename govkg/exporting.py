@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from govkg import oxi
 from govkg.ontology.namespaces import PREFIXES
+from govkg.store import oxigraph as oxi
 
 
 def export(store: Any, output: IO[bytes], *, format: str, graph: str | None = None) -> None:

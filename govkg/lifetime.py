@@ -1,9 +1,9 @@
 """Memory given back to the operating system: early, or all at once at the end.
 
 glibc keeps the pages a large query freed; ``release_freed_memory`` returns them, so
-that the next phase of a validation starts lower (~300 MB on a province).
+that the next phase of a validation starts lower (docs/benchmarks.md#validation).
 
-Freeing a province's in-memory store piece by piece takes ~7 s, which a command about
+Freeing a province's in-memory store piece by piece takes seconds, which a command about
 to end has no use for. The command line (``govkg.cli.run``) turns keeping on and leaves
 with ``os._exit`` once its output is written; elsewhere (the API, tests, library use)
 ``keep_until_exit`` does nothing and everything is freed as usual.
@@ -37,7 +37,7 @@ def start_keeping() -> None:
     _keeping[0] = True
 
 
-def leave(status: int) -> NoReturn:
+def exit_without_freeing(status: int) -> NoReturn:
     """End the process with ``status`` once the standard streams are written, without
     freeing memory object by object."""
     for stream in (sys.stdout, sys.stderr):

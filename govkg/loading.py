@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.loaders import PreparedSource, prepare_source
 from govkg.ontology.namespaces import GK, ONTOLOGY_FILE
@@ -16,6 +15,7 @@ from govkg.shapes.findings import Finding
 from govkg.shapes.findings_rdf import findings_graph
 from govkg.shapes.findings_store import FindingsWriter
 from govkg.store import GraphData, GraphStore
+from govkg.store import oxigraph as oxi
 
 ONTOLOGY_GRAPH = GK.rstrip("#")
 
@@ -33,11 +33,11 @@ STAGES = {
 class LoadReport:
     sources: list[PreparedSource]
     seconds: float
-    found: list[Finding] | None = None  # stored findings; None when the load stored none
+    findings: list[Finding] | None = None  # stored findings; None when the load stored none
 
     @property
-    def findings(self) -> int | None:
-        return None if self.found is None else len(self.found)
+    def findings_count(self) -> int | None:
+        return None if self.findings is None else len(self.findings)
 
     @property
     def rows(self) -> int:
@@ -108,7 +108,7 @@ def load_sources(
     finally:
         if progress:
             progress.close()
-    return LoadReport(prepared, time.monotonic() - started, hook.found if hook else None)
+    return LoadReport(prepared, time.monotonic() - started, hook.findings if hook else None)
 
 
 def derived_graphs(settings: Settings, scratch: Path) -> FindingsWriter | None:

@@ -2,10 +2,10 @@
 
 pyoxigraph's loaders read a path without Python's help, so the mapping of a workbook
 (Python) can run beside the loading (Rust). In a thread the two still take turns: the
-loader holds the GIL most of the time, and a province's mapping (~14 s) then adds to its
-loading (~35 s) instead of hiding behind it. In a forked child the mapping has a GIL of
-its own; forking costs a few milliseconds and copies nothing up front, so it is used for
-large inputs only.
+loader holds the GIL most of the time, and a province's mapping then adds to its loading
+instead of hiding behind it (docs/benchmarks.md#load). In a forked child the mapping has a
+GIL of its own; forking costs a few milliseconds and copies nothing up front, so it is
+used for large inputs only.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import os
 import pickle
 import threading
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from govkg.errors import InputError
 
@@ -29,7 +29,7 @@ class ProducerFailed(RuntimeError):
 
 
 @contextlib.contextmanager
-def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
+def readable_path(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
     """A path (``/dev/fd/N``) from which the UTF-8 text of ``chunks`` can be read while
     they are being made, in a thread or (``in_child``) in a forked child process. The
     reader must read to the end or stop early by leaving the block; the producer's
@@ -37,10 +37,10 @@ def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
     reader, which may have read the text of unchecked input), any other as
     ProducerFailed.
 
-    >>> with produced(["a\\n", "b\\n"]) as path:
+    >>> with readable_path(["a\\n", "b\\n"]) as path:
     ...     open(path).read()
     'a\\nb\\n'
-    >>> with produced(["c\\n"], in_child=True) as path:
+    >>> with readable_path(["c\\n"], in_child=True) as path:
     ...     open(path).read()
     'c\\n'
     """
@@ -66,8 +66,8 @@ def produced(chunks: Iterable[str], *, in_child: bool = False) -> Iterator[str]:
 def _widen(pipe: int) -> None:
     """A pipe of 1 MB instead of 64 kB: with the small one, producer and reader took
     turns (the producer blocked in a write while the reader drained it, then the reader
-    waited while the producer made the next chunk): a province's load took 50 s instead
-    of 42 s."""
+    waited while the producer made the next chunk), and a province's load took longer
+    (docs/benchmarks.md#load)."""
     with contextlib.suppress(OSError, AttributeError):  # not Linux, or over the limit
         fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
 
@@ -89,7 +89,7 @@ def _write_all(chunks: Iterable[str], write_end: int) -> Outcome:
     return None
 
 
-def _thread_producer(chunks: Iterable[str], write_end: int):  # noqa: ANN202
+def _thread_producer(chunks: Iterable[str], write_end: int) -> Callable[[], Outcome]:
     outcome: list[Outcome] = [None]
 
     def run() -> None:
@@ -105,7 +105,7 @@ def _thread_producer(chunks: Iterable[str], write_end: int):  # noqa: ANN202
     return finish
 
 
-def _fork_producer(chunks: Iterable[str], read_end: int, write_end: int):  # noqa: ANN202
+def _fork_producer(chunks: Iterable[str], read_end: int, write_end: int) -> Callable[[], Outcome]:
     report_read, report_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: produce, report, and leave without running the parent's exits

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from govkg import oxi
 from govkg.loaders.workbook import Workbook
 from govkg.ontology.namespaces import DCT, GK, ORG, SKOS
+from govkg.store import oxigraph as oxi
 from govkg.text.proposals import FunctionIndex, Proposal
 
 

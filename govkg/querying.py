@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.ontology.namespaces import sparql_prefixes
 from govkg.settings import Settings
 from govkg.sparql_guard import check_sparql
+from govkg.store import oxigraph as oxi
 
 T = TypeVar("T")
 # A user's query runs on a thread with this much stack (address space: only the pages
@@ -141,11 +141,11 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def render(outcome: QueryOutcome, fmt: str) -> bytes:
+def format_outcome(outcome: QueryOutcome, fmt: str) -> bytes:
     """Results as ``table``, ``json``, ``csv``, ``tsv`` or ``xml``; graphs as ``ttl``/``nt``.
 
     >>> store = oxi.memory_store()
-    >>> print(render(run_query(store, "SELECT ?x WHERE { VALUES ?x { '机构' } }"), "table")
+    >>> print(format_outcome(run_query(store, "SELECT ?x WHERE { VALUES ?x { '机构' } }"), "table")
     ...       .decode())
     x
     ----

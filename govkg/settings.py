@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from govkg.ontology.namespaces import DEFAULT_BASE_IRI
 
@@ -80,7 +81,7 @@ class Settings:
         return replace(self, **_coerce({k: v for k, v in options.items() if v is not None}))
 
 
-def _coerce(values: dict[str, object]) -> dict[str, object]:
+def _coerce(values: dict[str, object]) -> dict[str, Any]:
     types = {
         "store": Path,
         "findings_cache": Path,
@@ -101,16 +102,16 @@ def _coerce(values: dict[str, object]) -> dict[str, object]:
         "sheet_max_cells": int,
         "docx_max_bytes": int,
     }
-    out = dict(values)
+    out: dict[str, Any] = dict(values)
     for name, kind in types.items():
         if name in out and not isinstance(out[name], kind):
-            out[name] = kind(out[name])  # type: ignore[operator]
+            out[name] = kind(out[name])
     for name in ("findings_on_load",):
         if name in out and not isinstance(out[name], bool):
             out[name] = str(out[name]).strip().lower() not in FALSE_WORDS
     for name in ("sparql_endpoints", "allowed_hosts"):
         if isinstance(out.get(name), str):  # a list in one variable: spaces or commas
-            out[name] = tuple(out[name].replace(",", " ").split())  # type: ignore[union-attr]
+            out[name] = tuple(out[name].replace(",", " ").split())
     if "base_iri" in out and not str(out["base_iri"]).endswith(("/", "#")):
         out["base_iri"] = f"{out['base_iri']}/"
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from govkg.loaders.codes import uscc_is_valid
 from govkg.loaders.contract import (
@@ -137,7 +138,7 @@ def check_workbook(workbook: Workbook, *, rows: Callable[[int], bool] | None = N
                 continue
             for number, row in checked:
                 value = row[index]
-                where = {"table": data.sheet, "row": number, "column": column.zh}
+                where: dict[str, Any] = {"table": data.sheet, "row": number, "column": column.zh}
                 if not value:
                     if column.required:
                         problems.append(

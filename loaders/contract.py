@@ -1,4 +1,4 @@
-"""The mandate workbook contract (``shared/workbook.md``): tables, columns, enumerations.
+"""The mandate workbook contract (``docs/workbook.md``): tables, columns, enumerations.
 
 Everything the loaders, the example builder and the benchmark generator know about the
 workbook's shape lives here, as data. Enumerated values map to the local names of the

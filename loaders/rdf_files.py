@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
+from govkg.store import oxigraph as oxi
 
 SUFFIXES = {
     ".ttl": "ttl",

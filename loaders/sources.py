@@ -13,7 +13,7 @@ from govkg.loaders.mapping import provenance_triples, workbook_triples
 from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.workbook import read_workbook
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 
 @dataclass(frozen=True)

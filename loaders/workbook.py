@@ -246,9 +246,9 @@ def _read_table(
             )
     order = [positions.get(c.name) for c in table.columns]
     # One string object per distinct value of a column, but for ids: references, codes
-    # and enumerations repeat, and so do power items' names and bases (四级四同); a
-    # province's 1.4M rows take 0.5 GB instead of 1.3 GB.
-    shared = [None if c.kind in UNIQUE else {} for c in table.columns]
+    # and enumerations repeat, and so do power items' names and bases (四级四同): a
+    # province's rows take less than half the memory (docs/benchmarks.md#load).
+    shared: list[dict[str, str] | None] = [None if c.kind in UNIQUE else {} for c in table.columns]
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue  # blank lines are common at the end of spreadsheets

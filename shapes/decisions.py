@@ -21,7 +21,7 @@ from urllib.parse import quote
 from govkg.loaders.mapping import literal, typed
 from govkg.ontology.namespaces import GK, PROV, RDF, RDFS, SKOS
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 KINDS = ("dismiss", "confirm")
 KIND_ZH = {"dismiss": "排除", "confirm": "确认"}

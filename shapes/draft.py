@@ -1,4 +1,4 @@
-"""Checking a draft 三定 against the baseline (``shared/workbook.md``, "A draft is ...").
+"""Checking a draft 三定 against the baseline (``docs/workbook.md``, "A draft is ...").
 
 For each agency in the draft's agencies table, the draft's rows replace every baseline row
 of that agency: the agency row, its units, the duties, data duties and power items it or
@@ -153,6 +153,7 @@ def validate_draft(
     baseline's findings may come from the cache in ``cache_dir`` (:mod:`findings_cache`)."""
     book = rule_book()
     check_options(book, rules, engine)
+    rdf: list[Path]
     if (
         _fast
         and len(paths) == 1

@@ -1,6 +1,6 @@
 """The draft fast path: validate only what a draft can touch.
 
-A draft (``shared/workbook.md``) changes a few rows of a large baseline. The findings of
+A draft (``docs/workbook.md``) changes a few rows of a large baseline. The findings of
 the merged workbook are those of the baseline, except the ones *in scope*: findings
 whose identity or message may depend on a changed row. ``draft_scope`` computes, from the
 changed rows, the scope and a sub-workbook of the merged workbook that holds everything

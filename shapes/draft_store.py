@@ -16,7 +16,7 @@ from govkg.shapes.findings import Finding, compare
 from govkg.shapes.findings_store import stored_findings
 from govkg.shapes.validation import memory_store, rule_book, validate_store
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 _OWNED = f"""SELECT DISTINCT ?node WHERE {{
   VALUES ?agency {{ %s }}
@@ -41,7 +41,7 @@ def validate_draft_on_store(data: Any, draft: Workbook, base_iri: str) -> list[F
     """Findings of the store's graph with the draft merged in, marked against the store's."""
     book = rule_book()
     before_store = oxi.memory_store()
-    oxi.add_quads(before_store, oxi.triples_of(data))
+    oxi.add_quads(before_store, oxi.quads_of(data))
     # the store keeps the findings of its data when they are current: no second validation
     before = stored_findings(data, base_iri)
     if before is None:
@@ -52,7 +52,7 @@ def validate_draft_on_store(data: Any, draft: Workbook, base_iri: str) -> list[F
     after_store = memory_store([draft], [], base_iri)
     oxi.add_quads(
         after_store,
-        (q for q in oxi.triples_of(before_store) if q.subject.value not in owned),
+        (q for q in oxi.quads_of(before_store) if q.subject.value not in owned),
     )
     after = validate_store(after_store, book)
     return compare(before, after)

@@ -1,4 +1,4 @@
-"""SHACL validation results as the findings of ``shared/workbook.md``.
+"""SHACL validation results as the findings of ``docs/workbook.md``.
 
 The mapping is generic (see the header of ``shapes/rules.ttl``): the rule, its names and
 message templates come from the shapes graph, focus and related from the result's focus
@@ -18,10 +18,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from govkg.ontology.namespaces import DCT, GK, SKOS, XSD
-from govkg.shapes.results import RDF_FIRST, RDF_REST, SH, ValidationResult
-from govkg.shapes.shapes_model import TARGETS, ShapesGraph
+from govkg.shapes.engine.results import RDF_FIRST, RDF_REST, SH, ValidationResult
+from govkg.shapes.engine.shapes_model import TARGETS, ShapesGraph
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 SEVERITIES = ("violation", "warning", "info")
 STATUSES = ("new", "resolved", "unchanged")
@@ -109,7 +109,7 @@ class RuleBook:
         self.rules: dict[str, Rule] = {}
         self._by_shape: dict[str, str] = {}
         for shape in sg.subjects(GK + "ruleId"):
-            rule_id = sg.value(shape, GK + "ruleId").value
+            rule_id = sg.objects(shape, GK + "ruleId")[0].value
             severity = sg.value(shape, SH + "severity")
             name = severity.value.rsplit("#", 1)[-1].lower() if severity is not None else ""
             self.rules[rule_id] = Rule(
@@ -272,7 +272,7 @@ def lookup_names(
     return names
 
 
-def render(template: str, focus: str, related: Sequence[str], lang: str) -> str:
+def finding_text(template: str, focus: str, related: Sequence[str], lang: str) -> str:
     empty, sep = ("无", "、") if lang == "zh" else ("none", ", ")
     text = template.replace("{$this}", focus).replace("{?this}", focus)
     joined = sep.join(related) if related else empty
@@ -312,7 +312,7 @@ def findings_from_results(
         labels = list(dict.fromkeys(lbl for _, lbl in by_id))
         focus_id, focus_label = names.pair(focus)
         message = {
-            lang: render(
+            lang: finding_text(
                 rule.message.get(lang, rule.message.get("", "")), focus_label, labels, lang
             )
             for lang in ("zh", "en")

@@ -30,7 +30,7 @@ from govkg.shapes.findings import SEVERITIES, Finding, rules_ttl, sort_key
 from govkg.shapes.findings_scope import Scope, finding_scopes
 from govkg.text import JUDGEMENT_VERSION
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 SEVERITY_IRIS = {name: f"{SH}{name.capitalize()}" for name in SEVERITIES}
 SEVERITY_NAMES = {iri: name for name, iri in SEVERITY_IRIS.items()}
@@ -181,7 +181,7 @@ def read_scoped_findings(store: Any, base_iri: str) -> list[tuple[Finding, Scope
     GraphInfo.involvement_stored), sorted as validation sorts the findings."""
     graph = findings_graph(base_iri)
     parts: dict[str, dict[str, Any]] = {}
-    for quad in oxi.triples_of(store, graph):
+    for quad in oxi.quads_of(store, graph):
         subject = quad.subject.value
         if subject == graph:
             continue

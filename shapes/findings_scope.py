@@ -19,7 +19,7 @@ from typing import Any
 from govkg.ontology.namespaces import DCT, GK, ORG, RDF
 from govkg.shapes.findings import Finding
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 _INVOLVED = f"""
 SELECT DISTINCT ?id ?agency ?gov WHERE {{

@@ -1,11 +1,12 @@
 """The findings of a store's data: computed when a generation is written, read back later.
 
-The store's writer (govkg/store.py) knows nothing of rules: the loading layer hands it a
+The store's writer (govkg/store/__init__.py) knows nothing of rules: the loading layer hands it a
 :class:`FindingsWriter`, which validates the new generation before ``current`` switches
 to it and adds the findings graph (shapes/findings_rdf.py). So a generation and its
 findings are always consistent, and a kill at any point leaves the store as it was.
 
-The validator runs ~5-10x faster on an in-memory store than on RocksDB, so it validates a
+The validator runs several times faster on an in-memory store than on RocksDB
+(docs/benchmarks.md#findings-stored-at-load-time), so it validates a
 copy holding only the quads the rules can see (shapes/footprint.py) — never the findings
 graph itself — unless that copy would exceed :data:`MEMORY_COPY_QUADS`.
 """
@@ -30,12 +31,12 @@ from govkg.shapes.findings_rdf import (
 from govkg.shapes.findings_scope import Scope
 from govkg.shapes.footprint import visible_predicates
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
-# The copy takes ~0.4 kB per triple and the validation ~1 GB more at a province's scale:
-# a whole province (5,000 agencies with their million power items: 11M triples the
-# rules see) needs ~5.5 GB, which a machine that serves a province has. Larger stores
-# are validated on disk: slower by ten times and more, in bounded memory.
+# The in-memory copy and its validation fit a whole province (5,000 agencies with their
+# million power items) on a machine that serves one
+# (docs/benchmarks.md#findings-stored-at-load-time); larger stores are validated on
+# disk: much slower, in bounded memory.
 MEMORY_COPY_QUADS = 12_000_000
 COPY_GRAPH = "urn:x-govkg:validation-copy"
 
@@ -48,9 +49,8 @@ def validation_copy(
 
     The rules see the union of the graphs, so the copy keeps them in one graph. Each
     predicate is copied by a CONSTRUCT serialized and parsed in Rust, never as Python
-    objects. For a province (2.5M of its 3.3M quads) the copy takes ~27 s, half reading
-    RocksDB, half inserting into memory, and the validation on it 17 s; on RocksDB the
-    validation alone ran for more than 10 minutes (docs/benchmarks.md).
+    objects. A province's copy and its validation take well under the validation on
+    RocksDB alone (docs/benchmarks.md#findings-stored-at-load-time).
     """
     skip = findings_graph(base_iri)
     predicates = visible_predicates(book.sg)
@@ -153,11 +153,11 @@ class FindingsWriter:
         # parsed now, before any frame holds the new generation: rdflib's parser leaves
         # reference cycles that keep its callers' frames (and their stores) alive
         visible_predicates(self.book.sg)
-        self.found: list[Finding] | None = None
+        self.findings: list[Finding] | None = None
 
     @property
     def count(self) -> int | None:
-        return None if self.found is None else len(self.found)
+        return None if self.findings is None else len(self.findings)
 
     def __call__(self, store: Any) -> None:
-        self.found = write_findings(store, self.book, self.base_iri, self.scratch)
+        self.findings = write_findings(store, self.book, self.base_iri, self.scratch)

@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from govkg.ontology.namespaces import DCT
+from govkg.shapes.engine.results import RDF, SH
+from govkg.shapes.engine.shapes_model import RDFS, ShapesGraph
 from govkg.shapes.findings import NAME_PREDICATES
-from govkg.shapes.results import RDF, SH
-from govkg.shapes.shapes_model import RDFS, ShapesGraph
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 ALWAYS = frozenset({RDF + "type", RDFS + "subClassOf", *NAME_PREDICATES})
 IDENTIFIER = DCT + "identifier"

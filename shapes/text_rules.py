@@ -21,10 +21,10 @@ from govkg.loaders.contract import split_list
 from govkg.loaders.workbook import Workbook
 from govkg.ontology.namespaces import DCT, GK, ORG, SKOS
 from govkg.shapes.decisions import holding_dismissals, read_decisions, text_digest
-from govkg.shapes.findings import Finding, RuleBook, render
+from govkg.shapes.findings import Finding, RuleBook, finding_text
 from govkg.text import SAME_RESPONSIBILITY, Duty, Weights, similar_pairs
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 RULE = "R16"
 TEXT_RULES = frozenset({RULE})
@@ -178,7 +178,7 @@ def _finding(
 ) -> Finding:
     shared = {"zh": "；共有表述：" + "、".join(evidence), "en": "; shared: " + ", ".join(evidence)}
     message = {
-        lang: render(rule.message.get(lang, ""), label(low), [label(high)], lang)
+        lang: finding_text(rule.message.get(lang, ""), label(low), [label(high)], lang)
         + (shared[lang] if evidence else "")
         for lang in ("zh", "en")
     }

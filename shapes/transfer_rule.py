@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from govkg.ontology.namespaces import DCT, GK, ORG
+from govkg.shapes.engine.results import ValidationResult
 from govkg.shapes.findings import RuleBook
-from govkg.shapes.results import ValidationResult
 from govkg.shapes.transfer_judgement import SAME, states_same
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 
 RULE = "R17"
 TRANSFER_IN = GK + "TransferIn"
@@ -45,7 +45,8 @@ def stays(kind: str, text: str, duty_texts: Iterable[str]) -> bool:
 def rule_shape(book: RuleBook) -> str | None:
     """R17's shape as results name it (N-Triples), or None when the rules have no R17."""
     for shape in book.sg.subjects(GK + "ruleId"):
-        if book.sg.value(shape, GK + "ruleId").value == RULE:
+        rule = book.sg.value(shape, GK + "ruleId")
+        if rule is not None and rule.value == RULE:
             return str(shape)
     return None
 

@@ -19,15 +19,15 @@ from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.streamed import checked_triples
 from govkg.loaders.workbook import Workbook, read_workbook
+from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl, sort_key
 from govkg.shapes.footprint import visible_classes, visible_predicates
-from govkg.shapes.shapes_model import ShapesGraph
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
 from govkg.lifetime import keep_until_exit, release_freed_memory
-from govkg.pipes import produced
+from govkg.pipes import readable_path
 from govkg.progress import Progress
+from govkg.store import oxigraph as oxi
 
 ENGINES = ("default", "pyshacl")
 # from this size on, the shapes' footprint and a mapping process cost less than they save
@@ -145,7 +145,7 @@ def sources_store(paths: Sequence[Path], base_iri: str, *, book: RuleBook) -> An
         workbooks, rdf = [], []
     store = memory_store(workbooks, rdf, base_iri, book=book)
     del workbooks  # in the store now: their rows go before the rules run
-    # the footprint costs ~0.5 s of SPARQL parsing: only when a workbook is large
+    # the footprint costs SPARQL parsing (docs/benchmarks.md#validation): only for a large workbook
     predicates, classes = footprint(book) if large else (None, None)
     for path in large:
         # once a source has failed, the others are only read and checked
@@ -162,7 +162,7 @@ def sources_store(paths: Sequence[Path], base_iri: str, *, book: RuleBook) -> An
 
 
 def _load_nt(store: Any, triples: Iterator[str], *, in_child: bool, graph: str) -> None:
-    with produced(triples, in_child=in_child) as path:
+    with readable_path(triples, in_child=in_child) as path:
         oxi.bulk_load(store, format="nt", graph=graph, path=path, trusted=True)
 
 
@@ -193,7 +193,7 @@ def validate_store(
 ) -> list[Finding]:
     """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
     an IRI that has no dct:identifier."""
-    from govkg.shapes.sparql_engine import validate  # the engines load lazily
+    from govkg.shapes.engine.sparql_engine import validate  # the engines load lazily
     from govkg.shapes.text_rules import TEXT_RULES, r16_findings
 
     check_options(book, rules, engine)
@@ -276,11 +276,10 @@ def validate_by_government(
 
     governments = {row[0] for row in _column(workbook, "agencies", "government")}
     if len(governments) < 2:
-        found = validate_store(
+        return validate_store(
             memory_store([workbook], [], base_iri, book=book), book, engine=engine,
             rules=rules, id_of=IriMaker(base_iri).workbook_id,
         )  # fmt: skip
-        return found
     # a few parts per core, so that the cores finish together
     balanced = workbook.row_count() // (4 * (os.cpu_count() or 1))
     parts = plan_parts(workbook, part_rows=part_rows or max(5_000, min(PART_ROWS, balanced)))

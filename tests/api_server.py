@@ -3,10 +3,14 @@ loopback port, over a store loaded from the example workbook."""
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,9 +46,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def loaded_store(folder: Path) -> Path:
+@functools.cache
+def _example_store() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="govkg-test-example-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     store = folder / "store"
     load_sources([CITY], Settings.from_env({}, store=store), show_progress=False)
+    return store
+
+
+def loaded_store(folder: Path) -> Path:
+    """A store of the example in ``folder``: a copy of one loaded once per test session
+    (loading itself is tested in tests/test_load.py)."""
+    store = folder / "store"
+    shutil.copytree(_example_store(), store, symlinks=True)
     return store
 
 

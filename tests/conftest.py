@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from govkg.cli import main
+from tests.api_server import Server, loaded_store, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+CHROMIUM = Path(os.environ.get("GOVKG_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def write_csv_workbook(folder: Path, tables: dict[str, list[list[str]]]) -> Path:
@@ -64,8 +83,11 @@ SMALL_CITY = {
 }
 
 
-def run_govkg(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """The real command, as a user runs it."""
+def run_govkg_process(
+    *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """The real command in its own process, as a user runs it: for what only a process
+    shows (its exit status after ``os._exit``, being killed, a terminal, a second writer)."""
     return subprocess.run(
         [sys.executable, "-m", "govkg.cli", *map(str, args)],
         capture_output=True,
@@ -73,6 +95,53 @@ def run_govkg(*args: str | Path, env: dict[str, str] | None = None) -> subproces
         env=env,
         check=False,
     )
+
+
+def run_govkg(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The command's ``main`` in this process (what a subprocess would add is its start-up:
+    ~1 s each), with ``env`` as the whole environment and the streams captured."""
+    out, err = (io.TextIOWrapper(io.BytesIO(), "utf-8", write_through=True) for _ in "12")
+    saved = dict(os.environ)
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = main([str(a) for a in args])
+            except SystemExit as leaving:  # argparse's --help and usage errors
+                status = leaving.code if isinstance(leaving.code, int) else 2
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    texts = []
+    for stream in (out, err):
+        stream.flush()
+        texts.append(stream.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
+    return subprocess.CompletedProcess(["govkg", *map(str, args)], status, *texts)
+
+
+@pytest.fixture(scope="session")
+def city_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One real server over the example for every test that only reads (the API, the
+    pages); a test that writes starts its own (tests/test_api_write.py)."""
+    store = loaded_store(tmp_path_factory.mktemp("city-server"))
+    yield from start_server(store)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, started once for the browser tests."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"no chromium at {CHROMIUM}: run scripts/setup.sh (it installs Debian's chromium) "
+            "or set GOVKG_CHROMIUM to a Chromium executable",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""An independent reference implementation of the rules R1-R17 of shared/workbook.md.
+"""An independent reference implementation of the rules R1-R17 of docs/workbook.md.
 
 Plain Python over the rows of ``govkg.loaders.read_workbook``: no RDF, no SPARQL, no
 code shared with the SHACL shapes. ``findings(workbook)`` returns the set of

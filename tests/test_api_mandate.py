@@ -3,11 +3,9 @@ and the draft's check against the store out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.api_server import CITY, Server, loaded_store, start_server
+from tests.api_server import CITY, Server
 
 from .conftest import REPO
 
@@ -15,9 +13,8 @@ MANDATES = REPO / "tests" / "data" / "mandates"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    store = loaded_store(tmp_path_factory.mktemp("mandate"))
-    yield from start_server(store, findings=False)
+def server(city_server: Server) -> Server:
+    return city_server
 
 
 def upload(server: Server, name: str, content: bytes, **params: str):  # noqa: ANN201

@@ -10,13 +10,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.api_server import CITY, DRAFT, REPO, Server, loaded_store, start_server
+from tests.api_server import CITY, DRAFT, REPO, Server
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    store = loaded_store(tmp_path_factory.mktemp("rest"))
-    yield from start_server(store)
+def server(city_server: Server) -> Server:
+    return city_server
 
 
 @pytest.fixture(scope="module")

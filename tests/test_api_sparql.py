@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import time
-from collections.abc import Iterator
 
 import pytest
 import rdflib
@@ -16,7 +15,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from tests.api_server import GRAPH, QUERY_TIMEOUT, ROW_LIMIT, Server, loaded_store, start_server
+from tests.api_server import GRAPH, QUERY_TIMEOUT, ROW_LIMIT, Server
 
 GK = "https://govkg.org/ontology#"
 PREFIXES = (
@@ -32,9 +31,8 @@ AGENCY_NAME = (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    store = loaded_store(tmp_path_factory.mktemp("sparql"))
-    yield from start_server(store, findings=False)
+def server(city_server: Server) -> Server:
+    return city_server
 
 
 def wrapper(server: Server, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:

@@ -14,7 +14,7 @@ from pathlib import Path
 import rdflib
 from rdflib.compare import isomorphic
 
-from tests.conftest import run_govkg
+from tests.conftest import REPO, run_govkg, run_govkg_process
 
 AGENCIES = """SELECT ?id ?name WHERE { ?a a gk:Agency ; dct:identifier ?id ;
                                           skos:prefLabel ?name } ORDER BY ?id"""
@@ -22,8 +22,10 @@ AGENCIES = """SELECT ?id ?name WHERE { ?a a gk:Agency ; dct:identifier ?id ;
 
 def test_query_formats(small_city: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
-    assert run_govkg("load", small_city, "--store", store).returncode == 0
-    as_json = json.loads(run_govkg("query", AGENCIES, "--store", store, "--format", "json").stdout)
+    assert run_govkg_process("load", small_city, "--store", store).returncode == 0
+    as_json = json.loads(
+        run_govkg_process("query", AGENCIES, "--store", store, "--format", "json").stdout
+    )
     assert as_json["head"]["vars"] == ["id", "name"]
     ids = [b["id"]["value"] for b in as_json["results"]["bindings"]]
     assert ids == ["A01", "A02", "A03"]
@@ -53,7 +55,7 @@ def test_query_syntax_error_has_its_position(small_city: Path, tmp_path: Path) -
 
 
 def test_query_on_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
-    done = run_govkg("query", AGENCIES, "--store", tmp_path / "nowhere")
+    done = run_govkg_process("query", AGENCIES, "--store", tmp_path / "nowhere")
     assert done.returncode == 2
     assert "govkg load" in done.stderr and "Traceback" not in done.stderr
 
@@ -110,5 +112,16 @@ def test_progress_bar_only_on_a_terminal(small_city: Path, tmp_path: Path) -> No
         process.wait()
     os.close(primary)
     assert "\r加载 loading".encode() in seen
-    piped = run_govkg("load", small_city, "--store", tmp_path / "s2")
+    piped = run_govkg_process("load", small_city, "--store", tmp_path / "s2")
     assert "加载 loading" not in piped.stderr
+
+
+def test_help_names_the_contract_in_the_repository() -> None:
+    """`govkg --help` points at the contract, and the contract is in the repository with
+    every rule of it."""
+    assert "docs/workbook.md" in run_govkg("--help").stdout
+    contract = (REPO / "docs" / "workbook.md").read_text(encoding="utf-8")
+    for rule in range(1, 18):
+        assert f"\n| R{rule} | " in contract
+    for section in ("### transfers / 职责划转", "## Findings as JSON", "A draft is a workbook"):
+        assert section in contract

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_govkg, write_csv_workbook
+from tests.conftest import run_govkg_process, write_csv_workbook
 from tests.test_load import same_graphs, store_graphs
 
 
@@ -55,7 +55,7 @@ def test_killed_load_leaves_the_store_as_it_was(
     moment: str, small_city: Path, tmp_path: Path
 ) -> None:
     store = tmp_path / "store"
-    assert run_govkg("load", small_city, "--store", store).returncode == 0
+    assert run_govkg_process("load", small_city, "--store", store).returncode == 0
     before = store_graphs(store)
     source = big_workbook(tmp_path / "small-city-2", 150_000)
     load = start_load(source, store)
@@ -68,7 +68,7 @@ def test_killed_load_leaves_the_store_as_it_was(
     load.wait()
     assert same_graphs(store_graphs(store), before)
     # The next writer clears what the killed one left, and works.
-    done = run_govkg("load", small_city, "--store", store)
+    done = run_govkg_process("load", small_city, "--store", store)
     assert done.returncode == 0, done.stderr
     # the half-built one is gone; the one the load replaced stays until the next switch
     assert sorted(p.name for p in store.glob("gen-*")) == ["gen-000001", "gen-000002"]
@@ -82,7 +82,7 @@ def test_second_writer_is_refused_while_one_loads(small_city: Path, tmp_path: Pa
     load = start_load(source, store)
     try:
         wait_for(lambda: any(store.glob("tmp-*")), load)
-        done = run_govkg("load", small_city, "--store", store)
+        done = run_govkg_process("load", small_city, "--store", store)
         assert done.returncode == 2
         assert "另一个加载" in done.stderr and "another load" in done.stderr
     finally:

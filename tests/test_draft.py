@@ -118,7 +118,6 @@ def test_errors_are_located_in_their_file(
     assert status in (0, 1)
 
 
-@pytest.mark.skipif(not (EXAMPLES / "city-draft.xlsx").exists(), reason="no example draft")
 def test_example_draft(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(
         capsys,

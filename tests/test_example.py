@@ -2,7 +2,7 @@
 
 examples/city/ and examples/city-draft/ hold the data; examples/build_city.py writes them out
 as examples/city.xlsx and examples/city-draft.xlsx. Both forms must be the same workbook and
-keep the contract (shared/workbook.md).
+keep the contract (docs/workbook.md).
 """
 
 from __future__ import annotations

@@ -20,12 +20,12 @@ from govkg.shapes.findings_store import stored_findings, validation_copy
 from govkg.shapes.validation import rule_book, validate_disk_store, validate_sources
 
 from bench.api_bench import OVERLAP_FINDINGS_QUERY, OVERLAP_QUERY
-from govkg import oxi
 from govkg.loading import load_sources
 from govkg.querying import run_query
 from govkg.settings import Settings
 from govkg.store import GraphStore
-from tests.conftest import EXAMPLES, SMALL_CITY, run_govkg, write_csv_workbook
+from govkg.store import oxigraph as oxi
+from tests.conftest import EXAMPLES, SMALL_CITY, run_govkg, run_govkg_process, write_csv_workbook
 
 BASE = "https://id.govkg.org/"
 CITY = EXAMPLES / "city.xlsx"
@@ -36,7 +36,7 @@ FINDINGS = findings_graph(BASE)
 def city_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("findings") / "store"
     report = load_sources([CITY], Settings.from_env({}, store=store), show_progress=False)
-    assert report.findings == 96
+    assert report.findings_count == 96
     return store
 
 
@@ -173,7 +173,7 @@ def test_validate_store_reads_the_stored_findings(city_store: Path, tmp_path: Pa
     # a store with no findings graph is validated: the same JSON either way
     bare = tmp_path / "bare"
     assert run_govkg("load", CITY, "--store", bare, "--no-findings").returncode == 0
-    stored = run_govkg("validate", "--store", city_store, "--format", "json")
+    stored = run_govkg_process("validate", "--store", city_store, "--format", "json")
     computed = run_govkg("validate", "--store", bare, "--format", "json")
     assert stored.returncode == computed.returncode == 1
     assert json.loads(stored.stdout) == json.loads(computed.stdout)

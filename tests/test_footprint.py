@@ -9,10 +9,10 @@ from govkg.loaders.mapping import IriMaker
 from govkg.loaders.workbook import read_workbook
 from govkg.ontology.namespaces import DCT, GK
 from govkg.shapes import validation
+from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.footprint import visible_classes, visible_predicates
-from govkg.shapes.shapes_model import ShapesGraph
 
-from govkg import oxi
+from govkg.store import oxigraph as oxi
 from govkg.synthetic import generate_workbook
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://ex/> .

@@ -8,6 +8,7 @@ must come from the workbook baseline and from a store loaded with that workbook.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from govkg.loaders.workbook import read_workbook
 
 from govkg.cli import main
 
+from .api_server import loaded_store
 from .conftest import EXAMPLES, REPO
 
 MANDATES = REPO / "tests" / "data" / "mandates"
@@ -30,7 +32,9 @@ TEXTS = sorted(p for p in MANDATES.iterdir() if p.suffix in (".txt", ".html"))
 SHARED = {"无条件共享", "有条件共享"}
 
 
+@functools.cache
 def table(name: str) -> list[dict[str, str]]:
+    """The example's rows of one table (read once: the tests look them up per duty)."""
     workbook = read_workbook(CITY)
     columns = [c.name for c in workbook.tables[name].table.columns]
     return [dict(zip(columns, row, strict=True)) for _, row in workbook.rows(name)]
@@ -45,8 +49,7 @@ def city() -> Baseline:
 def stored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Baseline]:
     from govkg.store import GraphStore
 
-    store = tmp_path_factory.mktemp("carry") / "store"
-    assert main(["load", str(CITY), "--store", str(store)]) == 0
+    store = loaded_store(tmp_path_factory.mktemp("carry"))
     yield baseline_from_store(GraphStore(store).open_reader(), str(store))
 
 

@@ -17,22 +17,29 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from govkg.shapes.cypher_rules import names_of, query_text, rule_results, validate_neo4j
 from govkg.shapes.validation import memory_store, read_sources, rule_book, validate_store
 from rdflib.compare import isomorphic
 
-from govkg.falkordb_server import FalkorServer
-from govkg.neo4j_client import (
+from govkg.neo4j.client import (
     FALKORDB_MESSAGE_BYTES,
     Connection,
     Neo4jError,
     escape_for_falkordb,
     packed_size,
 )
-from govkg.neo4j_mapping import Namespaces
-from govkg.neo4j_sync import pull, push, store_graph
+from govkg.neo4j.falkordb_server import FalkorServer
+from govkg.neo4j.mapping import Namespaces
+from govkg.neo4j.rules import names_of, query_text, rule_results, validate_neo4j
+from govkg.neo4j.sync import pull, push, store_graph
 from govkg.synthetic import generate_workbook
-from tests.conftest import EXAMPLES, REPO, SMALL_CITY, run_govkg, write_csv_workbook
+from tests.conftest import (
+    EXAMPLES,
+    REPO,
+    SMALL_CITY,
+    run_govkg,
+    run_govkg_process,
+    write_csv_workbook,
+)
 
 BASE = "https://id.govkg.org/"
 REAL_NEO4J = os.environ.get("GOVKG_NEO4J_URI")
@@ -154,7 +161,7 @@ def test_a_changed_workbook_leaves_nothing_stale(conn: Connection, tmp_path: Pat
 
 
 def test_a_node_that_changed_class_loses_its_old_label(conn: Connection) -> None:
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     def store_of(kind: str) -> object:
         store = oxi.memory_store()
@@ -210,7 +217,7 @@ def test_awkward_rdf_survives_the_round_trip(conn: Connection, tmp_path: Path) -
 def test_graphs_union_and_large_batches(conn: Connection) -> None:
     """A triple held by two named graphs is pushed once; a batch far larger than a
     FalkorDB message (here ~1.2 MB) is written whole, in order."""
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     text = "".join(
         f'<http://e.org/n{i}> <http://e.org/v/label> "{"数据共享" * 100}{i}"@zh .\n'
@@ -243,7 +250,7 @@ def test_cli_push_pull_and_validate(falkordb: FalkorServer, tmp_path: Path) -> N
     store = tmp_path / "store"
     assert run_govkg("load", EXAMPLES / "city.xlsx", "--store", store).returncode == 0
     connection = ["--uri", falkordb.uri, "--user", "falkordb"]
-    pushed = run_govkg("neo4j", "push", *connection, "--store", store, "--batch", "500")
+    pushed = run_govkg_process("neo4j", "push", *connection, "--store", store, "--batch", "500")
     assert pushed.returncode == 0, pushed.stderr
     assert "已推送 pushed" in pushed.stdout
     assert "推送 pushing" not in pushed.stderr  # the progress bar is for terminals only
@@ -255,7 +262,7 @@ def test_cli_push_pull_and_validate(falkordb: FalkorServer, tmp_path: Path) -> N
     left.parse(tmp_path / "pulled.nt", format="nt")
     right.parse(tmp_path / "e.nt", format="nt")
     assert isomorphic(left, right)
-    on_neo4j = run_govkg(
+    on_neo4j = run_govkg_process(
         "validate", "--neo4j", falkordb.uri, "--neo4j-user", "falkordb", "--format", "json"
     )
     with_shacl = run_govkg("validate", EXAMPLES / "city.xlsx", "--format", "json")
@@ -332,7 +339,7 @@ def test_the_driver_is_imported_in_one_module() -> None:
         for path in (REPO / folder).rglob("*.py")
         if re.search(r"^\s*(import neo4j|from neo4j\b)", path.read_text(), re.M)
     ]
-    assert found == ["govkg/neo4j_client.py"]
+    assert found == ["govkg/neo4j/client.py"]
 
 
 # --- real Neo4j (GOVKG_NEO4J_URI) --------------------------------------------------------
@@ -375,7 +382,7 @@ def test_real_neo4j_routing_uri(neo4j_conn: Connection) -> None:
 
 @needs_neo4j
 def test_real_neo4j_failed_write_rolls_back(neo4j_conn: Connection) -> None:
-    from govkg.neo4j_client import Neo4jError
+    from govkg.neo4j.client import Neo4jError
 
     with pytest.raises(Neo4jError):
         neo4j_conn.run("CREATE (:Scratch {k: 1}) WITH 1 AS x RETURN 1 / 0")

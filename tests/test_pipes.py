@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from govkg import oxi
 from govkg.errors import InputError, Problem
-from govkg.pipes import ProducerFailed, produced
+from govkg.pipes import ProducerFailed, readable_path
+from govkg.store import oxigraph as oxi
 
 
 def broken_chunks():
@@ -18,7 +18,7 @@ def broken_chunks():
 def test_text_arrives_whole(in_child: bool) -> None:
     chunks = [f'<http://e/s{i}> <http://e/p> "{i}" .\n' * 3 for i in range(5000)]
     store = oxi.memory_store()
-    with produced(chunks, in_child=in_child) as path:
+    with readable_path(chunks, in_child=in_child) as path:
         oxi.bulk_load(store, format="nt", graph="http://e/g", path=path, trusted=True)
     assert len(store) == 5000
 
@@ -27,7 +27,7 @@ def test_text_arrives_whole(in_child: bool) -> None:
 def test_a_failing_producer_is_reported(in_child: bool) -> None:
     with (
         pytest.raises(ProducerFailed, match="mapping bug"),
-        produced(broken_chunks(), in_child=in_child) as path,
+        readable_path(broken_chunks(), in_child=in_child) as path,
         open(path, "rb") as f,
     ):
         f.read()
@@ -36,7 +36,7 @@ def test_a_failing_producer_is_reported(in_child: bool) -> None:
 @pytest.mark.parametrize("in_child", [False, True])
 def test_a_reader_stopping_early_does_not_hang(in_child: bool) -> None:
     endless = ("x" * 1000 + "\n" for _ in range(10**7))
-    with pytest.raises(KeyError), produced(endless, in_child=in_child) as path:
+    with pytest.raises(KeyError), readable_path(endless, in_child=in_child) as path:
         with open(path, "rb") as f:
             f.read(10)
         raise KeyError("the reader's own error")
@@ -51,7 +51,7 @@ def refused_input():
 def test_the_producers_input_error_is_raised_as_it_is(in_child: bool) -> None:
     with (
         pytest.raises(InputError) as caught,
-        produced(refused_input(), in_child=in_child) as path,
+        readable_path(refused_input(), in_child=in_child) as path,
         open(path, "rb") as f,
     ):
         f.read()

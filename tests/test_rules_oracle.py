@@ -1,21 +1,19 @@
 """The real `govkg validate` agrees with the independent oracle (tests/rules_oracle.py).
 
-Both read shared/workbook.md; the oracle is plain Python over the workbook's rows. Every
-workbook here is validated by the CLI in a subprocess and the sets of (rule, severity,
+Both read docs/workbook.md; the oracle is plain Python over the workbook's rows. Every
+workbook here is validated by the CLI's main and the sets of (rule, severity,
 focus, related) must be equal; with --draft the statuses must be equal too.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from govkg.synthetic import generate_workbook
-from tests.conftest import EXAMPLES, write_csv_workbook
+from tests.conftest import EXAMPLES, run_govkg, write_csv_workbook
 from tests.rules_oracle import SEVERITY, draft_findings, findings
 
 USCC_A1 = "91100000MA0000001G"
@@ -24,12 +22,7 @@ USCC_B1 = "91200000MA0000002A"
 
 
 def validate(path: Path, *extra: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "govkg.cli", "validate", str(path), *extra, "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_govkg("validate", path, *extra, "--format", "json")
     assert done.returncode in (0, 1), done.stderr
     report = json.loads(done.stdout)
     violations = sum(1 for f in report["findings"] if f.get("status") != "resolved"

@@ -18,6 +18,7 @@ from govkg.loaders.contract import (
     split_list,
     table_for,
 )
+from govkg.shapes.validation import validate_sources
 
 from govkg.synthetic import generate_workbook
 
@@ -218,10 +219,9 @@ def planted(t: Tables) -> dict[str, int]:
 @pytest.mark.parametrize("violations", [0.0, 0.02])
 def test_project_validator_sees_every_planted_rule(tmp_path: Path, violations: float) -> None:
     # A tiny county: the forced first instance of each rule must still show up.
-    validation = pytest.importorskip("govkg.shapes.validation")
     out = tmp_path / "wb"
     generate_workbook(out, agencies=8, power_items=200, datasets=80, violations=violations)
-    outcome = validation.validate_sources([out], base_iri="https://id.govkg.org/")
+    outcome = validate_sources([out], base_iri="https://id.govkg.org/")
     rules = {f.rule for f in outcome.findings}
     # R16 (info) reads the texts, which the generator makes from templates: units of one
     # kind in two agencies state the same responsibility, clean or not

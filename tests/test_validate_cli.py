@@ -187,7 +187,7 @@ def test_rule_option_evaluates_only_the_named_rules(
     # the engine logs each shape it evaluates: with --rule, no other rule's shape runs
     # (it used to evaluate all of them, R2 included, and filter the findings afterwards);
     path = write_csv_workbook(tmp_path / "small", SMALL_CITY)
-    engine_log = "govkg.shapes.sparql_engine"
+    engine_log = "govkg.shapes.engine.sparql_engine"
     with caplog.at_level("DEBUG", logger=engine_log):
         status, out, _ = run(capsys, "validate", path, "--format", "json")
     every = {r.getMessage() for r in caplog.records if r.name == engine_log}

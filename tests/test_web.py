@@ -9,7 +9,6 @@ Screenshots go to test-artifacts/web/ (ignored by git).
 from __future__ import annotations
 
 import csv
-import os
 import re
 import subprocess
 import sys
@@ -22,44 +21,17 @@ import pytest
 from govkg.api.labels import LABELS
 from govkg.loaders.xlsx_reader import iter_sheet, sheet_names
 from govkg.shapes.draft import validate_draft
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from govkg.settings import Settings
-from tests.api_server import CITY, DRAFT, REPO, Server, free_port, loaded_store, start_server
+from tests.api_server import CITY, DRAFT, REPO, Server, free_port
 
-CHROMIUM = Path(os.environ.get("GOVKG_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = REPO / "test-artifacts" / "web"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    store = loaded_store(tmp_path_factory.mktemp("web"))
-    yield from start_server(store)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"no chromium at {CHROMIUM}: run scripts/setup.sh (it installs Debian's chromium) "
-            "or set GOVKG_CHROMIUM to a Chromium executable",
-            pytrace=False,
-        )
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+def server(city_server: Server) -> Server:
+    return city_server
 
 
 @pytest.fixture
@@ -88,6 +60,7 @@ def page(browser: Browser, server: Server, console_errors: list[str]) -> Iterato
 
 
 def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 

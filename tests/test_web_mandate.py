@@ -23,8 +23,8 @@ from playwright.sync_api import Page, expect
 from tests import test_web as web
 from tests.api_server import REPO, Server
 
-# the real server and the module's browser, as tests/test_web.py starts them
-browser, server, page, console_errors = web.browser, web.server, web.page, web.console_errors
+# the shared server and browser (tests/conftest.py) and the pages of tests/test_web.py
+server, page, console_errors = web.server, web.page, web.console_errors
 shot = web.shot
 
 STHJ = REPO / "tests" / "data" / "mandates" / "jianghai-sthj.txt"

@@ -84,9 +84,9 @@ def unit_vector(counts: Mapping[str, float], weights: Weights) -> dict[str, floa
 
 def read(text: str, weights: Weights, function_name: str = "") -> Reading:
     """The reading of a duty text (with the name of its function, if any)."""
-    counts: Counter[str] = Counter({t: float(n) for t, n in terms(text).items()})
+    counts: dict[str, float] = {t: float(n) for t, n in terms(text).items()}
     for t, n in terms(function_name).items():
-        counts[t] += n * FUNCTION_NAME_WEIGHT
+        counts[t] = counts.get(t, 0.0) + n * FUNCTION_NAME_WEIGHT
     return Reading(unit_vector(counts, weights), is_support(text), stages(text))
 
 

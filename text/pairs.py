@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from govkg.text.judging import Judgement, Reading, Weights, normalise, read, score, shared_phrases
@@ -119,7 +119,7 @@ def _group_pairs(
 
 
 def _prefix(
-    vector: dict[str, float], frequency: Counter[str], threshold: float
+    vector: Mapping[str, float], frequency: Counter[str], threshold: float
 ) -> tuple[list[str], float]:
     """The terms of a vector but its commonest, as many as weigh less than ``threshold``,
     and the norm of those left out."""

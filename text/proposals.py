@@ -15,9 +15,12 @@ from typing import Protocol
 class Function(Protocol):
     """A function of the catalogue as the ranking reads it."""
 
-    id: str
-    name: str
-    broader: str
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def broader(self) -> str: ...
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff0-9]+")
@@ -57,8 +60,8 @@ class FunctionIndex:
     def __init__(self, functions: Sequence[Function], labelled: Sequence[tuple[str, str]]) -> None:
         by_id = {f.id: f for f in functions}
         examples: dict[str, list[str]] = {}
-        for text, function in labelled:
-            examples.setdefault(function, []).append(text)
+        for text, function_id in labelled:
+            examples.setdefault(function_id, []).append(text)
         documents: dict[str, Counter[str]] = {}
         for function in functions:
             counts: Counter[str] = Counter()

@@ -1,4 +1,4 @@
-"""Turning parsed 三定 texts into the rows of a draft workbook (``shared/workbook.md``:
+"""Turning parsed 三定 texts into the rows of a draft workbook (``docs/workbook.md``:
 agencies, units, duties, divisions, data duties, and the power items and data duties of a
 baseline agency the text does not govern, carried over) and the side sheets a person reviews:
 function proposals (职能建议), the items of the duty list (条款), and notes on the import

@@ -3,7 +3,7 @@ data duties (and those of its units), with the units and datasets needed to carr
 into a draft. Rows use the contract's column names and workbook values, as a workbook
 writes them, so a carried row goes into the draft unchanged.
 
-A draft replaces every baseline row of the agencies it re-mandates (shared/workbook.md),
+A draft replaces every baseline row of the agencies it re-mandates (docs/workbook.md),
 so what the text does not state must ride along or it is dropped. The workbook source is
 here; the store's (by SPARQL) is in ``store_holdings``.
 """

@@ -64,7 +64,7 @@ def split_names(text: str) -> list[str]:
     >>> split_names("市发展和改革委员会、市财政局和市审计局")
     ['市发展和改革委员会', '市财政局', '市审计局']
     """
-    names = []
+    names: list[str] = []
     for part in re.split(r"[、，]", text):
         pieces = re.split(r"(?<=[局委办部厅署室心院会])(?:和|及|以及)", part)
         names.extend(p.strip() for p in pieces if p.strip())
@@ -79,7 +79,8 @@ def agency_facts(header: str, agency: str) -> tuple[str, str, str, list[str]]:
     ('市政府工作部门', '政府组成部门', '正处级', ['市核安全局'])
     """
     flat = squash(header)
-    stated, kind, rank, plates = "", "", "", []
+    stated, kind, rank = "", "", ""
+    plates: list[str] = []
     phrase = KIND_PHRASE.search(flat)
     if phrase:
         stated = phrase.group(1)

@@ -142,7 +142,7 @@ class StoreHoldings:
 
 def select_rows(store: Any, query: str, names: tuple[str, ...]) -> list[dict[str, str]]:
     """The solutions of a SELECT as dicts of lexical values ('' where unbound)."""
-    from govkg import oxi
+    from govkg.store import oxigraph as oxi
 
     return [
         {n: (s[n].value if s[n] is not None else "") for n in names}

@@ -1,0 +1,80 @@
+"""The body of ``govkg validate`` (the command in govkg/cli/__init__.py only calls this)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from govkg.errors import InputError, Problem
+from govkg.settings import Settings
+from govkg.shapes.findings import Finding, RuleBook, conforms
+from govkg.shapes.report import json_report, text_report, xlsx_report
+from govkg.shapes.validation import Outcome, validate_disk_store, validate_sources
+
+
+def outcome_of(args: argparse.Namespace, settings: Settings) -> Outcome:
+    sources: list[Path] = list(args.sources)
+    if args.draft is not None:
+        from govkg.shapes.draft import validate_draft
+
+        if not sources:
+            raise InputError(
+                Problem(
+                    "--draft",
+                    "使用 --draft 时须给出基准工作簿",
+                    "--draft needs the baseline workbook",
+                )
+            )
+        return validate_draft(
+            sources,
+            args.draft,
+            base_iri=settings.base_iri,
+            engine=args.engine,
+            rules=args.rule,
+            cache_dir=settings.findings_cache,
+        )
+    if sources:
+        return validate_sources(
+            sources,
+            base_iri=settings.base_iri,
+            engine=args.engine,
+            rules=args.rule,
+            by_government=args.by_government,
+        )
+    return validate_disk_store(
+        settings.store, base_iri=settings.base_iri, engine=args.engine, rules=args.rule
+    )
+
+
+def check_report_options(args: argparse.Namespace) -> None:
+    """Refuse report options that cannot work, before anything is validated."""
+    if args.format == "xlsx" and args.output is None:
+        raise InputError(
+            Problem("-o", "xlsx 格式须用 -o 指定输出文件", "--format xlsx needs -o FILE")
+        )
+
+
+def write_report(args: argparse.Namespace, findings: list[Finding], book: RuleBook) -> int:
+    """The report in ``--format`` to ``-o`` or standard output; 0 (conforms) or 1
+    (violations), the exit status of ``govkg validate``."""
+    if args.format == "xlsx":
+        xlsx_report(args.output, findings, book, args.lang)
+    else:
+        text = (
+            json_report(findings)
+            if args.format == "json"
+            else text_report(findings, book, args.lang)
+        )
+        if args.output is not None:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    return 0 if conforms(findings) else 1
+
+
+def run_validate(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate, write the report, and return 0 (conforms) or 1 (violations)."""
+    check_report_options(args)
+    outcome = outcome_of(args, settings)
+    return write_report(args, outcome.findings, outcome.book)

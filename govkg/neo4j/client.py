@@ -1,0 +1,303 @@
+"""The one module that imports the ``neo4j`` driver: a connection that writes in idempotent
+auto-commit batches and reads whole results, on Neo4j 5 and on FalkorDB 4.18 (Bolt).
+
+FalkorDB's Bolt bridge pastes parameters into the query text: strings are escaped here
+(``\\`` and ``'``) and map keys that are not plain names are quoted with backticks, so
+that the same call works on both servers. Nothing runs in a transaction function: every
+write is one auto-commit query that can be run again with the same result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from govkg.errors import GovkgError, Problem
+
+DIALECTS = ("neo4j", "falkordb")
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# FalkorDB 4.18's Bolt reader scans each new message for RESET by walking "chunk sizes"
+# read from inside the message; from 32 KB on that walk can run past the bytes received
+# and crash the server (seen in 3 of 5 province pushes). Smaller messages stop it at once.
+FALKORDB_MESSAGE_BYTES = 30_000
+
+
+class Neo4jError(GovkgError):
+    """The graph database cannot be reached or refused a query."""
+
+
+def _problem(uri: str, zh: str, en: str) -> Neo4jError:
+    return Neo4jError(Problem(uri, zh, en))
+
+
+def escape_for_falkordb(value: Any) -> Any:
+    """Parameters as FalkorDB's Bolt bridge needs them (it pastes them into the text).
+
+    >>> escape_for_falkordb({"a-b": ["it's", 1], "k": "c:\\\\x"})
+    {'`a-b`': ["it\\\\'s", 1], 'k': 'c:\\\\\\\\x'}
+    """
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("'", "\\'")
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if "`" in key:
+                raise ValueError(f"a property key holds a backtick: {key!r}")
+            out[key if _PLAIN_KEY.match(key) else f"`{key}`"] = escape_for_falkordb(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [escape_for_falkordb(item) for item in value]
+    if isinstance(value, float):
+        raise ValueError("floats lose digits on FalkorDB's Bolt bridge; send them as text")
+    return value
+
+
+def packed_size(value: Any) -> int:
+    """An upper bound of a value's size in a Bolt message (3 bytes a character unless ASCII).
+
+    >>> packed_size(["ab", "数据", 7, [True]])
+    46
+    """
+    kind = type(value)
+    if kind is str:
+        return 5 + (len(value) if value.isascii() else 3 * len(value))
+    if kind is list or kind is tuple:
+        return 5 + sum(map(packed_size, value))
+    if isinstance(value, Mapping):
+        return 5 + sum(packed_size(k) + packed_size(v) for k, v in value.items())
+    return 9
+
+
+def escaped_row(row: list[Any]) -> tuple[list[Any], int]:
+    """A row of a write escaped for FalkorDB and its packed_size (one pass: a province's
+    push sends ~6M rows, and the general functions above cost a call per value).
+
+    >>> escaped_row(["it's", 7, None, ["a", "b"]])
+    (["it\\\\'s", 7, None, ['a', 'b']], 50)
+    """
+    out, size = [], 5
+    for value in row:
+        kind = type(value)
+        if kind is str:
+            if "\\" in value or "'" in value:
+                value = value.replace("\\", "\\\\").replace("'", "\\'")
+            size += 5 + (len(value) if value.isascii() else 3 * len(value))
+        elif kind is list or kind is float or isinstance(value, Mapping):
+            value = escape_for_falkordb(value)
+            size += packed_size(value)
+        else:
+            size += 9
+        out.append(value)
+    return out, size
+
+
+def quote_name(name: str) -> str:
+    """A label, relationship type or property key as Cypher text (backticks when needed)."""
+    if "`" in name:
+        raise ValueError(f"a name holds a backtick: {name!r}")
+    return name if _PLAIN_KEY.match(name) else f"`{name}`"
+
+
+class Connection:
+    """One driver and its dialect (``neo4j`` or ``falkordb``), found by asking the server."""
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str = "",
+        *,
+        database: str | None = None,
+        dialect: str | None = None,
+    ) -> None:
+        import neo4j  # the only import of the driver
+
+        self.uri = uri
+        self.database = database
+        self._neo4j = neo4j
+        try:
+            self.driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password), connection_timeout=10, max_transaction_retry_time=0
+            )
+            self.driver.verify_connectivity()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
+            raise _problem(
+                uri,
+                f"无法连接图数据库：{error}",
+                f"cannot connect to the graph database: {error}",
+            ) from None
+        except ValueError as error:
+            raise _problem(uri, f"URI 无效：{error}", f"bad URI: {error}") from None
+        self.dialect = dialect or "neo4j"
+        if dialect is None:
+            self.dialect = self._detect()
+
+    def _detect(self) -> str:
+        """Neo4j answers ``dbms.components()``; FalkorDB (which calls itself Neo4j) fails."""
+        try:
+            rows = self.read("CALL dbms.components() YIELD name RETURN name")
+        except Neo4jError:
+            return "falkordb"
+        return "neo4j" if rows else "falkordb"
+
+    def close(self) -> None:
+        if self.dialect == "falkordb":
+            # FalkorDB 4.18 mishandles Bolt GOODBYE: the next connection after a polite
+            # close never gets its handshake answered. Its sockets are dropped instead.
+            pool = getattr(self.driver, "_pool", None)
+            for connections in list(getattr(pool, "connections", {}).values()):
+                for connection in list(connections):
+                    with contextlib.suppress(Exception):
+                        connection.kill()
+        self.driver.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        params = dict(params or {})
+        return escape_for_falkordb(params) if self.dialect == "falkordb" else params
+
+    @contextmanager
+    def _session(self) -> Iterator[Any]:
+        kwargs: dict[str, Any] = {"database": self.database} if self.database else {}
+        with self.driver.session(**kwargs) as session:
+            yield session
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, int]:
+        """One write as an auto-commit query; the counters of what it changed."""
+        try:
+            with self._session() as session:
+                summary = session.run(query, self._params(params)).consume()
+        except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
+            raise self._failed(query, error) from None
+        counters = summary.counters
+        return {
+            "nodes_created": counters.nodes_created,
+            "nodes_deleted": counters.nodes_deleted,
+            "relationships_created": counters.relationships_created,
+            "relationships_deleted": counters.relationships_deleted,
+        }
+
+    def row_messages(
+        self, query: str, rows: list[Any], params: Mapping[str, Any]
+    ) -> Iterator[dict[str, Any]]:
+        """The parameters of each query a write of ``$rows`` (and ``params``) takes, ready
+        to send: one, or on FalkorDB as many as keep every message under
+        FALKORDB_MESSAGE_BYTES (the rows in order, none split)."""
+        if self.dialect != "falkordb":
+            yield {**params, "rows": rows}
+            return
+        fixed = self._params(params)
+        room = FALKORDB_MESSAGE_BYTES - len(query.encode()) - packed_size(fixed) - 64
+        part: list[Any] = []
+        size = 0
+        for row in rows:
+            escaped, row_size = escaped_row(row)
+            if part and size + row_size > room:
+                yield {**fixed, "rows": part}
+                part, size = [], 0
+            part.append(escaped)
+            size += row_size
+        if part:
+            yield {**fixed, "rows": part}
+
+    def _run_prepared(self, session: Any, query: str, params: dict[str, Any]) -> None:
+        """A write in ``session`` whose parameters are ready to send (escaped where the
+        server needs it)."""
+        try:
+            session.run(query, params).consume()
+        except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
+            raise self._failed(query, error) from None
+
+    @contextmanager
+    def writes(self, depth: int = 8) -> Iterator[RowWriter]:
+        """Writes of rows sent by a thread of their own, in order, while the caller
+        prepares the next: the server and Python work at the same time. Leaving the block
+        waits for every write; the first failure is raised (then or at the next write)."""
+        writer = RowWriter(self, depth)
+        try:
+            yield writer
+        except BaseException:
+            writer.stop(wait=False)
+            raise
+        writer.stop(wait=True)
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The rows of a query, as dicts (values as the driver gives them: lists, maps and
+        scalars are plain; record.data() copied every nested list once more)."""
+        try:
+            with self._session() as session:
+                result = session.run(query, self._params(params))
+                keys = result.keys()
+                return [dict(zip(keys, record, strict=True)) for record in result]
+        except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
+            raise self._failed(query, error) from None
+
+    def _failed(self, query: str, error: Exception) -> Neo4jError:
+        first = query.strip().splitlines()[0][:80] if query.strip() else ""
+        return _problem(
+            self.uri,
+            f"图数据库拒绝了查询「{first}」：{error}",
+            f"the graph database refused the query '{first}': {error}",
+        )
+
+    def create_indexes(self, label: str, key: str) -> None:
+        """What the push needs: nodes of ``label`` found fast by ``key`` (unique on Neo4j)."""
+        lbl, prop = quote_name(label), quote_name(key)
+        if self.dialect == "neo4j":
+            self.run(
+                f"CREATE CONSTRAINT govkg_{label.lower()}_{key} IF NOT EXISTS "
+                f"FOR (n:{lbl}) REQUIRE n.{prop} IS UNIQUE"
+            )
+            return
+        present = self.read("CALL db.indexes() YIELD label, properties RETURN label, properties")
+        if not any(row["label"] == label and key in row["properties"] for row in present):
+            self.run(f"CREATE INDEX FOR (n:{lbl}) ON (n.{prop})")
+
+
+class RowWriter:
+    """The sending side of :meth:`Connection.writes`: one thread, a bounded queue."""
+
+    def __init__(self, conn: Connection, depth: int) -> None:
+        self._conn = conn
+        self._queue: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue(depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._send, name="govkg-neo4j-writes", daemon=True)
+        self._thread.start()
+
+    def _send(self) -> None:
+        # one session for every write: each is still an auto-commit query of its own
+        with contextlib.ExitStack() as stack:
+            session = None
+            while (item := self._queue.get()) is not None:
+                if self._error is None:
+                    try:
+                        if session is None:
+                            session = stack.enter_context(self._conn._session())
+                        self._conn._run_prepared(session, *item)
+                    except BaseException as error:  # raised in the caller's thread
+                        self._error = error
+
+    def rows(self, query: str, rows: list[Any], params: Mapping[str, Any]) -> None:
+        """Queue a write of ``rows`` (split as :meth:`Connection.row_messages` says)."""
+        for message in self._conn.row_messages(query, rows, params):
+            if self._error is not None:
+                raise self._error
+            self._queue.put((query, message))
+
+    def stop(self, *, wait: bool) -> None:
+        if not wait:
+            self._error = self._error or RuntimeError("stopped")
+        self._queue.put(None)
+        self._thread.join()
+        if wait and self._error is not None:
+            raise self._error
