@@ -1,5 +1,5 @@
 """`govkg propose`: for each duty without a function, the functions of the catalogue it
-most likely belongs to (shared/workbook.md, "Findings as JSON").
+most likely belongs to (docs/workbook.md, "Findings as JSON").
 
 Learned from the functions' names and their place in the tree, from the duties already
 coded (govkg.text.proposals, the same ranking the 三定 importer's 职能建议 uses), and from

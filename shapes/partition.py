@@ -1,6 +1,6 @@
 """Validation by government: a workbook cut into parts, each validated in its own process.
 
-Most rules compare things within one government (``shared/workbook.md``); a few compare
+Most rules compare things within one government (``docs/workbook.md``); a few compare
 across governments. The workbook is cut into *government parts* (a few governments each,
 up to ``PART_ROWS`` rows, so small counties share a process) and one *cross part*; every
 part is mapped and validated in a worker process, and only the findings a part *owns*

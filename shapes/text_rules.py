@@ -1,5 +1,5 @@
 """R16 疑似职责交叉: the rule judged from duty texts, made into findings like the SHACL
-rules' (shared/workbook.md).
+rules' (docs/workbook.md).
 
 Two duties of two agencies of one government (a unit's duty counts as its agency's)
 whose texts the text judgement (govkg.text) finds to state the same responsibility make

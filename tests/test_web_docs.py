@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, Request, expect
 
 from tests.api_server import Server
-from tests.test_web import ARTIFACTS, browser, console_errors, page, server  # noqa: F401
+from tests.test_web import ARTIFACTS, console_errors, page, server  # noqa: F401
 
 
 def test_docs_render_offline(page: Page, server: Server) -> None:  # noqa: F811

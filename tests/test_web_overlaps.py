@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
 from tests.api_server import TOKEN, Server, loaded_store, start_server
-from tests.test_web import ARTIFACTS, browser  # noqa: F401  (the browser fixture)
+from tests.test_web import ARTIFACTS
 
 PAIR = "ZZ-JH-DSJ-02 · ZZ-JH-ZWB-11"
 

@@ -20,7 +20,7 @@ from govkg.settings import Settings
 from tests import test_web as web
 from tests.api_server import REPO, Server, start_server
 
-browser, page, console_errors, shot = web.browser, web.page, web.console_errors, web.shot
+page, console_errors, shot = web.page, web.console_errors, web.shot
 MEE_2008 = REPO / "tests" / "data" / "mandates" / "real" / "mee-2008-preamble.txt"
 TRANSFERS = [
     ["编号", "机构编码", "划转类型", "对方", "对方机构编码", "内容", "依据"],
