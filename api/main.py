@@ -12,6 +12,7 @@ from govkg.api.guards import Guards, allowed_hosts
 from govkg.api.limits import BodyLimit
 from govkg.api.routes import api_router
 from govkg.api.state import AppState
+from govkg.loaders.archives import use_limits
 
 from govkg import __version__
 from govkg.settings import Settings
@@ -21,6 +22,7 @@ def create_app(settings: Settings) -> FastAPI:
     """The API over the store of ``settings``: worker pools start with the app.
     InputError when it would listen on every address with no Host name to check."""
     allowed_hosts(settings)
+    use_limits(settings.archive_limits())
     state = AppState(settings)
 
     @asynccontextmanager

@@ -18,6 +18,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from govkg.loaders.archives import ArchiveLimits, use_limits
 from govkg.ontology.namespaces import sparql_prefixes
 
 from govkg.errors import GovkgError, InputError, Problem, StoreError
@@ -30,9 +31,12 @@ _readers: dict[str, Any] = {}
 _cache: dict[str, Any] = {}
 
 
-def worker_main(conn: Connection, store: str) -> None:
-    """Serve tasks until the pipe closes or a None arrives."""
+def worker_main(conn: Connection, store: str, limits: ArchiveLimits) -> None:
+    """Serve tasks until the pipe closes or a None arrives; uploads are checked against
+    ``limits`` (the server's settings)."""
     from govkg.api.errors import STATUS_TEXT, govkg_error_parts
+
+    use_limits(limits)
 
     conn.send(("ready",))
     while True:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govkg.api.errors import ApiError
+from govkg.loaders.archives import limits_in_force
 
 from govkg.store import GraphStore
 
@@ -45,7 +46,10 @@ class Worker:
 
         self.store = store
         self.conn, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=worker_main, args=(child, store), daemon=True)
+        # a spawned child starts from the defaults: it is handed the limits in force
+        self.process = _CONTEXT.Process(
+            target=worker_main, args=(child, store, limits_in_force()), daemon=True
+        )
         self.process.start()
         child.close()
         self.ready = False

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from govkg.loaders.archives import ArchiveLimits
 from govkg.ontology.namespaces import DEFAULT_BASE_IRI
 
 
@@ -56,12 +57,13 @@ class Settings:
     result_max_bytes: int = 32 * 1024 * 1024  # of a /sparql answer, as well as row_limit
     queries_per_client: int = 1  # SPARQL queries one client address may run at once
     queue_wait: float = 2.0  # seconds a query waits for a free worker before a 503
-    unpacked_max_bytes: int = 2 * 1024**3  # of an .xlsx/.docx once unpacked
-    zip_max_ratio: int = 100  # unpacked / packed size of one archive member
-    sheet_max_rows: int = 1_048_576  # Excel's own limit
-    sheet_max_columns: int = 256
-    sheet_max_cells: int = 30_000_000  # rows x columns of a sheet's used range
-    docx_max_bytes: int = 64 * 1024 * 1024  # word/document.xml of a 三定 .docx, unpacked
+    # what an uploaded .xlsx / .docx may hold (loaders/archives.py says what each means)
+    unpacked_max_bytes: int = ArchiveLimits.unpacked_max_bytes
+    zip_max_ratio: int = ArchiveLimits.zip_max_ratio
+    sheet_max_rows: int = ArchiveLimits.sheet_max_rows
+    sheet_max_columns: int = ArchiveLimits.sheet_max_columns
+    sheet_max_cells: int = ArchiveLimits.sheet_max_cells
+    docx_max_bytes: int = ArchiveLimits.docx_max_bytes
     allowed_hosts: tuple[str, ...] = ()  # Host headers accepted when bound beyond loopback
     forwarded_allow_ips: str | None = None  # proxies whose X-Forwarded-For is trusted
 
@@ -76,6 +78,17 @@ class Settings:
                 values[field.name] = raw
         values.update({k: v for k, v in options.items() if v is not None})
         return cls(**_coerce(values))
+
+    def archive_limits(self) -> ArchiveLimits:
+        """The limits of uploaded archives, for :func:`govkg.loaders.archives.use_limits`."""
+        return ArchiveLimits(
+            unpacked_max_bytes=self.unpacked_max_bytes,
+            zip_max_ratio=self.zip_max_ratio,
+            sheet_max_rows=self.sheet_max_rows,
+            sheet_max_columns=self.sheet_max_columns,
+            sheet_max_cells=self.sheet_max_cells,
+            docx_max_bytes=self.docx_max_bytes,
+        )
 
     def with_options(self, **options: object) -> Settings:
         return replace(self, **_coerce({k: v for k, v in options.items() if v is not None}))

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
 from govkg.errors import InputError, Problem
-from govkg.settings import Settings
 
 MAX_MEMBERS = 10_000
 SMALL_MEMBER = 1024 * 1024  # ratios of members smaller than this are not checked
@@ -31,8 +31,35 @@ _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _limits(settings: Settings | None) -> Settings:
-    return settings if settings is not None else Settings.from_env()
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """What an archive may hold; the shell sets them from its settings
+    (``Settings.archive_limits``, GOVKG_UNPACKED_MAX_BYTES …) through :func:`use_limits`."""
+
+    unpacked_max_bytes: int = 2 * 1024**3  # of an .xlsx/.docx once unpacked
+    zip_max_ratio: int = 100  # unpacked / packed size of one archive member
+    sheet_max_rows: int = 1_048_576  # Excel's own limit
+    sheet_max_columns: int = 256
+    sheet_max_cells: int = 30_000_000  # rows x columns of a sheet's used range
+    docx_max_bytes: int = 64 * 1024 * 1024  # word/document.xml of a 三定 .docx, unpacked
+
+
+# the limits in force: the defaults until the command line or the server sets its own
+_in_force = [ArchiveLimits()]
+
+
+def use_limits(limits: ArchiveLimits) -> None:
+    """Make ``limits`` the ones every later check uses (and forked children inherit)."""
+    _in_force[0] = limits
+
+
+def limits_in_force() -> ArchiveLimits:
+    """The limits :func:`use_limits` set last (a spawned worker is handed them)."""
+    return _in_force[0]
+
+
+def _limits(limits: ArchiveLimits | None) -> ArchiveLimits:
+    return limits if limits is not None else _in_force[0]
 
 
 def column_number(letters: str) -> int:
@@ -60,7 +87,7 @@ def _open(path: Path, suffix: str) -> zipfile.ZipFile:
         ) from None
 
 
-def _check_sizes(path: Path, archive: zipfile.ZipFile, limits: Settings) -> None:
+def _check_sizes(path: Path, archive: zipfile.ZipFile, limits: ArchiveLimits) -> None:
     """The whole unpacked size and each member's ratio, from the zip's directory."""
     file = str(path)
     members = archive.infolist()
@@ -143,10 +170,10 @@ def _extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
     return rows, columns
 
 
-def check_xlsx(path: Path, settings: Settings | None = None) -> None:
+def check_xlsx(path: Path, limits: ArchiveLimits | None = None) -> None:
     """Refuse (InputError naming the file, the sheet and the limit) an .xlsx over a
     limit of the settings, before the reader opens it."""
-    limits = _limits(settings)
+    limits = _limits(limits)
     file = str(path)
     with _open(path, ".xlsx") as archive:
         _check_sizes(path, archive, limits)
@@ -182,10 +209,10 @@ def check_xlsx(path: Path, settings: Settings | None = None) -> None:
                     )
 
 
-def check_docx(path: Path, settings: Settings | None = None) -> None:
+def check_docx(path: Path, limits: ArchiveLimits | None = None) -> None:
     """Refuse a .docx over the limits before its text is unpacked: sizes and ratios as
     for any archive, and word/document.xml at most ``docx_max_bytes`` unpacked."""
-    limits = _limits(settings)
+    limits = _limits(limits)
     with _open(path, ".docx") as archive:
         _check_sizes(path, archive, limits)
         try:

@@ -14,7 +14,7 @@ from tests.conftest import REPO
 # docs/architecture.md, "Layers": lowest first; a module belongs to the longest prefix
 # that names it, and a top-level module not listed belongs to the shell.
 LAYERS = [
-    ("base", ["govkg.errors", "govkg.text", "govkg.pipes", "govkg.lifetime"]),
+    ("base", ["govkg.errors", "govkg.text", "govkg.pipes", "govkg.lifetime", "govkg.progress"]),
     ("data", ["govkg.store", "govkg.ontology"]),
     ("loaders", ["govkg.loaders"]),
     ("engine", ["govkg.shapes.engine"]),

@@ -15,6 +15,7 @@ from typing import NoReturn
 from govkg import __version__
 from govkg.errors import GovkgError
 from govkg.lifetime import exit_without_freeing, start_keeping
+from govkg.loaders.archives import use_limits
 from govkg.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -316,6 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = Settings.from_env(store=getattr(args, "store", None), base_iri=args.base_iri)
+    use_limits(settings.archive_limits())
     try:
         return COMMANDS[args.command](args, settings)
     except GovkgError as error:
