@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     from govkg.cli import mandate as mandate_cli
 
     mandate_cli.add_parser(sub, _store_options)
-    from govkg import text_cli
+    from govkg.cli import text as text_cli
 
     text_cli.add_parsers(sub, _store_options)
     return parser
@@ -278,14 +278,14 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
 @command("propose")
 def _propose(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.text_cli import run_propose
+    from govkg.cli.text import run_propose
 
     return run_propose(args, settings)
 
 
 @command("decisions")
 def _decisions(args: argparse.Namespace, settings: Settings) -> int:
-    from govkg.text_cli import run_decisions
+    from govkg.cli.text import run_decisions
 
     return run_decisions(args, settings)
 
