@@ -63,15 +63,25 @@ PageId = Annotated[str, Path(max_length=200)]  # any id a web page names
 _bearer = HTTPBearer(auto_error=False, description="令牌 the token of GOVKG_TOKEN")
 
 
-def token_error(header: str, expected: str | None) -> ApiError | None:
-    """Why an Authorization header does not allow a write (None when it does): the
-    bearer token of the settings, compared in constant time."""
+def given_token_error(given: str, expected: str | None) -> ApiError | None:
+    """Why a token a client gave does not allow a write (None when it does): the token of
+    the settings, compared in constant time."""
     if not expected:
         return ApiError(
             403,
             "服务器未设置令牌（GOVKG_TOKEN），不接受写入",
             "no token is set on the server (GOVKG_TOKEN): writes are refused",
         )
+    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        return ApiError(403, "令牌不正确", "the token is not valid")
+    return None
+
+
+def token_error(header: str, expected: str | None) -> ApiError | None:
+    """Why an Authorization header does not allow a write (None when it does): its bearer
+    token, as :func:`given_token_error` judges it."""
+    if not expected:
+        return given_token_error("", expected)
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
         return ApiError(
@@ -80,9 +90,7 @@ def token_error(header: str, expected: str | None) -> ApiError | None:
             "a token is required: Authorization: Bearer <token>",
             headers={"WWW-Authenticate": 'Bearer realm="govkg"'},
         )
-    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        return ApiError(403, "令牌不正确", "the token is not valid")
-    return None
+    return given_token_error(given, expected)
 
 
 def require_token(

@@ -5,7 +5,6 @@ confirm it (then the page offers the row to write into the workbook, as xlsx).""
 
 from __future__ import annotations
 
-import hmac
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +12,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from govkg.api.deps import SnapshotDep, StateDep
+from govkg.api.deps import SnapshotDep, StateDep, given_token_error
 from govkg.api.errors import ApiError
 from govkg.api.state import Findings, Snapshot
 from govkg.ontology.namespaces import DCT, GK, ORG, SKOS
@@ -95,15 +94,9 @@ def hidden_overlaps_of(snap: Snapshot, findings: Findings, gov: str | None) -> l
 
 def check_form_token(state: Any, given: str) -> None:
     """The write token, as /load and /update take it, here from the page's form."""
-    expected = state.settings.token
-    if not expected:
-        raise ApiError(
-            403,
-            "服务器未设置令牌（GOVKG_TOKEN），不接受写入",
-            "no token is set on the server (GOVKG_TOKEN): writes are refused",
-        )
-    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        raise ApiError(403, "令牌不正确", "the token is not valid")
+    error = given_token_error(given, state.settings.token)
+    if error is not None:
+        raise error
 
 
 @router.post("/overlaps/decide", summary="记入判断 record a decision")
