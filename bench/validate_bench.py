@@ -19,11 +19,12 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = Path("/tmp/validate_bench")
+WORK = Path(tempfile.gettempdir()) / "validate_bench"
 RULES = ROOT / "shapes" / "rules.ttl"
 BASE = "https://id.govkg.org/"
 TQ_LIB = "topquadrant/bin/shacl-1.5.0/shacl-1.5.0/lib"
