@@ -195,10 +195,9 @@ def validate_store(
     an IRI that has no dct:identifier."""
     from govkg.shapes.engine.sparql_engine import validate  # the engines load lazily
     from govkg.shapes.text_rules import TEXT_RULES, r16_findings
-
-    check_options(book, rules, engine)
     from govkg.shapes.transfer_rule import judged
 
+    check_options(book, rules, engine)
     # only the named rules' shapes keep their targets: the others are never evaluated
     shapes = book.only(rules) if rules else book.sg
     report = validate(store, shapes, engine=engine)
@@ -207,9 +206,6 @@ def validate_store(
     findings = findings_from_results(results, store, book, id_of=id_of)
     if not rules or TEXT_RULES & set(rules):
         findings = sorted(findings + r16_findings(store, book, id_of=id_of), key=sort_key)
-    if rules:
-        wanted = set(rules)
-        findings = [f for f in findings if f.rule in wanted]
     return findings
 
 
