@@ -16,7 +16,7 @@ from govkg.api import page_data
 from govkg.api.deps import SnapshotDep, StateDep
 from govkg.api.errors import ApiError, govkg_error_parts
 from govkg.api.validate import VALIDATE_TIMEOUT, save
-from govkg.api.web import language, render
+from govkg.api.web import language, render_page
 from govkg.api.workers import Task
 from starlette.concurrency import run_in_threadpool
 
@@ -31,7 +31,7 @@ STATUSES = ("new", "resolved", "unchanged")
 @router.get("/draft", response_class=HTMLResponse, summary="草稿检查 draft check")
 async def draft_form(request: Request, snap: SnapshotDep) -> HTMLResponse:
     baseline = await run_in_threadpool(page_data.baseline_files, snap)
-    return render(request, "draft.html", baseline=baseline, result=None, error=None)
+    return render_page(request, "draft.html", baseline=baseline, result=None, error=None)
 
 
 def _as_uploaded(problems: list[dict[str, Any]], saved: dict[str, str]) -> list[dict[str, Any]]:
@@ -96,9 +96,11 @@ async def draft_check(
     except (ApiError, GovkgError) as exc:
         error = error_view(exc, saved)
     if result is None:
-        return render(request, "draft.html", status=400, baseline=stored, result=None, error=error)
+        return render_page(
+            request, "draft.html", status=400, baseline=stored, result=None, error=error
+        )
     name = (draft.filename or "") if draft else ""
-    return render(
+    return render_page(
         request,
         "draft.html",
         baseline=stored,

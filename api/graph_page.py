@@ -11,7 +11,7 @@ from govkg.api import layout, page_data
 from govkg.api.agencies import agencies_of
 from govkg.api.deps import SnapshotDep, StateDep
 from govkg.api.state import Findings, Snapshot
-from govkg.api.web import render
+from govkg.api.web import render_page
 from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/ui", tags=["pages 网页"], include_in_schema=False)
@@ -44,9 +44,9 @@ async def graph_page(
     ident = node or default_centre(snap, findings)
     drawn = None if ident is None else await run_in_threadpool(_picture, snap, ident)
     if drawn is None:
-        return render(request, "not_found.html", status=404, what="graph", ident=ident or "")
+        return render_page(request, "not_found.html", status=404, what="graph", ident=ident or "")
     around, picture = drawn
     agencies = [(i, row["name"]) for i, row in agencies_of(snap).items()]
-    return render(
+    return render_page(
         request, "graph.html", around=around, picture=picture, agencies=agencies, centre=ident
     )

@@ -19,7 +19,7 @@ from govkg.api.draft_page import checked, data_url, error_view
 from govkg.api.errors import ApiError
 from govkg.api.mandate import IMPORT_TIMEOUT, save_text, task_args
 from govkg.api.mandate_view import reading
-from govkg.api.web import PageContext, language, render
+from govkg.api.web import PageContext, language, render_page
 from govkg.api.workers import Task
 from starlette.concurrency import run_in_threadpool
 
@@ -71,7 +71,7 @@ async def mandate_check(
             draft_xlsx = out.read_bytes()
     except (ApiError, GovkgError) as exc:
         error = error_view(exc, saved)
-        return render(request, "draft.html", status=400, result=None, error=error, **context)
+        return render_page(request, "draft.html", status=400, result=None, error=error, **context)
     view = await run_in_threadpool(reading, result["draft"], lambda i: page_data.named(snap, i))
     mandate = {
         "name": name,
@@ -81,7 +81,7 @@ async def mandate_check(
         "skipped": result.get("skipped"),
     }
     check = result["check"]
-    return render(
+    return render_page(
         request,
         "draft.html",
         error=None,

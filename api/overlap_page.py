@@ -14,7 +14,7 @@ from govkg.api.functions import functions_of
 from govkg.api.hidden_overlaps import hidden_overlaps_of
 from govkg.api.overlaps import overlap_items
 from govkg.api.state import Findings, Snapshot
-from govkg.api.web import render
+from govkg.api.web import render_page
 from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/ui", tags=["pages 网页"], include_in_schema=False)
@@ -74,7 +74,7 @@ async def overlaps_page(
     hidden = await run_in_threadpool(
         snap.cached, "page-hidden", gov or "", lambda: hidden_overlaps_of(snap, findings, gov)
     )
-    return render(
+    return render_page(
         request,
         "overlaps.html",
         gov=gov,

@@ -17,7 +17,7 @@ from govkg.api.deps import PageId, SnapshotDep, StateDep
 from govkg.api.functions import function_detail, functions_of
 from govkg.api.models import AgencyDetail, DatasetDetail, FunctionDetail
 from govkg.api.state import Snapshot
-from govkg.api.web import render
+from govkg.api.web import render_page
 from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(prefix="/ui", tags=["pages 网页"], include_in_schema=False)
@@ -38,7 +38,7 @@ def as_model(model: Any, build: Any) -> Any:
 
 
 def not_found_page(request: Request, what: str, ident: str) -> HTMLResponse:
-    return render(request, "not_found.html", status=404, what=what, ident=ident)
+    return render_page(request, "not_found.html", status=404, what=what, ident=ident)
 
 
 @router.get("", response_class=HTMLResponse, summary="概览 overview")
@@ -49,7 +49,7 @@ async def overview(
     counts = await run_in_threadpool(page_data.counts, snap, gov)
     rules = page_data.findings_by_rule(findings, gov)
     overlaps = next((r.count for r in rules if r.rule == "R2"), 0)
-    return render(
+    return render_page(
         request,
         "overview.html",
         gov=gov,
@@ -74,7 +74,7 @@ async def agency_page(
         agency_id,
         as_model(AgencyDetail, lambda: agency_detail(snap, row, findings)),
     )
-    return render(request, "agency.html", agency=agency, named=lookup(snap))
+    return render_page(request, "agency.html", agency=agency, named=lookup(snap))
 
 
 @router.get("/functions/{function_id}", response_class=HTMLResponse, summary="职能 function")
@@ -91,7 +91,7 @@ async def function_page(
         function_id,
         as_model(FunctionDetail, lambda: function_detail(snap, entry, findings)),
     )
-    return render(request, "function.html", function=function, named=lookup(snap))
+    return render_page(request, "function.html", function=function, named=lookup(snap))
 
 
 @router.get("/datasets/{dataset_id}", response_class=HTMLResponse, summary="数据资源 dataset")
@@ -108,7 +108,7 @@ async def dataset_page(
         dataset_id,
         as_model(DatasetDetail, lambda: dataset_detail(snap, dataset_id, entry, findings)),
     )
-    return render(request, "dataset.html", dataset=dataset, named=lookup(snap))
+    return render_page(request, "dataset.html", dataset=dataset, named=lookup(snap))
 
 
 @router.get("/findings", response_class=HTMLResponse, summary="问题清单 findings")
@@ -127,7 +127,7 @@ async def findings_page(
     matched = findings.matching(rule, severity, gov, agency)
     # paged: a province's R7 findings name tens of thousands of items
     items = findings.present(matched[offset : offset + limit])
-    return render(
+    return render_page(
         request,
         "findings.html",
         items=items,
@@ -145,4 +145,4 @@ async def findings_page(
 @router.get("/search", response_class=HTMLResponse, summary="搜索 search")
 async def search_page(request: Request, snap: SnapshotDep, q: Text = None) -> HTMLResponse:
     results = await run_in_threadpool(page_data.search, snap, q or "")
-    return render(request, "search.html", q=q or "", results=results)
+    return render_page(request, "search.html", q=q or "", results=results)

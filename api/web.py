@@ -64,7 +64,7 @@ class PageContext:
         return self.request.url.path + ("?" + urlencode(query) if query else "")
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render_page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page of the site, in the request's language."""
     environment: jinja2.Environment = request.app.state.govkg_templates
     page = PageContext(request)
