@@ -1,4 +1,8 @@
-"""A load killed at any moment leaves the store as it was (copy-on-write generations)."""
+"""A load killed at any moment leaves the store as it was (copy-on-write generations).
+
+The load to kill, and the second writer it refuses, run in processes of their own (only a
+process can be killed, or hold the store's lock against another); the loads before and
+after it run in this one (``run_govkg``: the same command, without a process start)."""
 
 from __future__ import annotations
 
@@ -11,8 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_govkg_process, write_csv_workbook
+from tests.conftest import run_govkg, run_govkg_process, write_csv_workbook
 from tests.test_load import same_graphs, store_graphs
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workbook whose load lasts long enough to be killed while reading or storing."""
+    return big_workbook(tmp_path_factory.mktemp("big"), 150_000)
 
 
 def big_workbook(folder: Path, items: int) -> Path:
@@ -47,18 +57,17 @@ def wait_for(predicate, process: subprocess.Popen, timeout: float = 60.0) -> Non
     while not predicate():
         assert process.poll() is None, "the load ended before the moment to kill it"
         assert time.monotonic() < deadline
-        time.sleep(0.005)
+        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("moment", ["while reading", "while storing"])
 def test_killed_load_leaves_the_store_as_it_was(
-    moment: str, small_city: Path, tmp_path: Path
+    moment: str, small_city: Path, big: Path, tmp_path: Path
 ) -> None:
     store = tmp_path / "store"
-    assert run_govkg_process("load", small_city, "--store", store).returncode == 0
+    assert run_govkg("load", small_city, "--store", store).returncode == 0
     before = store_graphs(store)
-    source = big_workbook(tmp_path / "small-city-2", 150_000)
-    load = start_load(source, store)
+    load = start_load(big, store)
     if moment == "while reading":
         wait_for(lambda: any(store.glob("tmp-*/*.nt")), load)
     else:
@@ -68,7 +77,7 @@ def test_killed_load_leaves_the_store_as_it_was(
     load.wait()
     assert same_graphs(store_graphs(store), before)
     # The next writer clears what the killed one left, and works.
-    done = run_govkg_process("load", small_city, "--store", store)
+    done = run_govkg("load", small_city, "--store", store)
     assert done.returncode == 0, done.stderr
     # the half-built one is gone; the one the load replaced stays until the next switch
     assert sorted(p.name for p in store.glob("gen-*")) == ["gen-000001", "gen-000002"]
@@ -76,10 +85,11 @@ def test_killed_load_leaves_the_store_as_it_was(
     assert not list(store.glob("tmp-*"))
 
 
-def test_second_writer_is_refused_while_one_loads(small_city: Path, tmp_path: Path) -> None:
+def test_second_writer_is_refused_while_one_loads(
+    small_city: Path, big: Path, tmp_path: Path
+) -> None:
     store = tmp_path / "store"
-    source = big_workbook(tmp_path / "big", 100_000)
-    load = start_load(source, store)
+    load = start_load(big, store)
     try:
         wait_for(lambda: any(store.glob("tmp-*")), load)
         done = run_govkg_process("load", small_city, "--store", store)

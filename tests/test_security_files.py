@@ -1,8 +1,8 @@
 """Files from a careless user or an attacker (issue 12): archive bombs refused before
-they are unpacked, within seconds and without the memory (the commands run in a child
-whose address space is capped with `resource`); CSV saved by Excel on Chinese Windows
-(GB18030) read; no cell of any xlsx govkg writes is a formula. Every bomb is built here
-from the bundled example; none is kept in the repository."""
+they are unpacked, within seconds and without the memory (those commands run in a child
+whose address space is capped with `resource`, the others in this process); CSV saved by
+Excel on Chinese Windows (GB18030) read; no cell of any xlsx govkg writes is a formula.
+Every bomb is built here from the bundled example; none is kept in the repository."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.api_server import CITY
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REPO, run_govkg
 
 MEMORY_CAP = 3 * 1024**3  # bytes of address space for the child
 FORMULA = '=HYPERLINK("http://evil.example/","click")'
@@ -153,32 +153,19 @@ def reencoded(folder: Path, encoding: str) -> Path:
 def test_excel_csv_in_chinese_offices(tmp_path: Path, encoding: str, shown: str | None) -> None:
     folder = reencoded(shutil.copytree(EXAMPLES / "city", tmp_path / "city"), encoding)
     store = tmp_path / "store"
-    done = subprocess.run(
-        [sys.executable, "-m", "govkg.cli", "load", folder, "--store", store],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_govkg("load", folder, "--store", store)
     assert done.returncode == 0, done.stderr
     if shown:
         assert f"read as {shown}" in done.stdout and "机构.csv" in done.stdout
     else:
         assert "read as" not in done.stdout
-    query = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "govkg.cli",
-            "query",
-            "--store",
-            store,
-            "--format",
-            "csv",
-            "SELECT ?n WHERE { ?a dct:identifier 'JH-DSJ' ; skos:prefLabel ?n }",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    query = run_govkg(
+        "query",
+        "--store",
+        store,
+        "--format",
+        "csv",
+        "SELECT ?n WHERE { ?a dct:identifier 'JH-DSJ' ; skos:prefLabel ?n }",
     )
     assert "江海市大数据管理局" in query.stdout
 
@@ -186,12 +173,7 @@ def test_excel_csv_in_chinese_offices(tmp_path: Path, encoding: str, shown: str 
 def test_a_csv_in_neither_encoding_names_those_tried(tmp_path: Path) -> None:
     folder = shutil.copytree(EXAMPLES / "city", tmp_path / "city")
     (folder / "机构.csv").write_bytes(b"\xff\xfe\x00\x81\x00broken")
-    done = subprocess.run(
-        [sys.executable, "-m", "govkg.cli", "validate", folder],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_govkg("validate", folder)
     assert done.returncode == 2
     assert "机构.csv" in done.stderr and "UTF-8, GB18030" in done.stderr
 
@@ -219,35 +201,14 @@ def test_no_xlsx_written_holds_a_formula(tmp_path: Path) -> None:
     with agencies.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     report = tmp_path / "report.xlsx"
-    done = subprocess.run(
-        [sys.executable, "-m", "govkg.cli", "validate", folder, "--format", "xlsx", "-o", report],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_govkg("validate", folder, "--format", "xlsx", "-o", report)
     assert done.returncode == 1, done.stderr
     assert "HYPERLINK" in formula_free(report)
     draft = tmp_path / "draft.xlsx"
     mandate = tmp_path / "三定.txt"
     national = (REPO / "tests" / "data" / "mandates" / "national-bureau.txt").read_text("utf-8")
     mandate.write_text(national.replace("（一）负责", f"（一）{FORMULA}负责", 1), encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "govkg.cli",
-            "import",
-            "mandate",
-            mandate,
-            "-o",
-            draft,
-            "--baseline",
-            folder,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_govkg("import", "mandate", mandate, "-o", draft, "--baseline", folder)
     assert draft.exists(), done.stderr
     assert "HYPERLINK" in formula_free(draft)
 
