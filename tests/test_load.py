@@ -10,7 +10,7 @@ import rdflib
 from govkg.loaders.xlsx_writer import write_xlsx
 from rdflib.compare import isomorphic
 
-from tests.conftest import SMALL_CITY, run_govkg, run_govkg_process, write_csv_workbook
+from tests.conftest import SMALL_CITY, run_govkg, write_csv_workbook
 
 BASE = "https://id.govkg.org/"
 
@@ -51,7 +51,7 @@ def same_graphs(left: dict[str, rdflib.Graph], right: dict[str, rdflib.Graph]) -
 
 def test_csv_workbook_in_chinese_loads_with_stable_iris(small_city: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
-    done = run_govkg_process("load", small_city, "--store", store)
+    done = run_govkg("load", small_city, "--store", store)
     assert done.returncode == 0, done.stderr
     rows = select(store, "SELECT ?a ?name WHERE { ?a a gk:Agency ; skos:prefLabel ?name }")
     assert {r["a"] for r in rows} == {f"{BASE}agency/A0{i}" for i in (1, 2, 3)}

@@ -16,7 +16,7 @@ from govkg.api.main import create_app
 
 from govkg.errors import InputError
 from govkg.settings import Settings
-from tests.api_server import CITY, Server, loaded_store, start_server
+from tests.api_server import CITY, Server, loaded_store
 
 LIMIT = 64 * 1024
 
@@ -86,8 +86,9 @@ def test_chunked_body_over_the_limit_is_413(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(store) -> Iterator[Server]:  # noqa: ANN001
-    yield from start_server(store, findings=False)
+def server(city_server: Server) -> Server:
+    """The session's server over the example: these tests send it nothing it would keep."""
+    return city_server
 
 
 def test_load_without_the_token_is_refused_before_its_body(server: Server) -> None:
