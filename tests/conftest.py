@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from govkg.cli import main
 from tests.api_server import Server, loaded_store, start_server
@@ -142,6 +142,16 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser: Browser, server: Server) -> Iterator[Page]:
+    """One page for the browser tests of a module, on the module's ``server``: a new page
+    costs chromium a renderer process, reusing one a navigation (each test starts on a blank
+    page: ``page`` in tests/test_web.py)."""
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture

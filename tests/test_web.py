@@ -21,7 +21,7 @@ import pytest
 from govkg.api.labels import LABELS
 from govkg.loaders.xlsx_reader import iter_sheet, sheet_names
 from govkg.shapes.draft import validate_draft
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from govkg.settings import Settings
 from tests.api_server import CITY, DRAFT, REPO, Server, free_port
@@ -42,20 +42,24 @@ def console_errors() -> list[str]:
 
 
 @pytest.fixture
-def page(browser: Browser, server: Server, console_errors: list[str]) -> Iterator[Page]:
-    """A fresh page on the server; fails the test on any console error or page error."""
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
+def page(browser_page: Page, console_errors: list[str]) -> Iterator[Page]:
+    """The module's page on the server, blank; fails the test on any console error or page
+    error."""
+    browser_page.goto("about:blank")
     errors = console_errors
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
             errors.append(message.text)
 
-    opened.on("console", on_console)
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
+    def on_error(error: Exception) -> None:
+        errors.append(str(error))
+
+    browser_page.on("console", on_console)
+    browser_page.on("pageerror", on_error)
+    yield browser_page
+    browser_page.remove_listener("console", on_console)
+    browser_page.remove_listener("pageerror", on_error)
     assert errors == [], errors
 
 

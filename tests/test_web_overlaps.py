@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.api_server import TOKEN, Server, loaded_store, start_server
 from tests.test_web import ARTIFACTS
@@ -24,13 +24,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture
-def page(browser: Browser, server: Server) -> Iterator[Page]:  # noqa: F811
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
+def page(browser_page: Page) -> Iterator[Page]:  # noqa: F811
+    browser_page.goto("about:blank")
     errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
+
+    def on_error(error: Exception) -> None:
+        errors.append(str(error))
+
+    browser_page.on("pageerror", on_error)
+    yield browser_page
+    browser_page.remove_listener("pageerror", on_error)
     assert not errors
 
 
