@@ -29,7 +29,6 @@ from govkg.pipes import readable_path
 from govkg.progress import Progress
 from govkg.store import oxigraph as oxi
 
-ENGINES = ("default", "pyshacl")
 # from this size on, the shapes' footprint and a mapping process cost less than they save
 LARGE_FROM_ROWS = 50_000
 # a workbook file or CSV folder this big (~50,000 rows) is read in a mapping process too
@@ -43,10 +42,6 @@ class Outcome:
     findings: list[Finding]
     book: RuleBook
     draft: bool = False
-
-
-def rule_book() -> RuleBook:
-    return RuleBook(ShapesGraph.parse(rules_ttl()))
 
 
 def is_rdf_file(path: Path) -> bool:
@@ -164,49 +159,6 @@ def sources_store(paths: Sequence[Path], base_iri: str, *, book: RuleBook) -> An
 def _load_nt(store: Any, triples: Iterator[str], *, in_child: bool, graph: str) -> None:
     with readable_path(triples, in_child=in_child) as path:
         oxi.bulk_load(store, format="nt", graph=graph, path=path, trusted=True)
-
-
-def check_options(book: RuleBook, rules: Sequence[str] | None, engine: str) -> None:
-    if engine not in ENGINES:
-        raise InputError(
-            Problem("--engine", f"未知的校验引擎「{engine}」", f"unknown engine '{engine}'")
-        )
-    unknown = [r for r in rules or () if r not in book.rules]
-    if unknown:
-        known = ", ".join(r.id for r in book.ordered())
-        raise InputError(
-            Problem(
-                "--rule",
-                f"未知的规则：{'、'.join(unknown)}（可用：{known}）",
-                f"unknown rules: {', '.join(unknown)} (known: {known})",
-            )
-        )
-
-
-def validate_store(
-    store: Any,
-    book: RuleBook,
-    *,
-    engine: str = "default",
-    rules: Sequence[str] | None = None,
-    id_of: Callable[[str], str | None] | None = None,
-) -> list[Finding]:
-    """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
-    an IRI that has no dct:identifier."""
-    from govkg.shapes.engine.sparql_engine import validate  # the engines load lazily
-    from govkg.shapes.text_rules import TEXT_RULES, r16_findings
-    from govkg.shapes.transfer_rule import judged
-
-    check_options(book, rules, engine)
-    # only the named rules' shapes keep their targets: the others are never evaluated
-    shapes = book.only(rules) if rules else book.sg
-    report = validate(store, shapes, engine=engine)
-    release_freed_memory()  # what the rules' queries used: the findings start lower
-    results = judged(report.results, store, book)  # R17's text judgement
-    findings = findings_from_results(results, store, book, id_of=id_of)
-    if not rules or TEXT_RULES & set(rules):
-        findings = sorted(findings + r16_findings(store, book, id_of=id_of), key=sort_key)
-    return findings
 
 
 def validate_sources(
