@@ -208,7 +208,7 @@ def _answer(
 # --- findings ---------------------------------------------------------------------------
 def _rule_book() -> Any:
     if "book" not in _cache:
-        from govkg.shapes.validation import rule_book
+        from govkg.shapes.store_validation import rule_book
 
         _cache["book"] = rule_book()
     return _cache["book"]
@@ -247,11 +247,11 @@ def findings(store: str, *, generation: str | None, base_iri: str) -> dict[str, 
 
 # --- validation, loads, updates ------------------------------------------------------------
 def _outcome(paths: list[str], draft: str | None, base_iri: str) -> Any:
-    from govkg.shapes.validation import validate_sources
+    from govkg.validating.sources import validate_sources
 
     sources = [Path(p) for p in paths]
     if draft is not None:
-        from govkg.shapes.draft import validate_draft
+        from govkg.validating.draft import validate_draft
 
         return validate_draft(sources, Path(draft), base_iri=base_iri)
     return validate_sources(sources, base_iri=base_iri)
@@ -279,7 +279,7 @@ def validate_with_xlsx(
 
 def _xlsx(found: list[Any], book: Any, lang: str) -> bytes:
     """The xlsx report of findings (summary sheet, a sheet per rule), as bytes."""
-    from govkg.shapes.report import xlsx_report
+    from govkg.validating.report import xlsx_report
 
     with tempfile.TemporaryDirectory(prefix="govkg-report-") as scratch:
         target = Path(scratch) / "report.xlsx"
@@ -349,8 +349,9 @@ def import_mandate(
     from govkg.loaders.mandate.importer import build_draft, read_mandate
     from govkg.loaders.mandate.writing import write_draft
     from govkg.loaders.workbook import read_workbook
-    from govkg.shapes.draft_store import validate_draft_on_store
     from govkg.shapes.findings import as_json
+
+    from govkg.validating.draft_store import validate_draft_on_store
 
     data = reader(store, generation)
     baseline = baseline_from_store(data, "store")

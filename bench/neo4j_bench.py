@@ -22,13 +22,14 @@ import threading
 import time
 from pathlib import Path
 
-from govkg.shapes.validation import memory_store, read_sources, rule_book, validate_store
+from govkg.shapes.store_validation import rule_book, validate_store
 
 from govkg.neo4j.client import Connection
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.rules import query_text, validate_neo4j
 from govkg.neo4j.sync import PushReport, push
 from govkg.synthetic import generate_workbook
+from govkg.validating.sources import memory_store, read_sources
 
 
 def memory_mb(pid: int | str = "self", field: str = "VmHWM") -> float:

@@ -75,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  pairs reported: {len(pairs):,}")
     if args.workbook:
         from govkg.loaders import read_workbook
+        from govkg.shapes.store_validation import rule_book
         from govkg.shapes.text_rules import duty_rows, r16_findings, workbook_r16_findings
-        from govkg.shapes.validation import rule_book, sources_store
+
+        from govkg.validating.sources import sources_store
 
         book = rule_book()
         workbook = timed("read the workbook", lambda: read_workbook(args.workbook))

@@ -24,9 +24,9 @@ def one(workbook: Path, rule: str, engine: str, shapes: Path | None) -> dict:
     from govkg.shapes.engine.shapes_model import ShapesGraph
     from govkg.shapes.engine.sparql_engine import validate
     from govkg.shapes.findings import RuleBook, findings_from_results, rules_ttl
-    from govkg.shapes.validation import memory_store, read_sources
 
     from govkg.store import oxigraph as oxi
+    from govkg.validating.sources import memory_store, read_sources
 
     text = shapes.read_text(encoding="utf-8") if shapes else rules_ttl()
     book = RuleBook(ShapesGraph.parse(text))

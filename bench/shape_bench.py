@@ -55,7 +55,9 @@ def generate(out: Path, shape: str) -> int:
 
 def rule_times(folder: Path) -> dict[str, float]:
     from govkg.shapes.engine.sparql_engine import validate
-    from govkg.shapes.validation import memory_store, read_sources, rule_book
+    from govkg.shapes.store_validation import rule_book
+
+    from govkg.validating.sources import memory_store, read_sources
 
     book = rule_book()
     workbooks, rdf = read_sources([folder])

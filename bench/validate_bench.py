@@ -214,8 +214,8 @@ def province(agencies: int, timeout: float, drop: str) -> dict:
 
 
 def child_draft(base: Path, draft_dir: Path, mode: str, out: Path) -> None:
-    from govkg.shapes.draft import validate_draft
-    from govkg.shapes.report import json_report
+    from govkg.validating.draft import validate_draft
+    from govkg.validating.report import json_report
 
     if os.environ.get("BENCH_DROP"):
         drop_rules(os.environ["BENCH_DROP"].split(","))

@@ -75,7 +75,7 @@ def compute_findings(
 ) -> tuple[list[Finding], Any]:
     """The findings of a store's data (the findings graph plays no part), with the store
     they were computed on (a memory copy, or ``store``) for looking ids up."""
-    from govkg.shapes.validation import validate_store
+    from govkg.shapes.store_validation import validate_store
 
     copy = validation_copy(store, book, base_iri, limit=limit)
     data = store if copy is None else copy
@@ -145,7 +145,7 @@ class FindingsWriter:
     generation before the switch, it adds that generation's findings graph."""
 
     def __init__(self, base_iri: str, scratch: Path, book: RuleBook | None = None) -> None:
-        from govkg.shapes.validation import rule_book
+        from govkg.shapes.store_validation import rule_book
 
         self.base_iri = base_iri
         self.scratch = scratch

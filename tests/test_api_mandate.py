@@ -47,7 +47,7 @@ def test_a_text_becomes_a_draft_checked_against_the_store(server: Server) -> Non
 
 
 def test_the_check_on_the_store_is_the_check_on_the_workbook(server: Server, tmp_path) -> None:
-    from govkg.shapes.draft import validate_draft
+    from govkg.validating.draft import validate_draft
 
     text = (MANDATES / "jianghai-sthj.txt").read_bytes()
     draft = tmp_path / "draft.xlsx"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from govkg.loaders import read_workbook
-from govkg.shapes.draft import merge
 
 from govkg.cli import main
+from govkg.validating.draft import merge
 from tests.conftest import EXAMPLES
 from tests.test_rules import agency, duty, function, power, write
 
@@ -172,7 +172,7 @@ def test_draft_fixing_one_government_or_code_resolves_exactly_that_finding(
     }
     monkeypatch.setenv("GOVKG_FINDINGS_CACHE", str(tmp_path / "cache"))
     if fast == "0":  # the whole merged workbook validated, not the draft's scope
-        monkeypatch.setattr("govkg.shapes.draft.draft_scope", lambda *_: None)
+        monkeypatch.setattr("govkg.validating.draft.draft_scope", lambda *_: None)
     base = write(tmp_path / "base", baseline)
     marks = {}
     for name, tables in (("gov", draft), ("code", code_draft)):

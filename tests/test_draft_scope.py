@@ -1,4 +1,4 @@
-"""The draft fast path (shapes/draft_scope.py) gives exactly the full comparison.
+"""The draft fast path (govkg/validating/draft_scope.py) gives exactly the full comparison.
 
 Generated workbooks (several seeds, many planted findings) and drafts built here: one to
 three agencies re-mandated with changed names, links, governments, units, staffing,
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from govkg.loaders.contract import split_list
 from govkg.loaders.workbook import Workbook, read_workbook
-from govkg.shapes.draft import merge, validate_draft
-from govkg.shapes.draft_scope import draft_scope
 from govkg.shapes.findings import as_json
 
 from govkg.synthetic import generate_workbook
+from govkg.validating.draft import merge, validate_draft
+from govkg.validating.draft_scope import draft_scope
 from tests.test_rules import agency, write
 
 BASE = "https://govkg.test/"
@@ -207,9 +207,8 @@ def test_chains_from_other_governments(tmp_path: Path) -> None:
 
 def test_draft_rows_checked_like_the_whole(tmp_path: Path) -> None:
     """Checking only the draft's rows reports what checking the merged workbook does."""
-    from govkg.shapes.draft import check_merged
-
     from govkg.errors import InputError
+    from govkg.validating.draft import check_merged
 
     base = tmp_path / "base"
     generate_workbook(base, agencies=45, units=60, power_items=90, datasets=60, violations=0.2)

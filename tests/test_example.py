@@ -20,7 +20,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 try:  # the draft merge of `validate --draft`, where the project has it
-    from govkg.shapes.draft import check_merged, merge
+    from govkg.validating.draft import check_merged, merge
 except ImportError:  # pragma: no cover - then only the draft's agencies are checked
     merge = None
 

@@ -17,7 +17,7 @@ from govkg.shapes.findings_rdf import (
     rules_digest,
 )
 from govkg.shapes.findings_store import stored_findings, validation_copy
-from govkg.shapes.validation import rule_book, validate_disk_store, validate_sources
+from govkg.shapes.store_validation import rule_book
 
 from bench.api_bench import OVERLAP_FINDINGS_QUERY, OVERLAP_QUERY
 from govkg.loading import load_sources
@@ -25,6 +25,7 @@ from govkg.querying import run_query
 from govkg.settings import Settings
 from govkg.store import GraphStore
 from govkg.store import oxigraph as oxi
+from govkg.validating.sources import validate_disk_store, validate_sources
 from tests.conftest import EXAMPLES, SMALL_CITY, run_govkg, run_govkg_process, write_csv_workbook
 
 BASE = "https://id.govkg.org/"

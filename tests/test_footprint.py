@@ -8,12 +8,13 @@ import pytest
 from govkg.loaders.mapping import IriMaker
 from govkg.loaders.workbook import read_workbook
 from govkg.ontology.namespaces import DCT, GK
-from govkg.shapes import validation
 from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.footprint import visible_classes, visible_predicates
+from govkg.shapes.store_validation import rule_book, validate_store
 
 from govkg.store import oxigraph as oxi
 from govkg.synthetic import generate_workbook
+from govkg.validating import sources
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://ex/> .
 ex:S a sh:NodeShape ; sh:targetClass ex:C ;
@@ -21,7 +22,7 @@ ex:S a sh:NodeShape ; sh:targetClass ex:C ;
 
 
 def test_the_rules_see_what_they_check_and_not_the_rest() -> None:
-    seen = visible_predicates(validation.rule_book().sg)
+    seen = visible_predicates(rule_book().sg)
     assert seen is not None
     assert {GK + "onFunction", GK + "implCode", GK + "chainNext"} <= seen
     assert not {GK + "material", GK + "timeLimitDays", GK + "sourceRow"} & seen
@@ -46,7 +47,7 @@ def test_a_query_naming_its_predicates_keeps_them() -> None:
 
 
 def test_the_rules_see_no_power_items_type_and_no_ids() -> None:
-    sg = validation.rule_book().sg
+    sg = rule_book().sg
     classes = visible_classes(sg)
     assert classes is not None
     assert {GK + "Duty", GK + "InternalUnit", GK + "Agency", GK + "Dataset"} <= classes
@@ -92,16 +93,16 @@ def test_pruned_validation_finds_the_same(tmp_path: Path, monkeypatch: pytest.Mo
     folder = tmp_path / "wb"
     generate_workbook(folder, agencies=45, units=60, power_items=90, datasets=60, violations=0.2)
     workbook = read_workbook(folder)
-    book = validation.rule_book()
+    book = rule_book()
     base = "https://id.govkg.org/"
 
     def findings(store: object, **options: object) -> set[tuple]:
-        found = validation.validate_store(store, book, **options)
+        found = validate_store(store, book, **options)
         return {(f.rule, f.focus, f.related, tuple(sorted(f.message.items()))) for f in found}
 
-    whole = validation.memory_store([workbook], [], base)
-    monkeypatch.setattr(validation, "LARGE_FROM_ROWS", 0)
-    pruned = validation.memory_store([workbook], [], base, book=book)
+    whole = sources.memory_store([workbook], [], base)
+    monkeypatch.setattr(sources, "LARGE_FROM_ROWS", 0)
+    pruned = sources.memory_store([workbook], [], base, book=book)
     assert len(pruned) < 0.7 * len(whole)  # materials, time limits, source rows, ids left out
     typed, with_id = f"ASK {{ ?item a <{GK}PowerItem> }}", f"ASK {{ ?e <{DCT}identifier> ?id }}"
     assert bool(oxi.query(whole, typed)) and bool(oxi.query(whole, with_id))

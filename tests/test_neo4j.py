@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from govkg.shapes.validation import memory_store, read_sources, rule_book, validate_store
+from govkg.shapes.store_validation import rule_book, validate_store
 from rdflib.compare import isomorphic
 
 from govkg.neo4j.client import (
@@ -32,6 +32,7 @@ from govkg.neo4j.mapping import Namespaces
 from govkg.neo4j.rules import names_of, query_text, rule_results, validate_neo4j
 from govkg.neo4j.sync import pull, push, store_graph
 from govkg.synthetic import generate_workbook
+from govkg.validating.sources import memory_store, read_sources
 from tests.conftest import (
     EXAMPLES,
     REPO,

@@ -1,4 +1,4 @@
-"""Validation by government (shapes/partition.py) gives exactly the whole workbook's
+"""Validation by government (govkg/validating/partition.py) gives exactly the whole workbook's
 findings, on generated workbooks of several shapes with cross-government rows added."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.workbook import read_workbook
-from govkg.shapes.partition import CROSS, plan_parts
-from govkg.shapes.validation import rule_book, validate_by_government, validate_workbooks
+from govkg.shapes.store_validation import rule_book
 
 from govkg.synthetic import generate_workbook
+from govkg.validating.partition import CROSS, plan_parts
+from govkg.validating.sources import validate_by_government, validate_workbooks
 
 BASE = "https://id.govkg.org/"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from govkg.loaders.codes import uscc_check_character
 from govkg.shapes.findings import Finding
-from govkg.shapes.validation import validate_sources
 
+from govkg.validating.sources import validate_sources
 from tests.conftest import SMALL_CITY, write_csv_workbook
 
 BASE = "https://id.govkg.org/"

@@ -1,5 +1,5 @@
 """Large workbooks are read, mapped and checked in a child process while the store loads
-them (loaders/streamed.py, shapes/validation.py ``sources_store``): the same findings and
+them (loaders/streamed.py, govkg/validating/sources.py ``sources_store``): the same findings and
 the same errors as a workbook read whole."""
 
 from __future__ import annotations
@@ -9,30 +9,30 @@ import pickle
 from pathlib import Path
 
 import pytest
-from govkg.shapes import validation
 
 from govkg.cli import main
 from govkg.errors import InputError, Problem
 from govkg.synthetic import generate_workbook
+from govkg.validating import sources as validating
 from tests.conftest import EXAMPLES, SMALL_CITY, write_csv_workbook
 
 BASE = "https://id.govkg.org/"
 
 
 def streamed(monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
-    monkeypatch.setattr(validation, "LARGE_FROM_BYTES", 0 if on else 10**12)
+    monkeypatch.setattr(validating, "LARGE_FROM_BYTES", 0 if on else 10**12)
 
 
 def findings(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, stream: bool) -> set:
     streamed(monkeypatch, stream)
-    found = validation.validate_sources(paths, base_iri=BASE).findings
+    found = validating.validate_sources(paths, base_iri=BASE).findings
     return {(f.rule, f.focus, f.related, tuple(sorted(f.message.items()))) for f in found}
 
 
 def problems(paths: list[Path], monkeypatch: pytest.MonkeyPatch, *, stream: bool) -> list:
     streamed(monkeypatch, stream)
     with pytest.raises(InputError) as caught:
-        validation.validate_sources(paths, base_iri=BASE)
+        validating.validate_sources(paths, base_iri=BASE)
     return sorted(caught.value.problems, key=lambda p: (p.file, p.table or "", p.row or 0))
 
 

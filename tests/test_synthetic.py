@@ -18,9 +18,9 @@ from govkg.loaders.contract import (
     split_list,
     table_for,
 )
-from govkg.shapes.validation import validate_sources
 
 from govkg.synthetic import generate_workbook
+from govkg.validating.sources import validate_sources
 
 Tables = dict[str, list[dict[str, str]]]
 

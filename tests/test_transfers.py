@@ -15,8 +15,8 @@ import rdflib
 from govkg.loaders.mapping import workbook_triples
 from govkg.loaders.workbook import read_workbook
 from govkg.loaders.xlsx_reader import iter_sheet, sheet_names
+from govkg.shapes.store_validation import rule_book, validate_store
 from govkg.shapes.transfer_judgement import SAME, states_same
-from govkg.shapes.validation import memory_store, read_sources, rule_book, validate_store
 from rdflib.compare import isomorphic
 
 from govkg.neo4j.client import Connection
@@ -25,6 +25,7 @@ from govkg.neo4j.rules import validate_neo4j
 from govkg.neo4j.sync import push
 from govkg.store import GraphStore
 from govkg.synthetic import generate_workbook
+from govkg.validating.sources import memory_store, read_sources
 from tests.conftest import run_govkg, write_csv_workbook
 from tests.rules_oracle import draft_findings, findings
 

@@ -206,10 +206,10 @@ def test_rule_option_by_government(
     capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     # several governments: each part is sent only the named rules it can decide
-    with caplog.at_level("DEBUG", logger="govkg.shapes.partition"):
+    with caplog.at_level("DEBUG", logger="govkg.validating.partition"):
         status, out, _ = run(capsys, "validate", EXAMPLES / "city", "--format", "json",
                              "--rule", "R3", "R7", "--by-government")  # fmt: skip
-    sent = [r.getMessage() for r in caplog.records if r.name == "govkg.shapes.partition"]
+    sent = [r.getMessage() for r in caplog.records if r.name == "govkg.validating.partition"]
     assert sent and all(m.endswith(("rules R3", "rules R7")) for m in sent)
     assert any(m.endswith("rules R7") for m in sent) and any(m.endswith("rules R3") for m in sent)
     assert {f["rule"] for f in json.loads(out)["findings"]} == {"R3", "R7"}

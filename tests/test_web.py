@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from govkg.api.labels import LABELS
 from govkg.loaders.xlsx_reader import iter_sheet, sheet_names
-from govkg.shapes.draft import validate_draft
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from govkg.settings import Settings
+from govkg.validating.draft import validate_draft
 from tests.api_server import CITY, DRAFT, REPO, Server, free_port
 
 ARTIFACTS = REPO / "test-artifacts" / "web"

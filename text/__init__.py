@@ -19,7 +19,7 @@ from govkg.text.pairs import Duty, Pair, similar_pairs
 from govkg.text.proposals import FunctionIndex, Proposal, is_sure
 
 # Changed whenever the judgement changes what it finds: stored and cached findings made
-# with another version are out of date (shapes/findings_rdf.py, shapes/findings_cache.py).
+# with another version are out of date (shapes/findings_rdf.py, govkg/validating/findings_cache.py).
 JUDGEMENT_VERSION = "1"
 
 # The score from which two duties are taken to state the same responsibility: chosen on

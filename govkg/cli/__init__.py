@@ -188,8 +188,8 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     if report.findings is None:
         print("未保存规则问题 no findings stored (--no-findings)")
     else:
-        from govkg.shapes.report import tally
-        from govkg.shapes.validation import rule_book
+        from govkg.shapes.store_validation import rule_book
+        from govkg.validating.report import tally
 
         stored = len(report.findings)
         print(f"已保存规则问题 {stored:,} 项 stored {stored:,} findings")

@@ -155,7 +155,7 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     """``govkg validate --neo4j URI``: the same report as the SHACL engine's."""
     from govkg.cli.validate import check_report_options, write_report
     from govkg.neo4j.rules import validate_neo4j
-    from govkg.shapes.validation import check_options, rule_book
+    from govkg.shapes.store_validation import check_options, rule_book
 
     if args.sources or args.draft is not None:
         raise InputError(

@@ -75,7 +75,7 @@ def run_propose(args: argparse.Namespace, settings: Settings) -> int:
     if args.top < 1:
         raise InputError(Problem("--top", "--top 须为正整数", "--top must be a positive integer"))
     if args.sources:
-        from govkg.shapes.validation import read_sources
+        from govkg.validating.sources import read_sources
 
         workbooks, _rdf = read_sources(args.sources)
         functions, duties = workbook_catalogue(workbooks)

@@ -9,14 +9,14 @@ from pathlib import Path
 from govkg.errors import InputError, Problem
 from govkg.settings import Settings
 from govkg.shapes.findings import Finding, RuleBook, conforms
-from govkg.shapes.report import json_report, text_report, xlsx_report
-from govkg.shapes.validation import Outcome, validate_disk_store, validate_sources
+from govkg.validating.report import json_report, text_report, xlsx_report
+from govkg.validating.sources import Outcome, validate_disk_store, validate_sources
 
 
 def outcome_of(args: argparse.Namespace, settings: Settings) -> Outcome:
     sources: list[Path] = list(args.sources)
     if args.draft is not None:
-        from govkg.shapes.draft import validate_draft
+        from govkg.validating.draft import validate_draft
 
         if not sources:
             raise InputError(

@@ -14,22 +14,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from govkg.errors import InputError, Problem
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import TABLES, split_list
 from govkg.loaders.workbook import TableRows, Workbook, read_workbook
-from govkg.shapes.draft_scope import RULES, combine, draft_scope
 from govkg.shapes.findings import Finding, compare, sort_key
-from govkg.shapes.findings_cache import cache_entry, cached_findings
+from govkg.shapes.store_validation import check_options, rule_book
 from govkg.shapes.text_rules import TEXT_RULES, workbook_r16_findings
-from govkg.shapes.validation import (
-    Outcome,
-    check_options,
-    read_sources,
-    rule_book,
-    validate_workbooks,
-)
-
-from govkg.errors import InputError, Problem
+from govkg.validating.draft_scope import RULES, combine, draft_scope
+from govkg.validating.findings_cache import cache_entry, cached_findings
+from govkg.validating.sources import Outcome, read_sources, validate_workbooks
 
 Row = tuple[int, tuple[str, ...]]
 # Rows of a re-mandated agency: table -> (column naming an agency or a unit, list?)

@@ -1,5 +1,5 @@
 """Checking a draft against the store's graph (the API's baseline is the store, not a
-workbook): the draft's agencies replace theirs as ``shapes/draft.py`` says, at the level of
+workbook): the draft's agencies replace theirs as ``draft.py`` says, at the level of
 the graph. Every node a re-mandated agency owns (the agency, its units, the duties and
 data duties they hold, its power items, the division clauses naming it, its chief data
 officer post) leaves the baseline's graph; the draft's triples come in; every finding is
@@ -14,9 +14,9 @@ from govkg.loaders.workbook import Workbook
 from govkg.ontology.namespaces import GK, ORG
 from govkg.shapes.findings import Finding, compare
 from govkg.shapes.findings_store import stored_findings
-from govkg.shapes.validation import memory_store, rule_book, validate_store
-
+from govkg.shapes.store_validation import rule_book, validate_store
 from govkg.store import oxigraph as oxi
+from govkg.validating.sources import memory_store
 
 _OWNED = f"""SELECT DISTINCT ?node WHERE {{
   VALUES ?agency {{ %s }}

@@ -308,7 +308,8 @@ _WORKER: dict[str, Any] = {}
 
 
 def _validate_part(part: Part, rules: list[str]) -> list[Finding]:
-    from govkg.shapes.validation import memory_store, validate_store
+    from govkg.shapes.store_validation import validate_store
+    from govkg.validating.sources import memory_store
 
     book, base_iri, engine = _WORKER["book"], _WORKER["base_iri"], _WORKER["engine"]
     store = memory_store([part.workbook], [], base_iri, book=book)

@@ -112,7 +112,7 @@ def text_report(findings: list[Finding], book: RuleBook, lang: str = "zh") -> st
 def tally(findings: list[Finding], book: RuleBook) -> list[str]:
     """One line per rule that has findings, most serious first, Chinese then English.
 
-    >>> from govkg.shapes.validation import rule_book
+    >>> from govkg.shapes.store_validation import rule_book
     >>> tally([Finding("R2", "violation", "F01", ("A1", "A2"), {})], rule_book())
     ['R2 职责交叉未分工 Overlapping lead duties without a division（违规 violation）: 1']
     """

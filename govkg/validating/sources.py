@@ -1,32 +1,31 @@
 """`govkg validate`: sources (workbooks, RDF files) or a store, checked against the rules.
 
-Sources are checked against the contract and mapped into an in-memory store (nothing is
-written anywhere); the store is validated with the SHACL engine asked for, and the
-results become findings (:mod:`govkg.shapes.findings`).
+Sources are read, checked against the contract and mapped into an in-memory store (nothing
+is written anywhere); the rules then judge the store (:mod:`govkg.shapes.store_validation`:
+the SHACL engine asked for, the results as findings).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from govkg.errors import InputError, Problem
+from govkg.lifetime import keep_until_exit
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.mapping import IriMaker, workbook_triples
 from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.streamed import checked_triples
 from govkg.loaders.workbook import Workbook, read_workbook
-from govkg.shapes.engine.shapes_model import ShapesGraph
-from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl, sort_key
-from govkg.shapes.footprint import visible_classes, visible_predicates
-
-from govkg.errors import InputError, Problem
-from govkg.lifetime import keep_until_exit, release_freed_memory
 from govkg.pipes import readable_path
 from govkg.progress import Progress
+from govkg.shapes.findings import Finding, RuleBook, sort_key
+from govkg.shapes.footprint import visible_classes, visible_predicates
+from govkg.shapes.store_validation import check_options, rule_book, validate_store
 from govkg.store import oxigraph as oxi
 
 # from this size on, the shapes' footprint and a mapping process cost less than they save
@@ -189,9 +188,9 @@ def validate_sources(
 
 def partitionable(paths: Sequence[Path], book: RuleBook, engine: str) -> bool:
     """Whether the sources can be validated government by government
-    (shapes/partition.py): one workbook, the default engine and the rules of
+    (govkg/validating/partition.py): one workbook, the default engine and the rules of
     workbook.md."""
-    from govkg.shapes.partition import PARTITIONED_RULES
+    from govkg.validating.partition import PARTITIONED_RULES
 
     return (
         len(paths) == 1
@@ -211,10 +210,10 @@ def validate_by_government(
     part_rows: int | None = None,
 ) -> list[Finding]:
     """The findings of a workbook read and checked, its governments validated apart in
-    worker processes and the cross-government rules on the rest (shapes/partition.py);
+    worker processes and the cross-government rules on the rest (govkg/validating/partition.py);
     a workbook of one government is validated whole. The rules judged from texts (R16,
     R17: their IDF weights are those of every duty) run on the whole workbook."""
-    from govkg.shapes.partition import (
+    from govkg.validating.partition import (
         PART_ROWS,
         PARTITIONED_RULES,
         Part,
@@ -277,7 +276,6 @@ def validate_disk_store(
     findings graph is up to date with the rules, else validated now (on a copy in memory
     of what the rules can see; the findings graph plays no part)."""
     from govkg.shapes.findings_store import stored_findings, validation_copy
-
     from govkg.store import GraphStore
 
     book = rule_book()
