@@ -24,6 +24,16 @@ LAYERS = [
 ]
 # within the shell: the command line may start the API, the API never runs the commands
 FORBIDDEN = [("govkg.api", "govkg.cli")]
+# The rules judge graphs and stores: reading, checking and mapping sources into a store is
+# the shell's (govkg.validating), so govkg.shapes imports nothing of govkg.loaders but these
+# names of it (docs/architecture.md, "Layers"): N-Triples terms for the findings graph, and
+# R16 judged on a draft's merged rows.
+SHAPES_FROM_LOADERS = {
+    "govkg.loaders.mapping.literal",
+    "govkg.loaders.mapping.typed",
+    "govkg.loaders.contract.split_list",
+    "govkg.loaders.workbook.Workbook",
+}
 
 
 def modules() -> Iterator[tuple[str, Path]]:
@@ -83,7 +93,18 @@ def test_imports_go_down_the_layers() -> None:
             for low, high in FORBIDDEN:
                 if module.startswith(low) and target.startswith(high):
                     upward.append(f"{path.relative_to(REPO)}:{line}: {module} imports {target}")
+            if reads_sources(module, target):
+                upward.append(f"{path.relative_to(REPO)}:{line}: {module} reads sources: {target}")
     assert upward == [], "\n".join(upward)
+
+
+def reads_sources(module: str, target: str) -> bool:
+    """Whether a module of the rules imports from the loaders beyond SHAPES_FROM_LOADERS."""
+    return (
+        module.startswith("govkg.shapes")
+        and target.startswith("govkg.loaders")
+        and target not in SHAPES_FROM_LOADERS
+    )
 
 
 def test_the_reading_sees_every_layer() -> None:
@@ -98,3 +119,9 @@ def test_the_reading_sees_every_layer() -> None:
     assert any(m == "govkg.api.routes" and t.startswith("govkg.api.") for m, t in edges)
     assert layer_of("govkg.shapes.engine.sparql_engine") < layer_of("govkg.shapes.findings")
     assert layer_of("govkg.something_new") == len(LAYERS) - 1
+    assert layer_of("govkg.validating.sources") == len(LAYERS) - 1
+    # the rules reading a workbook would be caught; the shell reading one is its job
+    assert reads_sources("govkg.shapes.text_rules", "govkg.loaders.workbook.read_workbook")
+    assert not reads_sources("govkg.validating.sources", "govkg.loaders.workbook.read_workbook")
+    used = {t for m, t in edges if m.startswith("govkg.shapes") and t.startswith("govkg.loaders")}
+    assert used == SHAPES_FROM_LOADERS  # a name no longer imported leaves the list
