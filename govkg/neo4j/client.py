@@ -87,6 +87,15 @@ def escaped_row(row: list[Any]) -> tuple[list[Any], int]:
             if "\\" in value or "'" in value:
                 value = value.replace("\\", "\\\\").replace("'", "\\'")
             size += 5 + (len(value) if value.isascii() else 3 * len(value))
+        elif kind is list and all(type(item) is str for item in value):
+            # a relationship row's sources: the common case, without a call per value
+            value = [
+                item.replace("\\", "\\\\").replace("'", "\\'")
+                if "\\" in item or "'" in item
+                else item
+                for item in value
+            ]
+            size += 5 + sum(5 + (len(i) if i.isascii() else 3 * len(i)) for i in value)
         elif kind is list or kind is float or isinstance(value, Mapping):
             value = escape_for_falkordb(value)
             size += packed_size(value)

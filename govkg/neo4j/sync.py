@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,9 @@ from govkg.store import oxigraph as oxi
 
 BATCH = 1000
 DELETE_BATCH = 10_000
+# a row of a relationship write: a target and at most this many sources (a FalkorDB
+# message, under 30 KB, holds whole rows)
+SOURCES_PER_ROW = 100
 
 
 @dataclass
@@ -156,17 +160,26 @@ def _write_relationships(
     batch: int,
     report: Callable[[int, str], None],
 ) -> None:
-    """Every relationship, one query per type (both ends found through the index)."""
+    """Every relationship, one query per type, grouped by their target: a row is a target
+    and up to SOURCES_PER_ROW of its sources, so a target (a function, an agency, a code
+    like gk:Lead) is sent and found once for many (both ends through the index)."""
     for kind in sorted(graph.relationships):
-        pairs = graph.relationships[kind]
         query = (
-            f"UNWIND $rows AS r MATCH (a:{RESOURCE} {{{URI}: r[0]}}) "
-            f"MATCH (b:{RESOURCE} {{{URI}: r[1]}}) "
+            f"UNWIND $rows AS r MATCH (b:{RESOURCE} {{{URI}: r[0]}}) "
+            f"UNWIND r[1] AS s MATCH (a:{RESOURCE} {{{URI}: s}}) "
             f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
         )
-        for part in _batches(pairs, batch):
-            writes.rows(query, [list(pair) for pair in part], {"stamp": stamp})
-            report(len(part), "relationships")
+        sources: dict[str, list[str]] = defaultdict(list)
+        for source, target in graph.relationships[kind]:
+            sources[target].append(source)
+        rows = [
+            [target, group[start : start + SOURCES_PER_ROW]]
+            for target, group in sources.items()
+            for start in range(0, len(group), SOURCES_PER_ROW)
+        ]
+        for part in _batches(rows, batch):
+            writes.rows(query, part, {"stamp": stamp})
+            report(sum(len(row[1]) for row in part), "relationships")
 
 
 def _delete_all_stale(conn: Connection, stamp: str) -> tuple[int, int]:
