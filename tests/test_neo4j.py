@@ -32,7 +32,7 @@ from govkg.neo4j.duty_texts import government_uris
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.mapping import Namespaces
 from govkg.neo4j.rules import names_of, query_text, rule_results, validate_neo4j
-from govkg.neo4j.sync import pull, push, store_graph
+from govkg.neo4j.sync import SOURCES_PER_ROW, pull, push, store_graph
 from govkg.synthetic import generate_workbook
 from tests.conftest import (
     EXAMPLES,
@@ -233,6 +233,27 @@ def test_graphs_union_and_large_batches(conn: Connection) -> None:
     assert (report.triples, report.nodes, report.relationships) == (2000, 1001, 1000)
     expected = as_rdflib((q.subject, q.predicate, q.object) for q in store)
     assert len(expected) == 2000 and isomorphic(as_rdflib(pull(conn)), expected)
+
+
+def test_relationships_to_one_target_from_many_sources(conn: Connection) -> None:
+    """Relationships are written grouped by target, at most SOURCES_PER_ROW sources a
+    row: a target with several rows' worth of sources gets each relationship once."""
+    from govkg.store import oxigraph as oxi
+
+    many = 2 * SOURCES_PER_ROW + 7
+    text = "".join(
+        f"<http://e.org/n{i}> <http://e.org/v/kind> <http://e.org/Lead> .\n"
+        f"<http://e.org/n{i}> <http://e.org/v/next> <http://e.org/n{(i + 1) % 5}> .\n"
+        for i in range(many)
+    )
+    store = oxi.memory_store()
+    oxi.load(store, text, format="nt")
+    for _ in range(2):  # into an empty database, then again over the same graph
+        report = push(store, conn, batch=2)
+        assert report.relationships == 2 * many
+        assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+    count = "MATCH (:Resource)-[x]->(:Resource {uri: 'http://e.org/Lead'}) RETURN count(x) AS n"
+    assert conn.read(count) == [{"n": many}]
 
 
 def test_falkordb_messages_stay_under_its_limit(conn: Connection) -> None:
