@@ -134,6 +134,11 @@ def test_push_then_pull_gives_the_graph_back(conn: Connection) -> None:
         "RETURN a.`skos__prefLabel@zh` AS name, a.staffing AS staffing, g.divisionCode AS code"
     )
     assert agency and isinstance(agency[0]["staffing"], int) and agency[0]["code"]
+    # into an empty database the index is made after the nodes, and is ready
+    indexes = conn.read("CALL db.indexes() YIELD label, properties, status RETURN *")
+    assert [(i["label"], i["properties"], i["status"]) for i in indexes] == [
+        ("Resource", ["uri"], "OPERATIONAL")
+    ]
     assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
 
 

@@ -84,7 +84,6 @@ def push(
 
     # a token per push, not a digest of the triples (the digest took 40 % of the mapping)
     stamp = secrets.token_hex(8)
-    conn.create_indexes(RESOURCE, URI)
     # new nodes are CREATEd: on FalkorDB, MERGE of nodes made earlier in the same batch
     # costs far more than a CREATE (docs/benchmarks.md#neo4j); known ones are matched by
     # the index and overwritten
@@ -92,11 +91,17 @@ def push(
         row["uri"]: row["labels"]
         for row in conn.read(f"MATCH (n:{RESOURCE}) RETURN n.{URI} AS uri, labels(n) AS labels")
     }
+    if known:  # the updates find their nodes through the index
+        conn.create_indexes(RESOURCE, URI)
     with conn.writes() as writes:
         report(0, "nodes")
         _write_nodes(writes, graph, known, stamp, batch, report)
+    # into an empty database: the index is built once over the nodes, not node by node,
+    # and every relationship is new (the pairs of a type are distinct): CREATE, not MERGE
+    conn.create_indexes(RESOURCE, URI)
+    with conn.writes() as writes:
         report(0, "relationships")
-        _write_relationships(writes, graph, stamp, batch, report)
+        _write_relationships(writes, graph, stamp, batch, report, create=not known)
     report(0, "stale")
     deleted_rels = deleted_nodes = 0
     if known:  # else every Resource node and relationship was written by this push
@@ -159,15 +164,20 @@ def _write_relationships(
     stamp: str,
     batch: int,
     report: Callable[[int, str], None],
+    *,
+    create: bool,
 ) -> None:
     """Every relationship, one query per type, grouped by their target: a row is a target
     and up to SOURCES_PER_ROW of its sources, so a target (a function, an agency, a code
-    like gk:Lead) is sent and found once for many (both ends through the index)."""
+    like gk:Lead) is sent and found once for many (both ends through the index). With
+    ``create`` none is there yet: each is CREATEd, else MERGEd."""
     for kind in sorted(graph.relationships):
+        write = f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
+        if create:
+            write = f"CREATE (a)-[x:{quote_name(kind)} {{{STAMP}: $stamp}}]->(b)"
         query = (
             f"UNWIND $rows AS r MATCH (b:{RESOURCE} {{{URI}: r[0]}}) "
-            f"UNWIND r[1] AS s MATCH (a:{RESOURCE} {{{URI}: s}}) "
-            f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
+            f"UNWIND r[1] AS s MATCH (a:{RESOURCE} {{{URI}: s}}) {write}"
         )
         sources: dict[str, list[str]] = defaultdict(list)
         for source, target in graph.relationships[kind]:
