@@ -4,9 +4,10 @@
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
 // run once per government: $government is its uri (docs/neo4j.md)
 // the functions the government's lead duties cover (its own or one below), then the rest
-MATCH (g:Resource {uri: $government})
-OPTIONAL MATCH (g)<-[:government]-(:Agency)<-[:org__unitOf*0..1]-(:Resource)<-[:heldBy]-(d:Duty)-[:role]->(:Resource {uri: 'https://govkg.org/ontology#Lead'})
-OPTIONAL MATCH (d)-[:onFunction]->(:Resource)<-[:skos__broader*0..]-(covered:Function)
+MATCH (g:Resource {uri: $government})<-[:government]-(a:Agency)
+WITH g, a  // from its agencies to their duties, not from every lead duty each time
+OPTIONAL MATCH (a)<-[:org__unitOf*0..1]-(:Resource)<-[:heldBy]-(d:Duty)-[:onFunction]->(:Resource)<-[:skos__broader*0..]-(covered:Function)
+WHERE (d)-[:role]->(:Resource {uri: 'https://govkg.org/ontology#Lead'})
 WITH g, collect(DISTINCT covered.uri) AS covered
 MATCH (f:Function)
 WHERE f.mandatory = true AND NOT f.uri IN covered

@@ -2,8 +2,10 @@
 // focus: agency; related: [base code] (one finding per agency and base code)
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
 // run once per government: $government is its uri (docs/neo4j.md)
-MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)<-[:implementedBy]-(i:PowerItem)
-MATCH (i)-[:listSource]->(l:Resource)
+MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)
+// from the agencies to their items (left to itself, FalkorDB scans every item each time)
+WITH a
+MATCH (a)<-[:implementedBy]-(i:PowerItem)-[:listSource]->(l:Resource)
 WHERE i.baseCode IS NOT NULL
 WITH a, i.baseCode AS code, collect(DISTINCT l.uri) AS lists
 WHERE size(lists) = 1

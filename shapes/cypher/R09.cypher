@@ -2,7 +2,9 @@
 // chief data officer. focus: agency; related: none
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
 // run once per government: $government is its uri (docs/neo4j.md)
-MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)-[:agencyKind]->(k:Resource)
+MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)
+WITH a  // from its agencies, not every agency each time
+MATCH (a)-[:agencyKind]->(k:Resource)
 WHERE NOT (a)-[:chiefDataOfficer]->() AND a.chiefDataOfficer IS NULL AND a.agencyKind IS NULL
 WITH a, collect(k.uri) AS kinds
 WHERE all(k IN kinds WHERE k IN ['https://govkg.org/ontology#ConstituentDepartment',

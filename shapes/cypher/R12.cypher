@@ -2,7 +2,9 @@
 // focus: agency; related: its units with staffing
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
 // run once per government: $government is its uri (docs/neo4j.md)
-MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)<-[:org__unitOf]-(u:InternalUnit)
+MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)
+WITH a  // from its agencies to their units, not every unit each time
+MATCH (a)<-[:org__unitOf]-(u:InternalUnit)
 WHERE u.staffing IS NOT NULL AND a.staffing IS NOT NULL
 WITH a, collect(DISTINCT u) AS units
 WITH a, units, reduce(total = 0, u IN units | total + u.staffing) AS total

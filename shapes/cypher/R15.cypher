@@ -3,7 +3,10 @@
 // that is not valid (GB 32100-2015) or not the agency's. focus: power item; related: [agency]
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
 // run once per government: $government is its uri (docs/neo4j.md)
-MATCH (gv:Resource {uri: $government})<-[:government]-(a:Agency)<-[:implementedBy]-(i:PowerItem)
+MATCH (gv:Resource {uri: $government})<-[:government]-(a:Agency)
+// from the agencies to their items (left to itself, FalkorDB scans every item each time)
+WITH gv, a
+MATCH (a)<-[:implementedBy]-(i:PowerItem)
 WHERE i.implCode IS NOT NULL AND i.baseCode IS NOT NULL
 // FalkorDB evaluates every branch of CASE: a code too short is replaced by one that fails
 WITH i, a, i.baseCode AS bc, gv.divisionCode AS gov, a.uscc AS own,
