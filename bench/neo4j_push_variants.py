@@ -1,6 +1,6 @@
 """Ways to write a first push into an empty FalkorDB, measured side by side (not tests).
 
-python bench/neo4j_push_variants.py --agencies 100 [--rounds 2] [--variants push,bulk,...]
+python -m bench.neo4j_push_variants --agencies 100 [--rounds 2] [--variants push,bulk,...]
 
 Starts the local FalkorDB 4.18 Bolt server, generates a workbook, maps it once and writes
 it into the emptied database with each variant in turn; prints, for each, the wall
@@ -30,6 +30,7 @@ from pathlib import Path
 
 from govkg.shapes.validation import memory_store, read_sources
 
+from bench.neo4j_bench import cpu_seconds
 from govkg.neo4j import sync
 from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.falkordb_server import FalkorServer
@@ -37,14 +38,6 @@ from govkg.neo4j.mapping import Namespaces, PropertyGraph
 from govkg.synthetic import generate_workbook
 
 STAMP = "bench"
-
-
-def cpu_seconds(pid: int | None) -> float:
-    if pid is None:
-        times = os.times()
-        return times.user + times.system
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Run:
