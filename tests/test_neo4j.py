@@ -417,6 +417,35 @@ def test_cypher_rules_per_government_on_many_governments(conn: Connection, tmp_p
         assert {row["related"][0] for row in rows} <= {government}
 
 
+def test_r16_judgements_do_not_depend_on_the_order_of_the_duties() -> None:
+    """The database lists duties government by government, the store in its own order:
+    two texts held by several agencies give each pair the evidence of its lower duty's
+    text whichever duty came first (seen on 200 generated agencies: 4 findings differed)."""
+    from itertools import permutations
+
+    from govkg.text import Duty, similar_pairs
+
+    broad, narrow = "负责教育工作的统筹规划和组织实施", "承担教育宣传教育工作"
+    duties = [
+        Duty("k1", "g", "A", broad),
+        Duty("k2", "g", "B", narrow),
+        Duty("k0", "g", "C", narrow),
+        Duty("k3", "g", "D", broad),
+    ]
+    seen = {
+        tuple(
+            sorted(
+                (p.first.key, p.second.key, p.judgement.evidence)
+                for p in similar_pairs(list(order), threshold=0.1)
+            )
+        )
+        for order in permutations(duties)
+    }
+    assert len(seen) == 1
+    evidence = {(first, second): found for first, second, found in seen.pop()}
+    assert evidence[("k0", "k1")] != evidence[("k1", "k2")]  # the two texts' sides differ
+
+
 def test_r16_from_the_database_equals_the_stores(conn: Connection, tmp_path: Path) -> None:
     """R16 read from the duty texts in the database: the findings `govkg validate` gives
     on the store, also after a person dismissed one (the decision is pushed with it)."""

@@ -76,9 +76,15 @@ def duty_rows(conn: Connection, government: str) -> list[DutyRow]:
             ((uri, _least(names)) for uri, names in row["functions"]), default=("", "")
         )
         rows[row["duty"]] = DutyRow(
-            row["duty"], _least(row["ids"]) or row["duty"], text, row["agency"],
-            _least(row["agency_names"]), government, function, function_name,
-        )  # fmt: skip
+            iri=row["duty"],
+            id=_least(row["ids"]) or row["duty"],
+            text=text,
+            agency=row["agency"],
+            agency_name=_least(row["agency_names"]),
+            government=government,
+            function=function,
+            function_name=function_name,
+        )
     return list(rows.values())
 
 
