@@ -103,7 +103,7 @@ def dismissals(conn: Connection) -> dict[tuple[str, str, str], str]:
     if not found:
         return {}
     ns = Namespaces(read_namespaces(conn))
-    triples = []
+    triples: list[tuple[Any, Any, Any]] = []
     for row in found:
         triples += node_triples(row["uri"], row["labels"], row["props"], ns)
         for kind, uri, labels, props in row["out"]:
