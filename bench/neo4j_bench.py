@@ -1,6 +1,7 @@
 """Neo4j benchmark: push rate and the time of each rule in Cypher (not part of the tests).
 
-python bench/neo4j_bench.py --agencies 500 [--power-items N] [--uri bolt://... --user U]
+python bench/neo4j_bench.py --agencies 500 [--power-items N] [--push-only]
+                            [--uri bolt://... --user U]
 
 Without --uri it starts the local FalkorDB 4.18 Bolt server (govkg.neo4j.falkordb_server). It
 generates a workbook (bench/generate.py's generator), maps it to RDF in memory (every
@@ -8,7 +9,10 @@ triple: no rule footprint), pushes it twice (into an empty database, then the sa
 again), runs every rule in Cypher and the SHACL engine on the same graph, checks that
 both give the same findings, and prints Markdown tables: each push's stages, peak memory
 (this process during the push, the local server at the end) and the load average seen
-every 5 s. The machine is shared: numbers are noisy.
+every 5 s. The machine is shared: numbers are noisy, so each push also gives the CPU
+seconds of this process and of the local server (``/proc``), which the load changes less.
+The rules run as ``validate --neo4j`` runs them (once per government where they take
+``$government``); R16 is timed on its own.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from govkg.shapes.store_validation import rule_book, validate_store
 
 from govkg.neo4j.client import Connection
 from govkg.neo4j.falkordb_server import FalkorServer
-from govkg.neo4j.rules import query_text, validate_neo4j
+from govkg.neo4j.rules import rule_results, validate_neo4j
 from govkg.neo4j.sync import PushReport, push
 from govkg.synthetic import generate_workbook
 from govkg.validating.sources import memory_store, read_sources
@@ -62,10 +66,22 @@ class LoadSampler(threading.Thread):
         return f"{min(found):.1f}–{max(found):.1f} (mean {sum(found) / len(found):.1f})"
 
 
-def timed_push(store: object, conn: Connection, batch: int) -> tuple[PushReport, dict, float]:
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a process (this one when ``pid`` is None)."""
+    if pid is None:
+        times = os.times()
+        return times.user + times.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_push(
+    store: object, conn: Connection, batch: int, server_pid: int | None
+) -> tuple[PushReport, dict, float]:
     """A push, the seconds of its stages (``map`` is everything before the first node
-    write: the RDF-to-graph mapping, the index, the read of the nodes already there) and
-    this process's peak RSS in MB during it."""
+    write: the RDF-to-graph mapping, the index, the read of the nodes already there; ``cpu``
+    this process's and ``server`` the local server's CPU seconds) and this process's peak
+    RSS in MB during it."""
     stages: dict[str, float] = {}
     mark = [time.perf_counter(), "map"]
 
@@ -76,8 +92,11 @@ def timed_push(store: object, conn: Connection, batch: int) -> tuple[PushReport,
             mark[:] = [now, stage]
 
     reset_peak()
+    cpu, server = cpu_seconds(None), cpu_seconds(server_pid) if server_pid else 0.0
     report = push(store, conn, batch=batch, on_progress=on_progress)
     on_progress(0, "end", 0)
+    stages["cpu"] = cpu_seconds(None) - cpu
+    stages["server"] = cpu_seconds(server_pid) - server if server_pid else float("nan")
     return report, stages, memory_mb()
 
 
@@ -86,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agencies", type=int, default=500)
     parser.add_argument("--power-items", type=int, help="default: 200 per agency")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--governments", type=int, help="default: one per 40 agencies")
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--push-only", action="store_true", help="no rules, no SHACL")
     parser.add_argument("--uri", help="a running server (default: start FalkorDB here)")
     parser.add_argument("--user", default="falkordb")
     parser.add_argument("--password-env", default="NEO4J_PASSWORD")
@@ -101,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             counts = generate_workbook(
                 Path(tmp) / "wb", agencies=args.agencies, seed=args.seed,
-                power_items=args.power_items,
+                power_items=args.power_items, governments=args.governments,
             )  # fmt: skip
             workbooks, rdf = read_sources([Path(tmp) / "wb"])
             store = memory_store(workbooks, rdf, "https://id.govkg.org/")
@@ -113,21 +134,29 @@ def main(argv: list[str] | None = None) -> int:
         with Connection(uri, args.user, password) as conn:
             conn.run("MATCH (n) DETACH DELETE n")
             pushes = []
+            pid = server.process.pid if server and server.process else None
             for name in ("into an empty database", "the same graph again"):
-                pushes.append((name, *timed_push(store, conn, args.batch)))
+                pushes.append((name, *timed_push(store, conn, args.batch, pid)))
                 report = pushes[-1][1]
                 print(f"push {name}: {report.seconds:.1f} s", file=sys.stderr, flush=True)
             server_mb = memory_mb(server.process.pid) if server and server.process else None
             book = rule_book()
             timings = []
-            for rule in book.ordered():
-                t0 = time.perf_counter()
-                rows = conn.read(query_text(rule.id))
-                timings.append((rule.id, len(rows), time.perf_counter() - t0))
+            for rule in [] if args.push_only else book.ordered():
+                t0, cpu = time.perf_counter(), cpu_seconds(pid) if pid else float("nan")
+                if rule.id == "R16":
+                    rows = len(validate_neo4j(conn, book, [rule.id]))
+                else:
+                    rows = len(rule_results(conn, book, [rule.id])[0])
+                server_cpu = cpu_seconds(pid) - cpu if pid else float("nan")
+                timings.append((rule.id, rows, time.perf_counter() - t0, server_cpu))
+            if args.push_only:
+                print_pushes(args, server, server_mb, sampler, pushes)
+                return 0
             t0 = time.perf_counter()
             on_graph = validate_neo4j(conn, book)
             whole = time.perf_counter() - t0
-            print(f"rules in Cypher: {sum(t for _r, _n, t in timings):.1f} s; "
+            print(f"rules in Cypher: {sum(t for _r, _n, t, _c in timings):.1f} s; "
                   f"validate --neo4j {whole:.1f} s", file=sys.stderr, flush=True)  # fmt: skip
         t0 = time.perf_counter()
         with_shacl = validate_store(store, book)
@@ -145,34 +174,46 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.stop()
     same = [f.as_dict() for f in on_graph] == [f.as_dict() for f in with_shacl]
-    first = pushes[0][1]
-    name = "FalkorDB 4.18.3 (Bolt), local" if server else uri
-    print(f"server: {name}; agencies {args.agencies:,}; {first.triples:,} triples; "
-          f"batch {args.batch}; load average {sampler.summary()}")  # fmt: skip
+    print_pushes(args, server, server_mb, sampler, pushes)
     print()
-    print("| push | nodes | relationships | seconds | nodes/s | relationships/s | items/s "
-          "| map / nodes / relationships / stale s | peak RSS of the push |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---|---:|")
-    for label, r, stages, peak in pushes:
-        items = r.nodes + r.relationships
-        parts = " / ".join(f"{stages.get(s, 0.0):.1f}" for s in ("map", "nodes", "relationships",
-                                                                 "stale"))  # fmt: skip
-        print(f"| {label} | {r.nodes:,} | {r.relationships:,} | {r.seconds:.1f} | "
-              f"{r.nodes / r.seconds:,.0f} | {r.relationships / r.seconds:,.0f} | "
-              f"{items / r.seconds:,.0f} | {parts} | {peak:,.0f} MB |")  # fmt: skip
-    if server_mb is not None:
-        print(f"\nFalkorDB server peak RSS: {server_mb:,.0f} MB")
-    print()
-    print("| rule | rows | seconds |")
-    print("|---|---:|---:|")
-    for rule_id, rows, seconds in timings:
-        print(f"| {rule_id} | {rows:,} | {seconds:.2f} |")
+    print("| rule | rows | seconds | server CPU s |")
+    print("|---|---:|---:|---:|")
+    for rule_id, rows, seconds, server_cpu in timings:
+        print(f"| {rule_id} | {rows:,} | {seconds:.2f} | {server_cpu:.2f} |")
     print(f"| all, with names (validate --neo4j) | {len(on_graph):,} findings | {whole:.2f} |")
     print(f"| SHACL engine on pyoxigraph, same graph | {len(with_shacl):,} findings "
           f"| {shacl:.2f} |")  # fmt: skip
     print()
     print(f"same findings as the SHACL engine: {same}")
     return 0 if same else 1
+
+
+def print_pushes(
+    args: argparse.Namespace,
+    server: FalkorServer | None,
+    server_mb: float | None,
+    sampler: LoadSampler,
+    pushes: list,
+) -> None:
+    first = pushes[0][1]
+    name = "FalkorDB 4.18.3 (Bolt), local" if server else args.uri
+    print(f"server: {name}; agencies {args.agencies:,}; {first.triples:,} triples; "
+          f"batch {args.batch}; load average {sampler.summary()}")  # fmt: skip
+    print()
+    print("| push | nodes | relationships | seconds | nodes/s | relationships/s | items/s "
+          "| map / nodes / relationships / stale s | CPU s: Python / server "
+          "| peak RSS of the push |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
+    for label, r, stages, peak in pushes:
+        items = r.nodes + r.relationships
+        parts = " / ".join(f"{stages.get(s, 0.0):.1f}" for s in ("map", "nodes", "relationships",
+                                                                 "stale"))  # fmt: skip
+        print(f"| {label} | {r.nodes:,} | {r.relationships:,} | {r.seconds:.1f} | "
+              f"{r.nodes / r.seconds:,.0f} | {r.relationships / r.seconds:,.0f} | "
+              f"{items / r.seconds:,.0f} | {parts} | {stages['cpu']:.1f} / "
+              f"{stages['server']:.1f} | {peak:,.0f} MB |")  # fmt: skip
+    if server_mb is not None:
+        print(f"\nFalkorDB server peak RSS: {server_mb:,.0f} MB")
 
 
 if __name__ == "__main__":

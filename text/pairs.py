@@ -140,7 +140,9 @@ def _pairs_of(
     weights: Weights,
     skip: Callable[[Duty, Duty], bool] | None,
 ) -> Iterator[Pair]:
-    evidence: tuple[str, ...] | None = None
+    # from the lower duty's text, once for each order of the two texts: which duty of a
+    # holder list comes first must not change it (the store and Neo4j list them apart)
+    evidence: dict[tuple[str, str], tuple[str, ...]] = {}
     for a in first:
         for b in second:
             if a.owner == b.owner or (same and a.key >= b.key):
@@ -148,6 +150,9 @@ def _pairs_of(
             low, high = (a, b) if a.key < b.key else (b, a)
             if skip is not None and skip(low, high):
                 continue
-            if evidence is None:  # from the first duty's side, whichever order they came in
-                evidence = tuple(shared_phrases(normalise(low.text), normalise(high.text), weights))
-            yield Pair(low, high, Judgement(value, evidence))
+            texts = (low.text, high.text)
+            if texts not in evidence:
+                evidence[texts] = tuple(
+                    shared_phrases(normalise(low.text), normalise(high.text), weights)
+                )
+            yield Pair(low, high, Judgement(value, evidence[texts]))

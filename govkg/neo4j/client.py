@@ -13,6 +13,7 @@ import contextlib
 import queue
 import re
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -25,6 +26,7 @@ _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # read from inside the message; from 32 KB on that walk can run past the bytes received
 # and crash the server (seen in 3 of 5 province pushes). Smaller messages stop it at once.
 FALKORDB_MESSAGE_BYTES = 30_000
+INDEX_SECONDS = 600  # the longest wait for an index to be built
 
 
 class Neo4jError(GovkgError):
@@ -87,6 +89,14 @@ def escaped_row(row: list[Any]) -> tuple[list[Any], int]:
             if "\\" in value or "'" in value:
                 value = value.replace("\\", "\\\\").replace("'", "\\'")
             size += 5 + (len(value) if value.isascii() else 3 * len(value))
+        elif kind is list and all(type(item) is str for item in value):
+            # a relationship row's sources: the common case, sized in one pass over their
+            # joined text (as an upper bound: 3 bytes a character unless all are ASCII)
+            joined = "".join(value)
+            if "\\" in joined or "'" in joined:
+                value = [item.replace("\\", "\\\\").replace("'", "\\'") for item in value]
+                joined = "".join(value)
+            size += 5 + 5 * len(value) + (len(joined) if joined.isascii() else 3 * len(joined))
         elif kind is list or kind is float or isinstance(value, Mapping):
             value = escape_for_falkordb(value)
             size += packed_size(value)
@@ -251,17 +261,31 @@ class Connection:
         )
 
     def create_indexes(self, label: str, key: str) -> None:
-        """What the push needs: nodes of ``label`` found fast by ``key`` (unique on Neo4j)."""
+        """What the push needs: nodes of ``label`` found fast by ``key`` (unique on Neo4j),
+        ready when this returns (an index made over nodes already there is built first)."""
         lbl, prop = quote_name(label), quote_name(key)
         if self.dialect == "neo4j":
             self.run(
                 f"CREATE CONSTRAINT govkg_{label.lower()}_{key} IF NOT EXISTS "
                 f"FOR (n:{lbl}) REQUIRE n.{prop} IS UNIQUE"
             )
+            self.run(f"CALL db.awaitIndexes({INDEX_SECONDS})")
             return
-        present = self.read("CALL db.indexes() YIELD label, properties RETURN label, properties")
+        indexes = "CALL db.indexes() YIELD label, properties, status RETURN *"
+        present = self.read(indexes)
         if not any(row["label"] == label and key in row["properties"] for row in present):
             self.run(f"CREATE INDEX FOR (n:{lbl}) ON (n.{prop})")
+        # FalkorDB builds an index over existing nodes in the background; until then a
+        # lookup would scan
+        deadline = time.monotonic() + INDEX_SECONDS
+        while any(row["status"] != "OPERATIONAL" for row in self.read(indexes)):
+            if time.monotonic() > deadline:
+                raise _problem(
+                    self.uri,
+                    f"索引 {label}({key}) 在 {INDEX_SECONDS} 秒内未建好",
+                    f"the index {label}({key}) was not ready within {INDEX_SECONDS} s",
+                )
+            time.sleep(0.02)
 
 
 class RowWriter:

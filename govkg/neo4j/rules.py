@@ -1,4 +1,5 @@
-"""The rules R1-R15 and R17 as Cypher (``shapes/cypher/R01.cypher`` ...), run where the graph lives.
+"""The rules R1-R15 and R17 as Cypher (``shapes/cypher/R01.cypher`` ...), run where the graph
+lives; R16 from the duty texts read there (:mod:`govkg.neo4j.duty_texts`).
 
 Each query returns one row per finding: ``focus`` (a node's ``uri``) or ``focus_value`` (a
 value: R7's base code), and ``related`` (nodes' ``uri``) or ``related_values`` (R8's base
@@ -6,29 +7,39 @@ codes), and ``names``: the name properties of the nodes it mentions (``NAMES_OF`
 their ids and names come with the findings, not from reads of their own. The rows become
 validation results as the SHACL engines give them, and these become findings through
 :mod:`govkg.shapes.findings`, with the rule's severity and message templates from
-``rules.ttl``, so that both engines give the same findings JSON. (R3's and R8's queries
-return no ``names`` yet: the nodes they mention are read afterwards, by ``uri``.)
+``rules.ttl``, so that both engines give the same findings JSON.
+
+A rule that compares only within one government takes ``$government`` (its node's
+``uri``) and runs once per government, finding only what that government owns, so that
+the server's time and memory per query are bounded by the largest government; the others
+(R1, R7, R11, R13, R17: a dataset's sources, a base code, a link or a transfer may cross
+governments) run once over the whole graph.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
 from govkg.neo4j.client import Connection
-from govkg.neo4j.mapping import RESOURCE, URI, Namespaces, literal_term, node_term
+from govkg.neo4j.duty_texts import government_uris, r16_findings
+from govkg.neo4j.mapping import URI, Namespaces, literal_term, node_term
 from govkg.neo4j.sync import read_namespaces
 from govkg.ontology.namespaces import GK
 from govkg.shapes.engine.results import ValidationResult
-from govkg.shapes.findings import NAME_PREDICATES, Finding, Names, RuleBook, findings_from_results
+from govkg.shapes.findings import (
+    NAME_PREDICATES,
+    Finding,
+    Names,
+    RuleBook,
+    findings_from_results,
+    sort_key,
+)
 from govkg.shapes.text_rules import TEXT_RULES
 from govkg.shapes.transfer_rule import stays
 from govkg.store import oxigraph as oxi
-
-CHUNK = 500
 
 
 def query_text(rule: str) -> str:
@@ -68,39 +79,37 @@ NAMES_OF = (
 )
 
 
-@dataclass
-class RuleRows:
-    """The results of the rules, the name properties of the nodes they mention (``named``:
-    uri -> [[key, value] ...]) and the nodes mentioned by rows without a ``names`` column."""
-
-    results: list[ValidationResult] = field(default_factory=list)
-    named: dict[str, list[Any]] = field(default_factory=dict)
-    unnamed: set[str] = field(default_factory=set)
-
-
-def rule_results(conn: Connection, book: RuleBook, rules: Sequence[str] | None = None) -> RuleRows:
-    """The results of every rule (or only ``rules``), with the names the queries read."""
+def rule_results(
+    conn: Connection, book: RuleBook, rules: Sequence[str] | None = None
+) -> tuple[list[ValidationResult], dict[str, list[Any]]]:
+    """The results of every rule in Cypher (or only ``rules``), and the name properties
+    of the nodes they mention (uri -> [[key, value] ...]), as the queries return them."""
     shapes = shape_of_rules(book)
     wanted = set(rules) if rules else None
-    out = RuleRows()
+    governments: list[str] | None = None
+    results: list[ValidationResult] = []
+    named: dict[str, list[Any]] = {}
     for rule in book.ordered():
         if wanted is not None and rule.id not in wanted:
             continue
-        if rule.id in TEXT_RULES:  # judged from texts in Python (shapes/text_rules.py)
+        if rule.id in TEXT_RULES:  # judged from texts in Python (duty_texts.py)
             continue
-        for row in conn.read(query_text(rule.id)):
-            if "judge_kind" in row and not _judged(row):
-                continue  # R17: the text judgement keeps it out
-            if "names" in row:
-                out.named.update((uri, pairs) for uri, pairs in row["names"])
-            else:
-                mentioned = [row.get("focus"), *(row.get("related") or ())]
-                out.unnamed.update(u for u in mentioned if u is not None)
-            out.results.append(
-                ValidationResult(str(_term_of(row)), None, _value_of(row), shapes[rule.id], "", "")
-            )
-    out.unnamed -= out.named.keys()
-    return out
+        text = query_text(rule.id)
+        runs: list[dict[str, str]] = [{}]
+        if "$government" in text:
+            governments = government_uris(conn) if governments is None else governments
+            runs = [{"government": uri} for uri in governments]
+        for params in runs:
+            for row in conn.read(text, params):
+                if "judge_kind" in row and not _judged(row):
+                    continue  # R17: the text judgement keeps it out
+                named.update((uri, pairs) for uri, pairs in row["names"])
+                results.append(
+                    ValidationResult(
+                        str(_term_of(row)), None, _value_of(row), shapes[rule.id], "", ""
+                    )
+                )
+    return results, named
 
 
 def _flat(value: Any) -> list[str]:
@@ -116,19 +125,6 @@ def _judged(row: dict[str, Any]) -> bool:
     """Whether a candidate row of a rule with a text judgement (R17) is a finding."""
     text = " ".join(_flat(row["judge_text"]))
     return stays(row["judge_kind"], text, _flat(row["judge_duties"]))
-
-
-def read_names(conn: Connection, uris: set[str]) -> dict[str, list[Any]]:
-    """The name properties of these nodes, for rules whose queries do not return them."""
-    ordered = sorted(uris)
-    named: dict[str, list[Any]] = {}
-    for start in range(0, len(ordered), CHUNK):
-        rows = conn.read(
-            f"UNWIND $uris AS u MATCH (n:{RESOURCE} {{{URI}: u}}) RETURN {NAMES_OF} AS named",
-            {"uris": ordered[start : start + CHUNK]},
-        )
-        named.update((uri, pairs) for uri, pairs in (row["named"] for row in rows))
-    return named
 
 
 def names_of(named: dict[str, list[Any]], ns: Namespaces) -> Names:
@@ -152,7 +148,9 @@ def validate_neo4j(
     conn: Connection, book: RuleBook, rules: Sequence[str] | None = None
 ) -> list[Finding]:
     """The findings of the graph in the database, as the SHACL engine gives them."""
-    rows = rule_results(conn, book, rules)
-    rows.named.update(read_names(conn, rows.unnamed))
-    names = names_of(rows.named, Namespaces(read_namespaces(conn)))
-    return findings_from_results(rows.results, None, book, names=names)
+    results, named = rule_results(conn, book, rules)
+    names = names_of(named, Namespaces(read_namespaces(conn)))
+    findings = findings_from_results(results, None, book, names=names)
+    if not rules or TEXT_RULES & set(rules):
+        findings = sorted(findings + r16_findings(conn, book), key=sort_key)
+    return findings

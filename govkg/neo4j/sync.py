@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,9 @@ from govkg.store import oxigraph as oxi
 
 BATCH = 1000
 DELETE_BATCH = 10_000
+# a row of a relationship write: a target and at most this many sources (a FalkorDB
+# message, under 30 KB, holds whole rows)
+SOURCES_PER_ROW = 100
 
 
 @dataclass
@@ -80,7 +84,6 @@ def push(
 
     # a token per push, not a digest of the triples (the digest took 40 % of the mapping)
     stamp = secrets.token_hex(8)
-    conn.create_indexes(RESOURCE, URI)
     # new nodes are CREATEd: on FalkorDB, MERGE of nodes made earlier in the same batch
     # costs far more than a CREATE (docs/benchmarks.md#neo4j); known ones are matched by
     # the index and overwritten
@@ -88,11 +91,17 @@ def push(
         row["uri"]: row["labels"]
         for row in conn.read(f"MATCH (n:{RESOURCE}) RETURN n.{URI} AS uri, labels(n) AS labels")
     }
+    if known:  # the updates find their nodes through the index
+        conn.create_indexes(RESOURCE, URI)
     with conn.writes() as writes:
         report(0, "nodes")
         _write_nodes(writes, graph, known, stamp, batch, report)
+    # into an empty database: the index is built once over the nodes, not node by node,
+    # and every relationship is new (the pairs of a type are distinct): CREATE, not MERGE
+    conn.create_indexes(RESOURCE, URI)
+    with conn.writes() as writes:
         report(0, "relationships")
-        _write_relationships(writes, graph, stamp, batch, report)
+        _write_relationships(writes, graph, stamp, batch, report, create=not known)
     report(0, "stale")
     deleted_rels = deleted_nodes = 0
     if known:  # else every Resource node and relationship was written by this push
@@ -155,18 +164,32 @@ def _write_relationships(
     stamp: str,
     batch: int,
     report: Callable[[int, str], None],
+    *,
+    create: bool,
 ) -> None:
-    """Every relationship, one query per type (both ends found through the index)."""
+    """Every relationship, one query per type, grouped by their target: a row is a target
+    and up to SOURCES_PER_ROW of its sources, so a target (a function, an agency, a code
+    like gk:Lead) is sent and found once for many (both ends through the index). With
+    ``create`` none is there yet: each is CREATEd, else MERGEd."""
     for kind in sorted(graph.relationships):
-        pairs = graph.relationships[kind]
+        write = f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
+        if create:
+            write = f"CREATE (a)-[x:{quote_name(kind)} {{{STAMP}: $stamp}}]->(b)"
         query = (
-            f"UNWIND $rows AS r MATCH (a:{RESOURCE} {{{URI}: r[0]}}) "
-            f"MATCH (b:{RESOURCE} {{{URI}: r[1]}}) "
-            f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
+            f"UNWIND $rows AS r MATCH (b:{RESOURCE} {{{URI}: r[0]}}) "
+            f"UNWIND r[1] AS s MATCH (a:{RESOURCE} {{{URI}: s}}) {write}"
         )
-        for part in _batches(pairs, batch):
-            writes.rows(query, [list(pair) for pair in part], {"stamp": stamp})
-            report(len(part), "relationships")
+        sources: dict[str, list[str]] = defaultdict(list)
+        for source, target in graph.relationships[kind]:
+            sources[target].append(source)
+        rows = [
+            [target, group[start : start + SOURCES_PER_ROW]]
+            for target, group in sources.items()
+            for start in range(0, len(group), SOURCES_PER_ROW)
+        ]
+        for part in _batches(rows, batch):
+            writes.rows(query, part, {"stamp": stamp})
+            report(sum(len(row[1]) for row in part), "relationships")
 
 
 def _delete_all_stale(conn: Connection, stamp: str) -> tuple[int, int]:

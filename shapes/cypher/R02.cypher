@@ -1,10 +1,11 @@
 // R2 职责交叉未分工: two agencies of one government both lead one function, and no division
 // clause names both for it. focus: function; related: the two agencies (one row per pair)
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
-MATCH (f:Function)<-[:onFunction]-(d:Duty)-[:role]->(:Resource {uri: 'https://govkg.org/ontology#Lead'})
-MATCH (d)-[:heldBy]->(:Resource)-[:org__unitOf*0..1]->(a:Agency)-[:government]->(g:Resource)
-WITH DISTINCT f, g, a
-WITH f, g, collect(a) AS leads
+// run once per government: $government is its uri (docs/neo4j.md)
+MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)<-[:org__unitOf*0..1]-(:Resource)<-[:heldBy]-(d:Duty)-[:onFunction]->(f:Function)
+MATCH (d)-[:role]->(:Resource {uri: 'https://govkg.org/ontology#Lead'})
+WITH DISTINCT f, a
+WITH f, collect(a) AS leads
 WHERE size(leads) >= 2
 UNWIND leads AS a1
 UNWIND leads AS a2

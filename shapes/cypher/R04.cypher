@@ -1,7 +1,8 @@
 // R4 数据职责未入三定: an agency is a source of datasets, but none of its data duties (or its
 // units') is in_mandate. focus: agency; related: those datasets
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
-MATCH (ds:Dataset)-[:sourceAgency]->(a:Resource)
+// run once per government: $government is its uri (docs/neo4j.md)
+MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)<-[:sourceAgency]-(ds:Dataset)
 WITH a, collect(DISTINCT ds) AS datasets
 OPTIONAL MATCH (dd:DataDuty)-[:heldBy]->(:Resource)-[:org__unitOf*0..1]->(a)
 WHERE dd.inMandate = true

@@ -1,6 +1,8 @@
 // R5 内设机构无职责: a unit holds no duty. focus: unit; related: none
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
-MATCH (u:InternalUnit)
+// run once per government: $government is its uri (docs/neo4j.md)
+MATCH (:Resource {uri: $government})<-[:government]-(:Agency)<-[:org__unitOf]-(u:InternalUnit)
+WITH DISTINCT u
 OPTIONAL MATCH (d:Duty)-[:heldBy]->(u)
 WITH u, count(d) AS duties
 WHERE duties = 0

@@ -3,7 +3,9 @@
 // administeredBy, else hostedIn). An agency whose chain passes an agency R11 reports is left out.
 // focus: government; related: those agencies
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
-MATCH (a:Agency)-[:government]->(g:Resource)
+// run once per government: $government is its uri (docs/neo4j.md)
+MATCH (g:Resource {uri: $government})<-[:government]-(a:Agency)
+WITH g, a  // from its agencies to their duties, not from every 数据管理 function's
 MATCH (a)<-[:org__unitOf*0..1]-(:Resource)<-[:heldBy]-(:Duty)-[:onFunction]->(:Resource)-[:skos__broader*0..]->(c:Function)
 WHERE c.category = '数据管理'
 WITH DISTINCT g, a

@@ -1,7 +1,10 @@
 // R12 编制超限: the staffing of an agency's units adds up to more than its own.
 // focus: agency; related: its units with staffing
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
-MATCH (u:InternalUnit)-[:org__unitOf]->(a:Resource)
+// run once per government: $government is its uri (docs/neo4j.md)
+MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)
+WITH a  // from its agencies to their units, not every unit each time
+MATCH (a)<-[:org__unitOf]-(u:InternalUnit)
 WHERE u.staffing IS NOT NULL AND a.staffing IS NOT NULL
 WITH a, collect(DISTINCT u) AS units
 WITH a, units, reduce(total = 0, u IN units | total + u.staffing) AS total

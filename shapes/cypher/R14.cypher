@@ -1,7 +1,10 @@
 // R14 内设机构职责越界: a unit's duty is on a function that none of its agency's own duties
 // covers (only where the agency holds a duty with a function). focus: duty; related: unit, agency
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
-MATCH (d:Duty)-[:heldBy]->(u:InternalUnit)-[:org__unitOf]->(a:Resource)
+// run once per government: $government is its uri (docs/neo4j.md)
+MATCH (:Resource {uri: $government})<-[:government]-(a:Agency)
+WITH a  // from its agencies to their units' duties, not every duty each time
+MATCH (a)<-[:org__unitOf]-(u:InternalUnit)<-[:heldBy]-(d:Duty)
 WHERE (a)<-[:heldBy]-(:Duty)-[:onFunction]->()
 MATCH (d)-[:onFunction]->(f:Resource)
 OPTIONAL MATCH (f)-[:skos__broader*0..]->(:Resource)<-[:onFunction]-(own:Duty)-[:heldBy]->(a)

@@ -2,9 +2,12 @@
 // malformed, or another base code, or the area not in the agency's government, or a USCC
 // that is not valid (GB 32100-2015) or not the agency's. focus: power item; related: [agency]
 // names: [uri, [[key, value] ...]] of those nodes: what their ids and names are read from
-MATCH (i:PowerItem)-[:implementedBy]->(a:Resource)
+// run once per government: $government is its uri (docs/neo4j.md)
+MATCH (gv:Resource {uri: $government})<-[:government]-(a:Agency)
+// from the agencies to their items (left to itself, FalkorDB scans every item each time)
+WITH gv, a
+MATCH (a)<-[:implementedBy]-(i:PowerItem)
 WHERE i.implCode IS NOT NULL AND i.baseCode IS NOT NULL
-OPTIONAL MATCH (a)-[:government]->(gv:Resource)
 // FalkorDB evaluates every branch of CASE: a code too short is replaced by one that fails
 WITH i, a, i.baseCode AS bc, gv.divisionCode AS gov, a.uscc AS own,
      CASE WHEN size(i.implCode) < 42 THEN '##########################################'
