@@ -28,14 +28,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from govkg.validating.sources import memory_store, read_sources
-
 from bench.neo4j_bench import cpu_seconds
 from govkg.neo4j import sync
 from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.mapping import Namespaces, PropertyGraph
 from govkg.synthetic import generate_workbook
+from govkg.validating.sources import memory_store, read_sources
 
 STAMP = "bench"
 
