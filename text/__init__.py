@@ -24,7 +24,7 @@ JUDGEMENT_VERSION = "1"
 
 # The score from which two duties are taken to state the same responsibility: chosen on
 # the calibration half of the labelled set (docs/overlaps.md, bench/overlaps_accuracy.py).
-SAME_RESPONSIBILITY = 0.25
+SAME_RESPONSIBILITY = 0.35
 
 
 def states_same(text_a: str, text_b: str, *, weights: Weights | None = None) -> Judgement | None:
