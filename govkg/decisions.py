@@ -94,7 +94,8 @@ def store_digests(store: Any) -> Digest:
         for column, ident in (("focus", focus), ("related", related)):
             if ident not in texts:
                 return (column, f"存储中没有职责「{ident}」", f"no duty '{ident}'")
-        return text_digest(texts[focus], texts[related])
+        low, high = sorted((focus, related))
+        return text_digest(texts[low], texts[high])
 
     return digest
 
@@ -114,8 +115,6 @@ def checked_decisions(
         rule = (row.get("rule") or "").strip()
         kind = (row.get("decision") or "").strip().lower()
         focus, related = ((row.get(k) or "").strip() for k in ("focus", "related"))
-        if rule != "R17":
-            focus, related = sorted((focus, related))
 
         def problem(column: str, zh: str, en: str, row: int = number) -> Problem:
             return Problem(source, zh, en, row=row, column=column)
@@ -135,6 +134,8 @@ def checked_decisions(
         if problems:
             continue
         note = (row.get("note") or "").strip()
+        if rule != "R17":
+            focus, related = sorted((focus, related))
         found.append(Decision(rule, focus, related, kind, str(judged), who.strip(), when, note))
     if problems:
         raise InputError(problems)

@@ -164,7 +164,7 @@ def test_a_bad_decisions_file_writes_nothing(tmp_path: Path) -> None:
     )
     done = run_govkg("decisions", "apply", bad, "--who", "张三", "--store", store)
     assert done.returncode == 2
-    for where in ("第3行 row 3 › rule", "第3行 row 3 › decision", "第4行 row 4 › focus"):
+    for where in ("第3行 row 3 › rule", "第3行 row 3 › decision", "第4行 row 4 › related"):
         assert where in done.stderr
     assert run_govkg("decisions", "list", "--store", store).stdout == ""
 
