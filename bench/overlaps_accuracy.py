@@ -34,6 +34,7 @@ from govkg.text.pairs import Duty, similar_pairs
 from govkg.text.proposals import FunctionIndex
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "overlaps"
+ENGLISH = DATA.parent / "propose_en"
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
 
 
@@ -204,6 +205,34 @@ def propose_accuracy(
     return found
 
 
+def english_duties(folder: Path = ENGLISH) -> list[tuple[str, str, str]]:
+    """(id, function, text) of the English set (tests/data/propose_en/duties.txt)."""
+    out: list[tuple[str, str, str]] = []
+    function = ""
+    for line in (folder / "duties.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("@ "):
+            function = line[2:].split("|")[0].strip()
+        elif line.strip() and not line.startswith("#"):
+            ident, text = line.split("|", 1)
+            out.append((ident, function, text))
+    return out
+
+
+def english_propose_accuracy(folder: Path = ENGLISH) -> dict[str, float]:
+    """Top-1/top-3 of the proposals for every other English duty, its code hidden, learned
+    from the catalogue's names and the codes that stay."""
+    duties = english_duties(folder)
+    known = [(text, f) for i, (_, f, text) in enumerate(duties) if i % 2 == 0]
+    hidden = [(f, text) for i, (_, f, text) in enumerate(duties) if i % 2 == 1]
+    index = FunctionIndex(catalogue(folder), known)  # type: ignore[arg-type]
+    top1 = top3 = 0
+    for function, text in hidden:  # ranked among every function, as govkg propose does
+        ranked = [p.function for p in index.rank(text, top=3)]
+        top1 += bool(ranked) and ranked[0] == function
+        top3 += function in ranked
+    return {"duties": len(hidden), "top1": top1 / len(hidden), "top3": top3 / len(hidden)}
+
+
 def jieba_terms() -> Callable[[str], tuple[Counter[str], frozenset[str]]]:
     """Terms as words of jieba with the dictionary of government terms (for comparison),
     and those of them that are head words."""
@@ -246,6 +275,7 @@ def run(segmenter: str) -> dict[str, object]:
         "r16": r16,
         "r16_reported": sorted(reported),
         "propose": propose_accuracy(duties, catalogue()),
+        "propose_english": english_propose_accuracy(),
     }
 
 
