@@ -20,7 +20,7 @@ from govkg.text.proposals import FunctionIndex, Proposal, is_sure
 
 # Changed whenever the judgement changes what it finds: stored and cached findings made
 # with another version are out of date (shapes/findings_rdf.py, shapes/findings_cache.py).
-JUDGEMENT_VERSION = "1"
+JUDGEMENT_VERSION = "2"
 
 # The score from which two duties are taken to state the same responsibility: chosen on
 # the calibration half of the labelled set (docs/overlaps.md, bench/overlaps_accuracy.py).

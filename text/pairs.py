@@ -5,11 +5,12 @@ every pair.
 Each distinct text is read once (text/judging.py) into a unit vector of weighted terms.
 The index keeps, for each text, only its *prefix*: its terms but the commonest ones,
 as many of those left out as weigh (as a vector) less than the threshold. Two texts
-whose cosine reaches the threshold must then share a term in the prefix of each (the
-rest cannot add up to it), so probing the index with every term of a text finds every
-pair that can reach the threshold, and only those are scored (all-pairs similarity
-search with prefix filtering, Bayardo, Ma and Srikant, WWW 2007). Identical texts are
-scored once.
+whose cosine reaches the threshold must then share a term of the earlier one's prefix
+(the rest cannot add up to it), so each text probing the index of those before it with
+all its terms finds every pair that can reach the threshold; what the prefix left out
+is bounded, then added exactly, before a pair is scored (all-pairs similarity search
+with prefix filtering, Bayardo, Ma and Srikant, WWW 2007). Identical texts are scored
+once.
 """
 
 from __future__ import annotations
