@@ -92,20 +92,13 @@ def content_runs(text: str) -> list[str]:
     return runs
 
 
-def terms(text: str) -> Counter[str]:
-    """The terms of a text: bigrams of its Chinese runs, whole Latin words and numbers.
-
-    >>> sorted(terms("负责公共数据归集"))
-    ['公共', '共数', '归集', '据归', '数据']
-    """
-    return Counter(scan(text)[0])
-
-
 @functools.lru_cache(maxsize=8192)
 def scan(text: str) -> tuple[Counter[str], frozenset[str]]:
-    """The terms of a text, and those of them that only ever fall within its head words
-    (:data:`HEAD_WORDS`).
+    """The terms of a text — bigrams of its Chinese runs, whole Latin words and numbers —
+    and those of them that only ever fall within its head words (:data:`HEAD_WORDS`).
 
+    >>> sorted(scan("负责公共数据归集")[0])
+    ['公共', '共数', '归集', '据归', '数据']
     >>> sorted(scan("负责卫生健康信息化建设")[1])
     ['信息', '化建', '建设', '息化']
     """
