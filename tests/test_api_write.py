@@ -145,7 +145,7 @@ def test_update_recomputes_the_stored_findings(server: Server) -> None:
         assert "U-NEW" in {item["focus"] for item in found["items"]}
         remove = f"DELETE WHERE {{ GRAPH <https://id.govkg.org/graph/city> {{ {unit} ?p ?o }} }}"
         response = client.post("/update", data={"update": remove}, headers=AUTH)
-        assert response.status_code == 200 and response.json()["findings"] == 96
+        assert response.status_code == 200 and response.json()["findings"] == 51
         assert not client.get("/sparql", params={"query": stored}).json()["results"]["bindings"]
 
 
