@@ -138,7 +138,7 @@ def test_update_recomputes_the_stored_findings(server: Server) -> None:
     with server.client() as client:
         response = client.post("/update", data={"update": add}, headers=AUTH)
         assert response.status_code == 200, response.text
-        assert response.json()["findings"] == 97
+        assert response.json()["findings"] == 52
         rows = client.get("/sparql", params={"query": stored}).json()["results"]["bindings"]
         assert len(rows) == 1
         found = client.get("/findings", params={"rule": "R5"}).json()
