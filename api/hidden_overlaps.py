@@ -1,7 +1,8 @@
 """R16 on the overlaps page: each possible hidden overlap with both duty texts, the shared
 phrases marked, and what a member of staff with the write token can do about it:
 dismiss it (not an overlap: kept in the store's decisions graph, docs/overlaps.md) or
-confirm it (then the page offers the row to write into the workbook, as xlsx)."""
+confirm it (then the page offers the row to write into the workbook, as xlsx). R17's
+findings (a transferred duty nobody takes up) sit below them, to dismiss the same way."""
 
 from __future__ import annotations
 
@@ -92,6 +93,15 @@ def hidden_overlaps_of(snap: Snapshot, findings: Findings, gov: str | None) -> l
     return items
 
 
+def transfer_gaps_of(findings: Findings, gov: str | None) -> list[dict[str, Any]]:
+    """The R17 findings (of one government, or all)."""
+    return [
+        item["finding"]
+        for item in findings.items
+        if item["finding"]["rule"] == "R17" and (gov is None or gov in item["governments"])
+    ]
+
+
 def check_form_token(state: Any, given: str) -> None:
     """The write token, as /load and /update take it, here from the page's form."""
     error = given_token_error(given, state.settings.token)
@@ -110,17 +120,18 @@ async def decide(
     token: Annotated[str, Form(max_length=500)],
     note: Annotated[str, Form(max_length=2000)] = "",
     lang: Annotated[str, Form(max_length=5)] = "zh",
+    rule: Annotated[str, Form(max_length=10)] = "R16",
 ) -> Response:
-    """Dismiss or confirm one R16 finding (the write token in the form)."""
+    """Dismiss or confirm one R16 or R17 finding (the write token in the form)."""
     from govkg.decisions import record_decisions
 
     check_form_token(state, token)
-    row = {"rule": "R16", "focus": focus, "related": related, "decision": decision, "note": note}
+    row = {"rule": rule, "focus": focus, "related": related, "decision": decision, "note": note}
     await run_in_threadpool(record_decisions, state.settings, [row], who=who, source="form")
     back = f"/ui/overlaps?lang={quote(lang)}&decided={quote(focus)}-{quote(related)}"
-    if decision == "confirm":
+    if decision == "confirm" and rule == "R16":
         back += f"&confirmed={quote(focus)}&with={quote(related)}"
-    return RedirectResponse(back + "#hidden", status_code=303)
+    return RedirectResponse(back + ("#gaps" if rule == "R17" else "#hidden"), status_code=303)
 
 
 @router.get("/overlaps/workbook.xlsx", summary="写入工作簿的行 rows for the workbook")

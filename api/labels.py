@@ -155,6 +155,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "Download the division row for the workbook (xlsx)",
     ),
     "hidden_none": ("没有疑似职责交叉。", "No possible hidden overlaps."),
+    # R17 beside them, to dismiss the same way (api/hidden_overlaps.py)
+    "gaps_title": ("划转职责无人承接（R17）", "Transferred duties nobody takes up (R17)"),
+    "gaps_lead": (
+        "三定写明划出或交给对方机构的职责，对方的职责中却没有（或写明划入的职责，对方仍承担）。"
+        "请人工判断：排除则在划转内容和对方机构的职责文字不变时不再报告。",
+        "A transfer moves a responsibility out to a counterpart none of whose duties states"
+        " it (or moves one in that the counterpart still holds). A person decides: dismiss to"
+        " stop reporting it while the transfer's text and the counterpart's duty texts stay"
+        " as they are.",
+    ),
+    "gaps_dismiss": ("排除（已有人承接）", "Dismiss (taken up)"),
+    "gaps_none": ("没有划转职责无人承接。", "No transferred duty left without a holder."),
     "r10_title": ("数据管理多头（R10）", "Data management in several lines (R10)"),
     "r10_lead": (
         "承担数据管理职能的机构分属多个系统。每棵树是一个系统：自上而下沿主管机构（无则设在）"

@@ -11,7 +11,7 @@ from govkg.api import layout, page_data, queries
 from govkg.api.agencies import agencies_of
 from govkg.api.deps import SnapshotDep, StateDep
 from govkg.api.functions import functions_of
-from govkg.api.hidden_overlaps import hidden_overlaps_of
+from govkg.api.hidden_overlaps import hidden_overlaps_of, transfer_gaps_of
 from govkg.api.overlaps import overlap_items
 from govkg.api.state import Findings, Snapshot
 from govkg.api.web import render_page
@@ -82,6 +82,7 @@ async def overlaps_page(
         items=items,
         pictures=pictures,
         hidden=hidden,
+        gaps=transfer_gaps_of(findings, gov),
         decided=request.query_params.get("decided", ""),
         confirmed=request.query_params.get("confirmed", ""),
         confirmed_with=request.query_params.get("with", ""),

@@ -1,23 +1,25 @@
-"""Recording a person's decisions on R16's findings in the store (the CLI's
+"""Recording a person's decisions on R16's and R17's findings in the store (the CLI's
 ``govkg decisions`` and the pages' confirm/dismiss both call this).
 
-A decision names its finding (rule, focus, related: two duty ids) and is stored with a
-digest of the two texts as they are now (shapes/decisions.py), in the decisions graph,
-which a load never replaces. Writing it is a write of the store like a load: all or
+A decision names its finding (rule, focus, related: two duty ids for R16; a transfer id
+and its counterpart agency's id for R17) and is stored with a digest of the texts it was
+judged from as they are now (shapes/decisions.py), in the decisions graph, which a load
+never replaces. Writing it is a write of the store like a load: all or
 nothing, and the findings are computed again before the switch, so a dismissed pair
 disappears from the stored findings at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from govkg.errors import InputError, Problem
 from govkg.loading import derived_graphs
-from govkg.ontology.namespaces import DCT, GK
+from govkg.ontology.namespaces import DCT, GK, ORG
 from govkg.settings import Settings
 from govkg.shapes.decisions import (
+    DECIDABLE,
     KINDS,
     Decision,
     decision_ntriples,
@@ -25,13 +27,14 @@ from govkg.shapes.decisions import (
     now,
     read_decisions,
     text_digest,
+    transfer_digest,
 )
 from govkg.shapes.findings_rdf import findings_graph
-from govkg.shapes.text_rules import TEXT_RULES
 from govkg.store import GraphData, GraphStore
 from govkg.store import oxigraph as oxi
 
-DECIDABLE = TEXT_RULES  # R17 (issue 15) names a transfer and an agency: not decided here yet
+# The digest of a finding's texts as the store has them now, or a problem: (column, zh, en)
+Digest = Callable[[str, str, str], "str | tuple[str, str, str]"]
 
 
 def list_decisions(settings: Settings) -> list[Decision]:
@@ -39,11 +42,8 @@ def list_decisions(settings: Settings) -> list[Decision]:
     return read_decisions(store.open_reader()) if store.exists() else []
 
 
-def duty_texts(store: Any, ids: Iterable[str]) -> dict[str, str]:
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    values = " ".join(oxi.literal(i).__str__() for i in wanted)
+def _duty_texts(store: Any, ids: Iterable[str]) -> dict[str, str]:
+    values = " ".join(str(oxi.literal(i)) for i in sorted(set(ids)))
     rows = oxi.select(
         store,
         f"""SELECT ?id ?text WHERE {{ VALUES ?id {{ {values} }}
@@ -52,11 +52,60 @@ def duty_texts(store: Any, ids: Iterable[str]) -> dict[str, str]:
     return {r["id"].value: r["text"].value for r in rows}
 
 
+def _transfer_texts(store: Any, transfer: str, agency: str) -> tuple[str | None, list[str] | None]:
+    """A transfer's text (None when there is no such transfer) and every duty text of an
+    agency, its units' included (None when there is no such agency)."""
+    rows = list(
+        oxi.select(
+            store,
+            f"""SELECT ?text WHERE {{ ?t <{DCT}identifier> {oxi.literal(transfer)} ;
+              <{GK}transferKind> ?kind . OPTIONAL {{ ?t <{DCT}description> ?text }} }}""",
+        )
+    )
+    text = (rows[0]["text"].value if rows[0]["text"] is not None else "") if rows else None
+    agency_rows = list(
+        oxi.select(
+            store,
+            f"""SELECT ?d ?duty WHERE {{
+              ?c <{DCT}identifier> {oxi.literal(agency)} ; a <{GK}Agency> .
+              OPTIONAL {{
+                {{ ?d <{GK}heldBy> ?c }} UNION {{ ?d <{GK}heldBy> ?u . ?u <{ORG}unitOf> ?c }}
+                ?d a <{GK}Duty> ; <{DCT}description> ?duty }} }}""",
+        )
+    )
+    if not agency_rows:
+        return text, None
+    duties = {str(r["d"]): r["duty"].value for r in agency_rows if r["duty"] is not None}
+    return text, list(duties.values())
+
+
+def store_digests(store: Any) -> Digest:
+    """The digest of a finding's texts in ``store``, or the problem of a finding it lacks."""
+
+    def digest(rule: str, focus: str, related: str) -> str | tuple[str, str, str]:
+        if rule == "R17":
+            text, duties = _transfer_texts(store, focus, related)
+            if text is None:
+                return ("focus", f"存储中没有职责划转「{focus}」", f"no transfer '{focus}'")
+            if duties is None:
+                return ("related", f"存储中没有机构「{related}」", f"no agency '{related}'")
+            return transfer_digest(text, duties)
+        texts = _duty_texts(store, (focus, related))
+        for column, ident in (("focus", focus), ("related", related)):
+            if ident not in texts:
+                return (column, f"存储中没有职责「{ident}」", f"no duty '{ident}'")
+        low, high = sorted((focus, related))
+        return text_digest(texts[low], texts[high])
+
+    return digest
+
+
 def checked_decisions(
-    rows: Iterable[Mapping[str, str]], texts: Mapping[str, str], who: str, source: str
+    rows: Iterable[Mapping[str, str]], digest: Digest, who: str, source: str
 ) -> list[Decision]:
     """Decisions from rows (rule, focus, related, decision, note), every problem listed
-    with its row (the header is row 1, as a spreadsheet shows it)."""
+    with its row (the header is row 1, as a spreadsheet shows it). An R16 pair is kept in
+    the order of its duty ids; R17's focus is the transfer, related its counterpart."""
     problems: list[Problem] = []
     found: list[Decision] = []
     when = now()
@@ -65,7 +114,7 @@ def checked_decisions(
     for number, row in enumerate(rows, start=2):
         rule = (row.get("rule") or "").strip()
         kind = (row.get("decision") or "").strip().lower()
-        pair = sorted(((row.get("focus") or "").strip(), (row.get("related") or "").strip()))
+        focus, related = ((row.get(k) or "").strip() for k in ("focus", "related"))
 
         def problem(column: str, zh: str, en: str, row: int = number) -> Problem:
             return Problem(source, zh, en, row=row, column=column)
@@ -77,13 +126,17 @@ def checked_decisions(
         if kind not in KINDS:
             zh = f"判断须为 dismiss 或 confirm，现为「{kind}」"
             problems.append(problem("decision", zh, f"dismiss or confirm, not '{kind}'"))
-        for ident in (i for i in pair if i not in texts):
-            problems.append(problem("focus", f"存储中没有职责「{ident}」", f"no duty '{ident}'"))
+        if rule not in DECIDABLE:
+            continue
+        judged = digest(rule, focus, related)
+        if isinstance(judged, tuple):
+            problems.append(problem(*judged))
         if problems:
             continue
-        digest = text_digest(texts[pair[0]], texts[pair[1]])
         note = (row.get("note") or "").strip()
-        found.append(Decision(rule, pair[0], pair[1], kind, digest, who.strip(), when, note))
+        if rule != "R17":
+            focus, related = sorted((focus, related))
+        found.append(Decision(rule, focus, related, kind, str(judged), who.strip(), when, note))
     if problems:
         raise InputError(problems)
     return found
@@ -97,9 +150,8 @@ def record_decisions(
     if not store.exists():
         empty = ("存储为空，请先加载", "the store is empty: load first")
         raise InputError(Problem(str(settings.store), *empty))
-    ids = [(r.get(k) or "").strip() for r in rows for k in ("focus", "related")]
     reader = store.open_reader()
-    new = checked_decisions(rows, duty_texts(reader, ids), who, source)
+    new = checked_decisions(rows, store_digests(reader), who, source)
     everything = [*read_decisions(reader), *new]
     del reader
     with store.writer() as writer:

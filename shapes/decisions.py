@@ -1,10 +1,12 @@
-"""What a person decided about a finding of R16: dismissed (not an overlap) or confirmed.
+"""What a person decided about a finding of R16 or R17: dismissed (not an overlap, not a
+gap) or confirmed.
 
 Decisions live in their own named graph ``{base}graph/decisions``, which no load
 replaces, so they are kept across reloads. Each is a ``gk:Decision`` (a ``prov:Entity``)
 with who made it and when (PROV-O), the finding it is about (rule, focus, related) and a
-digest of the two duty texts as they were: a dismissal holds only while both texts are
-unchanged.
+digest of the texts it was judged from, as they were: a dismissal holds only while they
+are unchanged (R16: both duty texts; R17: the transfer's text and every duty text of the
+counterpart agency).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from govkg.ontology.namespaces import GK, PROV, RDF, RDFS, SKOS
 from govkg.store import oxigraph as oxi
 
 KINDS = ("dismiss", "confirm")
+DECIDABLE = frozenset({"R16", "R17"})
 KIND_ZH = {"dismiss": "排除", "confirm": "确认"}
 _A = f"<{RDF}type>"
 
@@ -35,6 +38,12 @@ def decisions_graph(base_iri: str) -> str:
 def text_digest(text_a: str, text_b: str) -> str:
     """The digest of a pair's two texts, in the order of their duties' ids."""
     return hashlib.sha256(f"{text_a}\x1f{text_b}".encode()).hexdigest()
+
+
+def transfer_digest(transfer_text: str, duty_texts: Iterable[str]) -> str:
+    """The digest of an R17 finding's texts: the transfer's, and the counterpart's duty
+    texts in any order (a new, changed or removed duty of the counterpart changes it)."""
+    return text_digest(transfer_text, "\x1e".join(sorted(duty_texts)))
 
 
 @dataclass(frozen=True)

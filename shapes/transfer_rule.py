@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from govkg.ontology.namespaces import DCT, GK, ORG
+from govkg.shapes.decisions import holding_dismissals, read_decisions, transfer_digest
 from govkg.shapes.engine.results import ValidationResult
 from govkg.shapes.findings import RuleBook
 from govkg.shapes.transfer_judgement import SAME, states_same
@@ -24,9 +25,11 @@ RULE = "R17"
 TRANSFER_IN = GK + "TransferIn"
 _IRI = re.compile(r"<([^<>\s\"]+)>")
 _TEXTS = f"""
-SELECT ?t ?c ?kind ?text ?duty WHERE {{
+SELECT ?t ?tid ?c ?cid ?kind ?text ?d ?duty WHERE {{
   VALUES (?t ?c) {{ %s }}
   ?t <{GK}transferKind> ?kind .
+  OPTIONAL {{ ?t <{DCT}identifier> ?tid }}
+  OPTIONAL {{ ?c <{DCT}identifier> ?cid }}
   OPTIONAL {{ ?t <{DCT}description> ?text }}
   OPTIONAL {{
     {{ ?d <{GK}heldBy> ?c }} UNION {{ ?d <{GK}heldBy> ?u . ?u <{ORG}unitOf> ?c }}
@@ -62,14 +65,26 @@ def judged(results: Sequence[ValidationResult], store: Any, book: RuleBook) -> l
     values = " ".join(f"({t} <{c}>)" for t, c in pairs if c)
     kinds: dict[tuple[str, str], str] = {}
     texts: dict[tuple[str, str], str] = {}
-    duties: dict[tuple[str, str], list[str]] = {pair: [] for pair in pairs}
+    ids: dict[tuple[str, str], tuple[str, str]] = {}
+    duties: dict[tuple[str, str], dict[str, str]] = {pair: {} for pair in pairs}
     for row in oxi.select(store, _TEXTS % values):
         pair = (str(row["t"]), row["c"].value)
         kinds[pair] = row["kind"].value
         texts[pair] = row["text"].value if row["text"] is not None else ""
+        ids[pair] = tuple(row[k].value if row[k] is not None else "" for k in ("tid", "cid"))  # type: ignore[assignment]
         if row["duty"] is not None:
-            duties[pair].append(row["duty"].value)
-    kept = {p for p in pairs if p in kinds and stays(kinds[p], texts[p], duties[p])}
+            duties[pair][str(row["d"])] = row["duty"].value
+    dismissed = holding_dismissals(d for d in read_decisions(store) if d.rule == RULE)
+
+    def holds(pair: tuple[str, str]) -> bool:
+        digest = dismissed.get((RULE, *ids[pair]))
+        return digest is not None and digest == transfer_digest(texts[pair], duties[pair].values())
+
+    kept = {
+        p
+        for p in pairs
+        if p in kinds and stays(kinds[p], texts[p], duties[p].values()) and not holds(p)
+    }
     return [r for r in results if r.source_shape != shape or (r.focus, _counterpart(r)) in kept]
 
 

@@ -118,7 +118,7 @@ def test_datasets(client: httpx.Client) -> None:
 
 def test_findings_filters_and_paging(client: httpx.Client) -> None:
     everything = get(client, "/findings", limit=1000)
-    assert everything["total"] == len(everything["items"]) == 96
+    assert everything["total"] == len(everything["items"]) == 51
     r2 = get(client, "/findings", rule="R2", limit=1000)
     assert r2["total"] == 3 and all(f["rule"] == "R2" for f in r2["items"])
     warnings = get(client, "/findings", severity="warning", limit=1000)["items"]

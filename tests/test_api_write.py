@@ -138,14 +138,14 @@ def test_update_recomputes_the_stored_findings(server: Server) -> None:
     with server.client() as client:
         response = client.post("/update", data={"update": add}, headers=AUTH)
         assert response.status_code == 200, response.text
-        assert response.json()["findings"] == 97
+        assert response.json()["findings"] == 52
         rows = client.get("/sparql", params={"query": stored}).json()["results"]["bindings"]
         assert len(rows) == 1
         found = client.get("/findings", params={"rule": "R5"}).json()
         assert "U-NEW" in {item["focus"] for item in found["items"]}
         remove = f"DELETE WHERE {{ GRAPH <https://id.govkg.org/graph/city> {{ {unit} ?p ?o }} }}"
         response = client.post("/update", data={"update": remove}, headers=AUTH)
-        assert response.status_code == 200 and response.json()["findings"] == 96
+        assert response.status_code == 200 and response.json()["findings"] == 51
         assert not client.get("/sparql", params={"query": stored}).json()["results"]["bindings"]
 
 

@@ -37,7 +37,7 @@ FINDINGS = findings_graph(BASE)
 def city_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("findings") / "store"
     report = load_sources([CITY], Settings.from_env({}, store=store), show_progress=False)
-    assert report.findings_count == 96
+    assert report.findings_count == 51
     return store
 
 
@@ -71,7 +71,7 @@ def test_findings_graph_has_provenance_and_links(city_store: Path) -> None:
     reader = GraphStore(city_store).open_reader()
     info = graph_info(reader, BASE)
     assert info is not None
-    assert info.count == 96 and info.rules_digest == rules_digest()
+    assert info.count == 51 and info.rules_digest == rules_digest()
     assert f"{BASE}graph/city" in info.derived_from and FINDINGS not in info.derived_from
     listed = run_govkg("graphs", "--store", city_store).stdout
     assert FINDINGS in listed and f"{BASE}graph/city" in listed
@@ -183,7 +183,7 @@ def test_validate_store_reads_the_stored_findings(city_store: Path, tmp_path: Pa
     computed = run_govkg("validate", "--store", bare, "--format", "json")
     assert stored.returncode == computed.returncode == 1
     assert json.loads(stored.stdout) == json.loads(computed.stdout)
-    assert json.loads(stored.stdout)["counts"] == {"violation": 22, "warning": 15, "info": 59}
+    assert json.loads(stored.stdout)["counts"] == {"violation": 22, "warning": 15, "info": 14}
 
 
 def test_stored_findings_are_read_while_current_and_computed_once_stale(tmp_path: Path) -> None:
@@ -204,7 +204,7 @@ def test_stored_findings_are_read_while_current_and_computed_once_stale(tmp_path
         )
     assert stored_findings(GraphStore(store).open_reader(), BASE) is None
     recomputed = validate_disk_store(store, base_iri=BASE).findings
-    assert "X-1" not in {f.focus for f in recomputed} and len(recomputed) == 96
+    assert "X-1" not in {f.focus for f in recomputed} and len(recomputed) == 51
 
 
 def test_reload_replaces_the_findings_and_no_findings_removes_them(tmp_path: Path) -> None:

@@ -102,6 +102,30 @@ def test_propose_ranks_functions_for_uncoded_duties(tmp_path: Path) -> None:
     assert {r[0] for r in rows[1:]} == set(proposals)
 
 
+def test_propose_reads_english_duties(tmp_path: Path) -> None:
+    """A workbook written in English: function names and duty texts are English words
+    (the texts: the U.S. Census Bureau's classification manual, tests/data/propose_en)."""
+    tables = {
+        "agencies": [["id", "name", "kind", "government", "level"],
+                     ["P", "County Sheriff", "政府组成部门", "329900", "市"],
+                     ["H", "County Health Department", "政府组成部门", "329900", "市"]],
+        "functions": [["id", "name", "broader"], ["62", "Police Protection", ""],
+                      ["32", "Other Health", ""], ["79", "Other Public Welfare", ""]],
+        "duties": [["id", "holder", "text", "function", "role"],
+                   ["P1", "P", "Regular police departments", "62", "牵头"],
+                   ["P2", "P", "Criminal investigation and testifying in court", "62", "牵头"],
+                   ["H1", "H", "Immunization programs", "32", "牵头"],
+                   ["H2", "H", "Community and visiting nurses", "32", "牵头"],
+                   ["P3", "P", "Police training academies and crime labs", "", "牵头"],
+                   ["H3", "H", "Out-patient health clinics and school health services", "",
+                    "牵头"]],
+    }  # fmt: skip
+    done = run_govkg("propose", write_csv_workbook(tmp_path / "wb", tables), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    best = {p["duty"]: p["functions"][0]["function"] for p in json.loads(done.stdout)["proposals"]}
+    assert best == {"P3": "62", "H3": "32"}
+
+
 def test_propose_refuses_bad_input_with_its_location(tmp_path: Path) -> None:
     tables = copy.deepcopy(TABLES)
     tables["职责"].append(["D1", "A01", "重复的编码", "", "牵头"])
@@ -164,7 +188,7 @@ def test_a_bad_decisions_file_writes_nothing(tmp_path: Path) -> None:
     )
     done = run_govkg("decisions", "apply", bad, "--who", "张三", "--store", store)
     assert done.returncode == 2
-    for where in ("第3行 row 3 › rule", "第3行 row 3 › decision", "第4行 row 4 › focus"):
+    for where in ("第3行 row 3 › rule", "第3行 row 3 › decision", "第4行 row 4 › related"):
         assert where in done.stderr
     assert run_govkg("decisions", "list", "--store", store).stdout == ""
 

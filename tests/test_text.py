@@ -12,6 +12,8 @@ from govkg.text.judging import read, score
 
 from bench.overlaps_accuracy import (
     catalogue,
+    choose_threshold,
+    english_propose_accuracy,
     held_out,
     judgement_scores,
     labelled_duties,
@@ -108,7 +110,17 @@ def test_accuracy_on_the_labelled_real_duties_keeps_its_floor() -> None:
     duties, read_by_hand = labelled_duties(), read_labels()
     assert len(duties) >= 150 and len({d.government for d in duties}) >= 4
     assert all(d.url.startswith("http") for d in duties)
-    test = held_out(judgement_scores(duties), read_by_hand, SAME_RESPONSIBILITY)
-    assert test.precision >= 0.6 and test.recall >= 0.6
+    scored = judgement_scores(duties)
+    # the threshold is the one the calibration agencies choose; held out, it keeps its floor
+    assert choose_threshold(scored, read_by_hand)[0] == SAME_RESPONSIBILITY
+    test = held_out(scored, read_by_hand, SAME_RESPONSIBILITY)
+    assert test.precision >= 0.8 and test.recall >= 0.3
     proposals = propose_accuracy(duties, catalogue())
     assert proposals["agency_top3"] >= 0.75 and proposals["agency_top1"] >= 0.5
+
+
+def test_proposals_on_the_english_catalogue_keep_their_floor() -> None:
+    """Half the codes of the English set hidden (docs/overlaps.md); 7 functions under 6
+    categories, so a guess would be right about one time in thirteen."""
+    found = english_propose_accuracy()
+    assert found["duties"] >= 25 and found["top1"] >= 0.45 and found["top3"] >= 0.6

@@ -137,6 +137,57 @@ def test_the_store_keeps_r17_in_its_findings_graph(tmp_path: Path) -> None:
     assert len(stated) == 4  # X1, X2, X4, X5
 
 
+def test_r17_dismissals_are_kept_across_reloads_until_a_text_changes(tmp_path: Path) -> None:
+    """A person dismisses X3 (C's duty is a county road, not what moved): it is no longer
+    reported, in the stored findings either, across a reload of the same workbook, until
+    the counterpart's duty texts change; who and when are kept (PROV-O)."""
+    store = tmp_path / "store"
+    assert run_govkg("load", workbook(tmp_path / "wb"), "--store", store).returncode == 0
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(
+        "rule,focus,related,decision,note\nR17,X3,C,dismiss,区县道路不是市级职责\n",
+        encoding="utf-8",
+    )
+    done = run_govkg("decisions", "apply", decisions, "--who", "编办 王科长", "--store", store)
+    assert done.returncode == 0, done.stderr
+    left = {("R17", "warning", "X2", ("D",))}
+    assert r17(json_report("--store", store)) == left
+    stored = 'SELECT ?f WHERE { ?x a gk:Finding ; gk:ruleId "R17" ; gk:focusId ?f }'
+    assert [r["f"]["value"] for r in query(store, stored)] == ["X2"]
+    assert run_govkg("load", workbook(tmp_path / "wb"), "--store", store).returncode == 0
+    assert r17(json_report("--store", store)) == left
+    listed = json.loads(run_govkg("decisions", "list", "--store", store, "--format", "json").stdout)
+    assert [(d["rule"], d["focus"], d["related"], d["who"]) for d in listed] == [
+        ("R17", "X3", "C", "编办 王科长")
+    ]
+    # the counterpart's duties change: judged again
+    changed = [row[:] for row in DUTIES]
+    changed[2][2] = "负责农村公路建设管理和养护。"
+    folder = write_csv_workbook(
+        tmp_path / "wb",
+        {"agencies": AGENCIES, "units": [["id", "agency", "name"], ["BU", "B", "市政设施科"]],
+         "duties": changed, "transfers": TRANSFERS},
+    )  # fmt: skip
+    assert run_govkg("load", folder, "--store", store).returncode == 0
+    assert r17(json_report("--store", store)) == EXPECTED
+
+
+def test_an_r17_decision_names_a_transfer_and_an_agency_of_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert run_govkg("load", workbook(tmp_path / "wb"), "--store", store).returncode == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps([{"rule": "R17", "focus": "X404", "related": "C", "decision": "dismiss"},
+                    {"rule": "R17", "focus": "X3", "related": "Z", "decision": "dismiss"}]),
+        encoding="utf-8",
+    )  # fmt: skip
+    done = run_govkg("decisions", "apply", bad, "--who", "张三", "--store", store)
+    assert done.returncode == 2
+    assert "第2行 row 2 › focus" in done.stderr and "X404" in done.stderr
+    assert "第3行 row 3 › related" in done.stderr and "Z" in done.stderr
+    assert run_govkg("decisions", "list", "--store", store).stdout == ""
+
+
 def test_a_draft_replaces_an_agencys_transfers(tmp_path: Path) -> None:
     """D re-mandated with the duty X2 hands it resolves X2; A re-mandated with a new
     transfer nobody takes up brings a finding; B's X3 stays."""

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from govkg.loading import load_sources
 from govkg.settings import Settings
 from tests import test_web as web
-from tests.api_server import REPO, Server, start_server
+from tests.api_server import REPO, TOKEN, Server, start_server
 
 page, console_errors, shot = web.page, web.console_errors, web.shot
 MEE_2008 = REPO / "tests" / "data" / "mandates" / "real" / "mee-2008-preamble.txt"
@@ -114,3 +114,28 @@ def web_upload(page: Page, path: Path) -> None:
     page.goto("/ui/draft")
     page.get_by_label("三定规定文本").set_input_files(path)
     page.get_by_role("button", name="导入为草稿").click()
+
+
+def test_r17_is_dismissed_on_the_overlaps_page(page: Page, server: Server) -> None:
+    """Last in this file: it takes HZ-1's finding off the store the others read."""
+    page.goto("/ui/overlaps")
+    expect(page.get_by_role("heading", name="划转职责无人承接（R17）")).to_be_visible()
+    heading = page.get_by_role("heading", name="HZ-1 · JH-ZFB")
+    gap = page.locator("article.transfer-gap", has=heading)
+    expect(gap).to_have_count(1)
+    form = gap.locator("form.decide")  # the form's token is checked as R16's (test_web_overlaps)
+    form.get_by_label("判断人").fill("编办 李科长")
+    form.get_by_label("说明").fill("外网运维已由大数据中心承担")
+    form.get_by_label("写入令牌").fill(TOKEN)
+    form.get_by_role("button", name="排除（已有人承接）").click()
+    expect(page.get_by_role("status")).to_contain_text("HZ-1-JH-ZFB")
+    expect(page.locator("article.transfer-gap")).to_have_count(0)
+    shot(page, "overlaps-r17-dismissed")
+    with server.client() as client:
+        assert client.get("/findings", params={"rule": "R17"}).json()["items"] == []
+        decided = client.get(
+            "/sparql",
+            params={"query": "SELECT ?who WHERE { ?d gk:ruleId 'R17' ; gk:decisionKind 'dismiss' ;"
+                    " prov:wasAttributedTo/skos:prefLabel ?who }"},
+        ).json()  # fmt: skip
+    assert [b["who"]["value"] for b in decided["results"]["bindings"]] == ["编办 李科长"]

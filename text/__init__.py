@@ -20,11 +20,11 @@ from govkg.text.proposals import FunctionIndex, Proposal, is_sure
 
 # Changed whenever the judgement changes what it finds: stored and cached findings made
 # with another version are out of date (shapes/findings_rdf.py, govkg/validating/findings_cache.py).
-JUDGEMENT_VERSION = "1"
+JUDGEMENT_VERSION = "2"
 
 # The score from which two duties are taken to state the same responsibility: chosen on
 # the calibration half of the labelled set (docs/overlaps.md, bench/overlaps_accuracy.py).
-SAME_RESPONSIBILITY = 0.25
+SAME_RESPONSIBILITY = 0.35
 
 
 def states_same(text_a: str, text_b: str, *, weights: Weights | None = None) -> Judgement | None:

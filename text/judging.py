@@ -3,8 +3,10 @@ show why.
 
 The score is the cosine of the two texts' terms (text/terms.py) weighted by how rare
 each term is among the duties compared (IDF over the store's duties: a term every duty
-has weighs nothing), lowered where one duty only supports what the other leads, and
-where the two split one object by stage (one approves, the other supervises).
+has weighs nothing); nothing when too little of it comes from terms beyond head words
+(what the duties are about, not the kind of work: 安全、管理 alone make no overlap);
+lowered where one duty only supports what the other leads, and where the two split one
+object by stage (one approves, the other supervises).
 """
 
 from __future__ import annotations
@@ -20,14 +22,17 @@ from govkg.text.terms import (
     clauses,
     is_support,
     normalise,
+    scan,
     split_by_stage,
     stages,
-    terms,
 )
 
 SUPPORT_FACTOR = 0.5  # one duty only 配合/协助/参与 what the other leads
 STAGE_FACTOR = 0.4  # the two take different stages of one object
 FUNCTION_NAME_WEIGHT = 0.3  # the names of the functions the duties are on, beside their texts
+# What the terms beyond head words (text/terms.py: 管理, 建设, 信息化) must add to the
+# cosine at least: two duties that share only 安全、管理 are about different things.
+SPECIFIC_FLOOR = 0.1
 EVIDENCE_PHRASES = 5
 LEVEL_CHARACTERS = "省市区县州镇乡"
 
@@ -59,7 +64,7 @@ class Weights:
         total = 0
         for text in texts:
             total += 1
-            frequency.update(terms(text).keys())
+            frequency.update(scan(text)[0].keys())
         idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in frequency.items()}
         return cls(idf, math.log(1 + total) + 1)
 
@@ -74,6 +79,7 @@ class Reading:
     vector: Mapping[str, float]
     support: bool
     stages: frozenset[str]
+    heads: frozenset[str] = frozenset()
 
 
 def unit_vector(counts: Mapping[str, float], weights: Weights) -> dict[str, float]:
@@ -84,20 +90,36 @@ def unit_vector(counts: Mapping[str, float], weights: Weights) -> dict[str, floa
 
 def read(text: str, weights: Weights, function_name: str = "") -> Reading:
     """The reading of a duty text (with the name of its function, if any)."""
-    counts: dict[str, float] = {t: float(n) for t, n in terms(text).items()}
-    for t, n in terms(function_name).items():
-        counts[t] = counts.get(t, 0.0) + n * FUNCTION_NAME_WEIGHT
-    return Reading(unit_vector(counts, weights), is_support(text), stages(text))
+    found, heads = scan(text)
+    counts: dict[str, float] = {t: float(n) for t, n in found.items()}
+    if function_name:
+        named, named_heads = scan(function_name)
+        beyond = (counts.keys() - heads) | (named.keys() - named_heads)
+        for t, n in named.items():
+            counts[t] = counts.get(t, 0.0) + n * FUNCTION_NAME_WEIGHT
+        # a head term is one that neither the text nor the name uses beyond head words
+        heads = (heads | named_heads) - beyond
+    return Reading(unit_vector(counts, weights), is_support(text), stages(text), heads)
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(w * large.get(t, 0.0) for t, w in small.items())
+def cosine(a: Reading, b: Reading) -> tuple[float, float]:
+    """The cosine of two readings, and the part of it the terms beyond head words make."""
+    small, large = (a, b) if len(a.vector) <= len(b.vector) else (b, a)
+    value = specific = 0.0
+    for t, w in small.vector.items():
+        other = large.vector.get(t)
+        if other is not None:
+            value += w * other
+            if t not in small.heads and t not in large.heads:
+                specific += w * other
+    return value, specific
 
 
 def score(a: Reading, b: Reading) -> float:
     """The score of two readings (see the module's text)."""
-    value = cosine(a.vector, b.vector)
+    value, specific = cosine(a, b)
+    if specific < SPECIFIC_FLOOR:
+        return 0.0
     if a.support != b.support:
         value *= SUPPORT_FACTOR
     if split_by_stage(a.stages, b.stages):
@@ -108,7 +130,20 @@ def score(a: Reading, b: Reading) -> float:
 @functools.lru_cache(maxsize=4096)
 def content_terms(text: str) -> frozenset[str]:
     """The terms of a text, once per text (texts repeat: templates, identical duties)."""
-    return frozenset(terms(text))
+    return frozenset(scan(text)[0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _pieces(text: str) -> tuple[str, ...]:
+    """The pieces of a text's clauses between joining characters."""
+    return tuple(p for clause in clauses(text) for p in JOINERS.split(clause) if len(p) > 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _target(text: str) -> tuple[str, frozenset[str]]:
+    """A text's clauses run together, and the bigrams in it."""
+    joined = "".join(clauses(text))
+    return joined, frozenset(joined[k : k + 2] for k in range(len(joined) - 1))
 
 
 def shared_phrases(a: str, b: str, weights: Weights, limit: int = EVIDENCE_PHRASES) -> list[str]:
@@ -118,27 +153,27 @@ def shared_phrases(a: str, b: str, weights: Weights, limit: int = EVIDENCE_PHRAS
     >>> shared_phrases("负责全市公共数据归集共享", "统筹公共数据归集和开放", Weights())
     ['公共数据归集']
     """
-    target = "".join(clauses(b))
+    target, grams_b = _target(b)
     content = content_terms(a)  # a phrase of only generic words weighs nothing
+    idf, unseen = weights.idf, weights.unseen
     found: dict[str, float] = {}
-    for clause in clauses(a):
-        for piece in JOINERS.split(clause):
-            i = 0
-            while i < len(piece) - 1:
-                j = i + 2
-                if piece[i:j] not in target:
-                    i += 1
-                    continue
-                while j < len(piece) and piece[i : j + 1] in target:
-                    j += 1
-                phrase = piece[i:j]
-                if len(phrase) > 2 and phrase[0] in LEVEL_CHARACTERS:
-                    phrase = phrase[1:]  # 区大数据 (of 全区大数据, 本区大数据): 大数据
-                grams = (phrase[k : k + 2] for k in range(len(phrase) - 1))
-                weight = sum(weights.get(g) for g in grams if g in content)
-                if weight > 0:
-                    found[phrase] = max(found.get(phrase, 0.0), weight)
-                i = j
+    for piece in _pieces(a):
+        i = 0
+        while i < len(piece) - 1:
+            if piece[i : i + 2] not in grams_b:
+                i += 1
+                continue
+            j = i + 2
+            while j < len(piece) and piece[i : j + 1] in target:
+                j += 1
+            phrase = piece[i:j]
+            if len(phrase) > 2 and phrase[0] in LEVEL_CHARACTERS:
+                phrase = phrase[1:]  # 区大数据 (of 全区大数据, 本区大数据): 大数据
+            grams = (phrase[k : k + 2] for k in range(len(phrase) - 1))
+            weight = sum(idf.get(g, unseen) for g in grams if g in content)
+            if weight > 0:
+                found[phrase] = max(found.get(phrase, 0.0), weight)
+            i = j
     ranked = sorted(found, key=lambda p: (-found[p], p))
     kept: list[str] = []
     for phrase in ranked:

@@ -5,18 +5,19 @@ every pair.
 Each distinct text is read once (text/judging.py) into a unit vector of weighted terms.
 The index keeps, for each text, only its *prefix*: its terms but the commonest ones,
 as many of those left out as weigh (as a vector) less than the threshold. Two texts
-whose cosine reaches the threshold must then share a term in the prefix of each (the
-rest cannot add up to it), so probing the index with every term of a text finds every
-pair that can reach the threshold, and only those are scored (all-pairs similarity
-search with prefix filtering, Bayardo, Ma and Srikant, WWW 2007). Identical texts are
-scored once.
+whose cosine reaches the threshold must then share a term of the earlier one's prefix
+(the rest cannot add up to it), so each text probing the index of those before it with
+all its terms finds every pair that can reach the threshold; what the prefix left out
+is bounded, then added exactly, before a pair is scored (all-pairs similarity search
+with prefix filtering, Bayardo, Ma and Srikant, WWW 2007). Identical texts are scored
+once.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from govkg.text.judging import Judgement, Reading, Weights, normalise, read, score, shared_phrases
@@ -89,47 +90,75 @@ def _group_pairs(
             readings.append(read(duty.text, weights, duty.function))
             holders.append([])
         holders[keys[key]].append(duty)
-    frequency: Counter[str] = Counter(t for r in readings for t in r.vector)
-    # scores are rounded to three places: 0.2495 counts as 0.25
+    found = sorted(_similar_readings(readings, threshold))
+    for i, j, value in found:
+        yield from _pairs_of(holders[i], holders[j], i == j, value, weights, skip)
+
+
+def _similar_readings(readings: list[Reading], threshold: float) -> list[tuple[int, int, float]]:
+    """(i, j, score) with i <= j for every two readings whose score reaches ``threshold``.
+
+    Each reading probes the index of those before it, accumulating (in a list, one slot
+    per reading) the part of each dot product their prefixes hold; what a prefix leaves
+    out adds at most the smaller of two bounds (its norm times the norm of the probe's
+    own common terms, and its weights times each term's largest weight), and the rest is
+    added exactly only for a reading that can still reach the threshold."""
     reach = threshold - ROUNDING
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    left_out: list[float] = []  # the norm of what each text's prefix leaves out
-    for i, reading in enumerate(readings):
-        prefix, rest = _prefix(reading.vector, frequency, reach)
-        left_out.append(rest)
-        for term in prefix:
-            postings[term].append((i, reading.vector[term]))
-    for i, reading in enumerate(readings):
-        # the part of each dot product the prefixes hold; the rest is at most what the
-        # other text's prefix leaves out, so a text that cannot reach the threshold is
-        # never scored
-        partial: dict[int, float] = defaultdict(float)
+    frequency: Counter[str] = Counter(t for r in readings for t in r.vector)
+    largest: dict[str, float] = {}
+    for reading in readings:
         for term, weight in reading.vector.items():
-            for j, other in postings.get(term, ()):
-                if j > i:
+            largest[term] = max(largest.get(term, 0.0), weight)
+    prefixes = [_prefix(r.vector, frequency, reach) for r in readings]
+    left_out = [
+        [(t, w) for t, w in r.vector.items() if t not in prefix]
+        for r, prefix in zip(readings, prefixes, strict=True)
+    ]
+    common = {t for rest in left_out for t, _ in rest}
+    common_norm = [_norm(w for t, w in r.vector.items() if t in common) for r in readings]
+    rest_norm = [_norm(w for _, w in rest) for rest in left_out]
+    rest_largest = [sum(w * largest[t] for t, w in rest) for rest in left_out]
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    partial = [0.0] * len(readings)
+    found: list[tuple[int, int, float]] = []
+    for i, reading in enumerate(readings):
+        vector, touched = reading.vector, []
+        for term, weight in vector.items():
+            posting = postings.get(term)
+            if posting is not None:
+                touched.append(posting[0])
+                for j, other in zip(*posting, strict=True):
                     partial[j] += weight * other
-        if reading.vector:
-            partial[i] = 1.0  # a text also pairs with itself, held by another owner
-        for j in sorted(partial):
-            if partial[j] + left_out[j] < reach:
+        own = common_norm[i]
+        for j in set().union(*touched):
+            value, partial[j] = partial[j], 0.0
+            if value + min(rest_norm[j] * own, rest_largest[j]) < reach:
                 continue
-            value = score(reading, readings[j])
-            if value >= threshold:
-                yield from _pairs_of(holders[i], holders[j], i == j, value, weights, skip)
+            value += sum(w * vector.get(t, 0.0) for t, w in left_out[j])
+            if value >= reach and (judged := score(readings[j], reading)) >= threshold:
+                found.append((j, i, judged))
+        if vector and (judged := score(reading, reading)) >= threshold:
+            found.append((i, i, judged))  # a text also pairs with itself, held by another owner
+        for term in prefixes[i]:
+            ids, weights = postings.setdefault(term, ([], []))
+            ids.append(i)
+            weights.append(vector[term])
+    return found
 
 
-def _prefix(
-    vector: Mapping[str, float], frequency: Counter[str], threshold: float
-) -> tuple[list[str], float]:
-    """The terms of a vector but its commonest, as many as weigh less than ``threshold``,
-    and the norm of those left out."""
+def _norm(weights: Iterable[float]) -> float:
+    return math.sqrt(sum(w * w for w in weights))
+
+
+def _prefix(vector: Mapping[str, float], frequency: Counter[str], reach: float) -> frozenset[str]:
+    """The terms of a vector but its commonest, as many as weigh less than ``reach``."""
     order = sorted(vector, key=lambda t: (-frequency[t], t))
     left_out = 0.0
     for n, term in enumerate(order):
-        if left_out + vector[term] ** 2 >= threshold**2:
-            return order[n:], math.sqrt(left_out)
         left_out += vector[term] ** 2
-    return [], math.sqrt(left_out)
+        if left_out >= reach**2:
+            return frozenset(order[n:])
+    return frozenset()
 
 
 def _pairs_of(

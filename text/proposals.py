@@ -1,6 +1,8 @@
-"""Proposing the functions a duty serves: character-bigram TF-IDF cosine between the
-duty's text and each function of the tree, described by its name (weighted), the names
-above it, and the baseline's duties already placed on it. No model to train or ship."""
+"""Proposing the functions a duty serves: TF-IDF cosine between the duty's text and each
+function of the tree, described by its name (weighted), the names above it, and the
+baseline's duties already placed on it. The terms are character bigrams of Chinese and
+words of English (lower-cased, a plural's s taken off, words that say nothing left out).
+No model to train or ship."""
 
 from __future__ import annotations
 
@@ -29,6 +31,16 @@ _BOILERPLATE = re.compile(
     r"负责|承担|组织|全市|全省|全区|全县|全国|指导|监督|推进|推动|建立|健全|拟订|起草|实施"
     r"|相关|有关|工作|贯彻|落实|政策|法规|规划|制度|体系|协调|统筹|参与|开展|加强|完善|依法"
 )
+_LATIN = re.compile(r"[a-z]{3,}")
+# English words of any duty: they tell nothing about which function it serves.
+_ENGLISH_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "the and for with other such like including includes etc its their this that are not"
+        " only all any from into under than also which who whose use used being been has have"
+        " was were will shall may must per via",
+    )
+)
 NAME_WEIGHT = 3
 SURE_SCORE = 0.3  # below this, or too close to the runner-up, a person decides
 SURE_MARGIN = 0.1
@@ -36,14 +48,20 @@ AGENCY_WEIGHT = 0.5  # how much the functions of the holder's other duties count
 
 
 def bigrams(text: str) -> Counter[str]:
-    """Character bigrams of the Chinese runs of a text, boilerplate words left out.
+    """The terms of a text: character bigrams of its Chinese runs, boilerplate words left
+    out, and its English words.
 
     >>> sorted(bigrams("负责公共数据归集"))
     ['公共', '共数', '归集', '据归', '数据']
+    >>> sorted(bigrams("Regulation of the nursing homes"))
+    ['home', 'nursing', 'regulation']
     """
     grams: Counter[str] = Counter()
     for run in _HAN.findall(_BOILERPLATE.sub(" ", text)):
         grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    for word in _LATIN.findall(text.lower()):
+        if word not in _ENGLISH_STOP:
+            grams[word[:-1] if len(word) > 4 and word[-1] == "s" and word[-2] != "s" else word] += 1
     return grams
 
 

@@ -30,6 +30,14 @@ GENERIC_WORDS = re.compile(
     r"|依法|按照|根据|国家|方针|政策|法律|法规|规章|决策部署|措施|办法|具体|事项|其他|以及|并"
     r"|领导同志|同志|及时|做好|进一步|全面"
 )
+# Words that name the kind of work, not what it is about: two duties that share only
+# these (信息化建设, 监督管理, 体系建设, 行政执法) are about different things.
+HEAD_WORDS = re.compile(
+    r"信息化|标准化|现代化|管理|监督|监管|监察|检查|建设|服务|安全|体系|规划|计划|发展|标准"
+    r"|执法|行政|许可|审批|审核|经营|平台|系统|应用|开发|利用|综合|治理|质量|监测|预警|分析"
+    r"|研究|制度|机制|体制|改革|创新|保障|考核|评估|评价|宣传|培训|项目|工程|设施|资金|方案"
+    r"|业务|技术|科技|专项|重大|重点|问题|资源|信息|运行|指导"
+)
 # One government's bodies named by level: 市政府 and 区政府 are the same thing to compare.
 LEVELLED = re.compile(r"[省市区县州镇乡](?=(人民)?政府|委(?!员))")
 # Characters that join two words: a bigram across one is noise.
@@ -47,6 +55,7 @@ STAGES = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """Full-width letters and digits made narrow, Latin lower-cased, the level taken off
     a government's name (市政府, 区人民政府: 政府).
@@ -83,21 +92,34 @@ def content_runs(text: str) -> list[str]:
     return runs
 
 
-def terms(text: str) -> Counter[str]:
-    """The terms of a text: bigrams of its Chinese runs, whole Latin words and numbers.
+@functools.lru_cache(maxsize=8192)
+def scan(text: str) -> tuple[Counter[str], frozenset[str]]:
+    """The terms of a text — bigrams of its Chinese runs, whole Latin words and numbers —
+    and those of them that only ever fall within its head words (:data:`HEAD_WORDS`).
 
-    >>> sorted(terms("负责公共数据归集"))
+    >>> sorted(scan("负责公共数据归集")[0])
     ['公共', '共数', '归集', '据归', '数据']
+    >>> sorted(scan("负责卫生健康信息化建设")[1])
+    ['信息', '化建', '建设', '息化']
     """
     found: Counter[str] = Counter()
+    head: set[str] = set()
+    content: set[str] = set()
     for run in content_runs(text):
         if run[0] < "\u3400":
             found[run] += 1
-        elif len(run) == 1:
+            content.add(run)
             continue
-        else:
-            found.update(run[i : i + 2] for i in range(len(run) - 1))
-    return found
+        if len(run) == 1:
+            continue
+        inside = [False] * len(run)
+        for word in HEAD_WORDS.finditer(run):
+            inside[word.start() : word.end()] = [True] * (word.end() - word.start())
+        for i in range(len(run) - 1):
+            gram = run[i : i + 2]
+            found[gram] += 1
+            (head if inside[i] and inside[i + 1] else content).add(gram)
+    return found, frozenset(head - content)
 
 
 def is_support(text: str) -> bool:

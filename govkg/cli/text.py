@@ -1,6 +1,6 @@
 """The bodies of ``govkg propose`` and ``govkg decisions`` (govkg/cli.py only registers
 them): function proposals for uncoded duties, and the decisions a person made on R16's
-findings, for offices without the server."""
+and R17's findings, for offices without the server."""
 
 from __future__ import annotations
 
@@ -34,13 +34,15 @@ def add_parsers(sub: Any, store_options: Any) -> None:
 
     decisions = sub.add_parser(
         "decisions",
-        help="对疑似职责交叉（R16）的人工判断 decisions on R16's findings",
-        description="列出或记入对 R16 疑似职责交叉的判断"
-        "（排除：不是交叉，两条职责文字不变时不再报告；"
-        "确认：是交叉，应写入职责分工）。判断存于存储的判断图，重新加载后仍在。 List or record"
-        " decisions on R16's findings (dismiss: not an overlap, no longer reported while both"
-        " texts are unchanged; confirm: an overlap, for a division row). They are kept in the"
-        " store's decisions graph across reloads.",
+        help="对疑似职责交叉（R16）和划转职责无人承接（R17）的人工判断"
+        " decisions on R16's and R17's findings",
+        description="列出或记入对 R16 疑似职责交叉（focus、related 为两条职责）和 R17 划转职责"
+        "无人承接（focus 为划转编号，related 为对方机构）的判断（排除：不是交叉或缺位，所依据的"
+        "文字不变时不再报告；确认：确有其事）。判断存于存储的判断图，重新加载后仍在。 List or"
+        " record decisions on R16's findings (focus, related: two duties) and R17's (focus: the"
+        " transfer, related: the counterpart agency): dismiss (not an overlap or gap: no longer"
+        " reported while the texts it was judged from are unchanged) or confirm. They are kept"
+        " in the store's decisions graph across reloads.",
     )
     actions = decisions.add_subparsers(dest="decisions_action", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="列出判断 list the decisions")
