@@ -13,6 +13,7 @@ from govkg.loaders.contract import (
     TABLES,
     Column,
     Kind,
+    Table,
     parse_bool,
     split_list,
 )
@@ -34,23 +35,30 @@ def _id_spaces(workbook: Workbook, problems: list[Problem]) -> dict[str, set[str
                 continue
             seen_in = shared.get(value) if table.name in SHARED_ID_SPACE else None
             if value in ids or seen_in is not None:
-                where = f"（另见「{seen_in}」）" if seen_in and seen_in != sheet else ""
-                where_en = f" (also in '{seen_in}')" if seen_in and seen_in != sheet else ""
-                problems.append(
-                    Problem(
-                        workbook.file_of(table.name),
-                        f"编码「{value}」重复{where}",
-                        f"duplicate id '{value}'{where_en}",
-                        table=sheet,
-                        row=number,
-                        column=table.columns[0].zh,
-                    )
-                )
+                file = workbook.file_of(table.name)
+                problems.append(duplicate_id(file, table, sheet, number, value, seen_in))
             ids.add(value)
             if table.name in SHARED_ID_SPACE:
                 shared.setdefault(value, sheet)
         spaces[table.name] = ids
     return spaces
+
+
+def duplicate_id(
+    file: str, table: Table, sheet: str, number: int, value: str, seen_in: str | None
+) -> Problem:
+    """The problem of an id given again (``seen_in``: the sheet of the first, when it is
+    another table of the same id space)."""
+    where = f"（另见「{seen_in}」）" if seen_in and seen_in != sheet else ""
+    where_en = f" (also in '{seen_in}')" if seen_in and seen_in != sheet else ""
+    return Problem(
+        file,
+        f"编码「{value}」重复{where}",
+        f"duplicate id '{value}'{where_en}",
+        table=sheet,
+        row=number,
+        column=table.columns[0].zh,
+    )
 
 
 def _check_cell(
@@ -119,13 +127,21 @@ def _passes(column: Column, spaces: dict[str, set[str]]) -> Callable[[str], bool
     return None
 
 
-def check_workbook(workbook: Workbook, *, rows: Callable[[int], bool] | None = None) -> None:
+def check_workbook(
+    workbook: Workbook,
+    *,
+    rows: Callable[[int], bool] | None = None,
+    references: dict[str, set[str]] | None = None,
+) -> None:
     """Raise InputError listing every way the workbook breaks the contract.
 
     ``rows`` picks the rows (by number) whose cells are checked; the id spaces and
-    duplicates are always checked whole."""
+    duplicates are always checked whole. ``references``: the ids references may name,
+    per table, when the workbook is a part of a larger one (shapes/government_stream.py)."""
     problems: list[Problem] = []
     spaces = _id_spaces(workbook, problems)
+    if references is not None:
+        spaces = {**spaces, **references}
     for table in TABLES:
         data = workbook.tables.get(table.name)
         if data is None:

@@ -22,6 +22,7 @@ from govkg.loaders.workbook import Workbook, read_workbook
 from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl, sort_key
 from govkg.shapes.footprint import visible_classes, visible_predicates
+from govkg.text import Weights
 
 from govkg.errors import InputError, Problem
 from govkg.lifetime import keep_until_exit, release_freed_memory
@@ -190,9 +191,10 @@ def validate_store(
     engine: str = "default",
     rules: Sequence[str] | None = None,
     id_of: Callable[[str], str | None] | None = None,
+    weights: Weights | None = None,
 ) -> list[Finding]:
     """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
-    an IRI that has no dct:identifier."""
+    an IRI that has no dct:identifier; ``weights``: R16's, when the store is a part."""
     from govkg.shapes.engine.sparql_engine import validate  # the engines load lazily
     from govkg.shapes.text_rules import TEXT_RULES, r16_findings
     from govkg.shapes.transfer_rule import judged
@@ -205,7 +207,8 @@ def validate_store(
     results = judged(report.results, store, book)  # R17's text judgement
     findings = findings_from_results(results, store, book, id_of=id_of)
     if not rules or TEXT_RULES & set(rules):
-        findings = sorted(findings + r16_findings(store, book, id_of=id_of), key=sort_key)
+        judged_texts = r16_findings(store, book, id_of=id_of, weights=weights)
+        findings = sorted(findings + judged_texts, key=sort_key)
     return findings
 
 
@@ -218,16 +221,13 @@ def validate_sources(
     by_government: bool = False,
 ) -> Outcome:
     """Validate workbooks and RDF files together, without a store on disk; with
-    ``by_government`` a workbook's governments are validated apart, in worker processes
-    (memory bounded by a part, not the workbook; on two cores slower than the whole
-    store for a province: docs/benchmarks.md)."""
+    ``by_government`` a workbook is read a block at a time and its governments are
+    validated apart, in worker processes (memory bounded by a part, not the workbook:
+    a nation on one machine; docs/benchmarks.md)."""
     book = rule_book()
     check_options(book, rules, engine)
     if by_government and partitionable(paths, book, engine):
-        workbooks, _ = read_sources(paths)
-        found = validate_by_government(
-            workbooks[0], base_iri, book=book, engine=engine, rules=rules
-        )
+        found = validate_by_government(paths[0], base_iri, book=book, engine=engine, rules=rules)
         return Outcome(found, book)
     store = sources_store(paths, base_iri, book=book)
     keep_until_exit(store)
@@ -238,19 +238,19 @@ def validate_sources(
 def partitionable(paths: Sequence[Path], book: RuleBook, engine: str) -> bool:
     """Whether the sources can be validated government by government
     (shapes/partition.py): one workbook, the default engine and the rules of
-    workbook.md."""
+    workbook.md, no other."""
     from govkg.shapes.partition import PARTITIONED_RULES
 
     return (
         len(paths) == 1
         and not is_rdf_file(paths[0])
         and engine == "default"
-        and set(book.rules) >= PARTITIONED_RULES
+        and set(book.rules) == PARTITIONED_RULES
     )
 
 
 def validate_by_government(
-    workbook: Workbook,
+    source: Path | Workbook,
     base_iri: str,
     *,
     book: RuleBook,
@@ -258,60 +258,44 @@ def validate_by_government(
     rules: Sequence[str] | None = None,
     part_rows: int | None = None,
 ) -> list[Finding]:
-    """The findings of a workbook read and checked, its governments validated apart in
-    worker processes and the cross-government rules on the rest (shapes/partition.py);
-    a workbook of one government is validated whole. The rules judged from texts (R16,
-    R17: their IDF weights are those of every duty) run on the whole workbook."""
-    from govkg.shapes.partition import (
-        PART_ROWS,
-        PARTITIONED_RULES,
-        Part,
-        plan_parts,
-        validate_parts,
-    )
+    """The findings of a workbook (its path: read a block at a time, checked part by
+    part; or read and checked already), its governments validated apart in worker
+    processes and the cross-government rules on their own parts (shapes/partition.py,
+    shapes/government_stream.py). The rows wait in a scratch folder in the system's
+    temporary folder, deleted at the end."""
+    import tempfile
 
-    governments = {row[0] for row in _column(workbook, "agencies", "government")}
-    if len(governments) < 2:
-        return validate_store(
-            memory_store([workbook], [], base_iri, book=book), book, engine=engine,
-            rules=rules, id_of=IriMaker(base_iri).workbook_id,
-        )  # fmt: skip
-    # a few parts per core, so that the cores finish together
-    balanced = workbook.row_count() // (4 * (os.cpu_count() or 1))
-    parts = plan_parts(workbook, part_rows=part_rows or max(5_000, min(PART_ROWS, balanced)))
-    # on a terminal: governments done, and the rules running on which governments
-    shown = Progress("校验 validating: 政府 governments", total=len(governments))
+    from govkg.shapes.government_stream import plan_stream, read_blocks, workbook_blocks
+    from govkg.shapes.partition import PART_ROWS, Part, validate_parts
 
-    def progress(done: Part, running: list[Part]) -> None:
-        now = running[: os.cpu_count() or 1]  # the first are running, the rest wait
-        names = "; ".join(f"{p.name[:20]} {p.rules[0]}–{p.rules[-1]}" for p in now)
-        shown.stage = f"正在校验 running: {names}" if names else ""
-        shown.advance(len(done.governments))
+    problems: list[Problem] = []
+    with tempfile.TemporaryDirectory(prefix="govkg-parts-") as scratch:
+        if isinstance(source, Workbook):
+            plan = plan_stream(workbook_blocks(source), Path(scratch), source.file)
+        else:
+            plan = plan_stream(read_blocks(source, problems), Path(scratch), str(source))
+        if problems:  # what cannot be read: no table, no header
+            raise InputError(problems)
+        rows = sum(plan.rows_per_gov.values())
+        # a few parts per core, so that the cores finish together
+        balanced = rows // (4 * (os.cpu_count() or 1))
+        parts = plan.parts(part_rows or max(5_000, min(PART_ROWS, balanced)))
+        # on a terminal: governments done, and the parts and rules running
+        shown = Progress("校验 validating: 政府 governments", total=len(plan.rows_per_gov))
 
-    asked = list(rules or book.rules)
-    parted = [r for r in asked if r in PARTITIONED_RULES]
-    whole = [r for r in asked if r not in PARTITIONED_RULES]
-    found: list[Finding] = []
-    try:
-        if parted:
-            found = validate_parts(
-                parts, book=book, base_iri=base_iri, engine=engine, rules=parted,
+        def progress(done: Part, running: list[Part]) -> None:
+            now = running[: os.cpu_count() or 1]  # the first are running, the rest wait
+            names = "; ".join(f"{p.name[:20]} {p.rules[0]}–{p.rules[-1]}" for p in now)
+            shown.stage = f"正在校验 running: {names}" if names else ""
+            shown.advance(len(done.governments))
+
+        try:
+            return validate_parts(
+                plan, parts, book=book, base_iri=base_iri, engine=engine, rules=rules,
                 progress=progress,
             )  # fmt: skip
-    finally:
-        shown.close()
-    if whole:
-        store = memory_store([workbook], [], base_iri, book=book)
-        id_of = IriMaker(base_iri).workbook_id
-        found += validate_store(store, book, engine=engine, rules=whole, id_of=id_of)
-    return sorted(found, key=sort_key)
-
-
-def _column(workbook: Workbook, table: str, column: str) -> Iterator[tuple[str]]:
-    data = workbook.tables.get(table)
-    if data is not None:
-        at = data.index(column)
-        yield from ((row[at],) for _, row in data.rows)
+        finally:
+            shown.close()
 
 
 def validate_disk_store(

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.workbook import read_workbook
-from govkg.shapes.partition import CROSS, plan_parts
+from govkg.shapes.government_stream import plan_stream, workbook_blocks
+from govkg.shapes.partition import CROSS, GOVERNMENT, R7_PARTS
 from govkg.shapes.validation import rule_book, validate_by_government, validate_workbooks
 
 from govkg.synthetic import generate_workbook
@@ -68,6 +69,18 @@ def _add_cross_government_rows(folder: Path) -> None:
         {"id": "X-V1", "agencies": f"{a};{b};{first[7]['id']}", "function": "F01",
          "text": "跨级分工"},
     ])  # fmt: skip
+    # transfers to another government's agency: one its duties take up, one they do not
+    # (R17 reads the counterpart's duties, in the counterpart's government)
+    _append(folder, "duties", [
+        {"id": "X-D1", "holder": b, "text": "负责跨级数据共享交换统筹协调。", "function": "F01",
+         "role": "配合"},
+    ])  # fmt: skip
+    _append(folder, "transfers", [
+        {"id": "X-T1", "agency": a, "kind": "划出", "counterpart_id": b,
+         "text": "将跨级数据共享交换统筹协调职责划出。"},
+        {"id": "X-T2", "agency": a, "kind": "划出", "counterpart_id": b,
+         "text": "将城市夜景照明设施管理职责划出。"},
+    ])  # fmt: skip
     # a cycle through two governments: first[8] -> second[8] -> first[8]
     rows = _read(folder, "agencies")
     for row in rows:
@@ -97,18 +110,36 @@ def workbook(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 def test_partitioned_equals_whole(workbook, part_rows: int) -> None:
     book = rule_book()
     whole = validate_workbooks([workbook], [], BASE, book=book)
-    assert {f.rule for f in whole} >= {"R1", "R2", "R7", "R11", "R13"}
+    assert {f.rule for f in whole} >= {"R1", "R2", "R7", "R11", "R13", "R16", "R17"}
+    assert [f.focus for f in whole if f.focus.startswith("X-T")] == ["X-T2"]
     parted = validate_by_government(workbook, BASE, book=book, part_rows=part_rows)
     assert [f.as_dict() for f in parted] == [f.as_dict() for f in whole]
 
 
-def test_parts_hold_one_government_each_and_the_cross_part(workbook) -> None:
-    parts = plan_parts(workbook, part_rows=1)
+def test_parts_hold_one_government_each_and_the_cross_part(workbook, tmp_path: Path) -> None:
+    plan = plan_stream(workbook_blocks(workbook), tmp_path, workbook.file)
+    parts = plan.parts(part_rows=1)
     governments = {row[3] for _, row in workbook.rows("agencies")}
-    assert [p.name for p in parts[:-1]] == sorted(governments)
-    assert parts[-1].name == CROSS and parts[-1].rules == ("R1", "R7", "R11", "R13")
-    biggest = max(p.workbook.row_count() for p in parts[:-1])
+    kinds = [p.kind for p in parts]
+    assert [p.name for p in parts if p.kind == GOVERNMENT] == sorted(governments)
+    assert kinds.count(CROSS) == 1 and kinds[-1] == R7_PARTS
+    read = [plan.workbook(p) for p in parts if p.kind == GOVERNMENT]
+    biggest = max(w.row_count() for w in read)
     assert biggest < workbook.row_count() / 2  # no part holds (nearly) everything
+    # every row of the workbook is in some part (a dataset without sources: the cross part)
+    read.append(plan.workbook(parts[kinds.index(CROSS)]))
+    for table in ("units", "duties", "power_items", "datasets", "data_duties", "transfers"):
+        numbers = {n for w in read for n, _ in w.rows(table)}
+        assert numbers == {n for n, _ in workbook.rows(table)}, table
+    # the base-code parts hold the items of the base codes seen with two names, types or
+    # bases (R7's candidates), all of them, and no other
+    seen: dict[str, set[tuple[str, ...]]] = {}
+    for _, (_, code, name, kind, _, basis, *_) in workbook.rows("power_items"):
+        seen.setdefault(code, set()).add((name, kind, basis))
+    differ = {code for code, signatures in seen.items() if len(signatures) > 1}
+    items = [plan.workbook(p).rows("power_items") for p in parts if p.kind == R7_PARTS]
+    assert differ and {row[1] for rows in items for _, row in rows} == differ
+    assert sum(map(len, items)) == sum(row[1] in differ for _, row in workbook.rows("power_items"))
 
 
 def test_rules_asked_for_only(workbook) -> None:
