@@ -301,9 +301,9 @@ def generate_workbook(
     by all governments, or a copy per ``government`` below the mandatory roots),
     ``leads`` (lead agencies per led function per government on average, 1-7) and
     ``unit_leads`` (the share of those extra lead duties held by internal units).
-``province``, the two digits the division codes start with, is in every id but the
-catalogue's: provinces of several codes sit side by side in one workbook (a nation)
-when the function catalogue is written once.
+    ``province``, the two digits the division codes start with, is in every id but the
+    catalogue's: provinces of several codes sit side by side in one workbook (a nation)
+    when the function catalogue is written once.
 
     >>> import tempfile
     >>> generate_workbook(Path(tempfile.mkdtemp()) / "wb", agencies=3)["agencies"]
