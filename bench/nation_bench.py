@@ -9,7 +9,8 @@ the k-th two-digit code of PROVINCE_CODES (so every id but the catalogue's diffe
 seed k; the shared function catalogue is written once (issue 12: the same ids from
 several sources are refused, so a nation is one workbook, not one per province).
 ``run`` validates each folder in a child process under ``/usr/bin/time -v`` and prints
-wall, CPU, peak RSS and load average as JSON lines. Data is large: keep it under /tmp
+wall, CPU, peak RSS (of the largest process, and of all of them summed, sampled every
+0.5 s) and load average as JSON lines. Data is large: keep it under /tmp
 and delete it afterwards.
 """
 
@@ -89,30 +90,51 @@ def make(out: Path, provinces: int, agencies: int) -> dict[str, int]:
     return counts
 
 
+def tree_rss(group: int) -> int:
+    """The resident memory (bytes) of every process of a process group, summed."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # the process group: the 5th field of stat
+                total += int((stat.parent / "statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+    return total * os.sysconf("SC_PAGE_SIZE")
+
+
 def run(folder: Path, extra: list[str]) -> dict:
-    """``govkg validate folder --by-government`` under /usr/bin/time -v."""
-    rows = sum(sum(1 for _ in p.open("rb")) - 1 for p in folder.glob("*.csv"))  # header lines off
+    """``govkg validate folder`` under /usr/bin/time -v; the whole tree's memory sampled."""
+    rows = sum(sum(1 for _ in p.open("rb")) - 1 for p in folder.glob("*.csv"))  # no headers
     govkg = Path(sys.executable).parent / "govkg"
     command = [str(govkg), "validate", str(folder), "--format", "json", "-o", os.devnull]
     load_before = os.getloadavg()
     started = time.perf_counter()
-    done = subprocess.run(
-        ["/usr/bin/time", "-v", *command, *extra], capture_output=True, text=True, check=False
-    )
-    wall = time.perf_counter() - started
+    with tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(
+            ["/usr/bin/time", "-v", *command, *extra], stderr=err, start_new_session=True
+        )
+        peak_tree = 0
+        while child.poll() is None:
+            peak_tree = max(peak_tree, tree_rss(child.pid))
+            time.sleep(0.5)
+        wall = time.perf_counter() - started
+        err.seek(0)
+        report = err.read()
 
     def measured(name: str) -> float:
-        found = re.search(rf"{re.escape(name)}: ([0-9.:]+)", done.stderr)
+        found = re.search(rf"{re.escape(name)}: ([0-9.:]+)", report)
         return float(found.group(1)) if found else float("nan")
 
     return {
         "folder": str(folder),
         "options": extra,
         "rows": rows,
-        "status": done.returncode,
+        "status": child.returncode,
         "wall_s": round(wall, 1),
         "cpu_s": round(measured("User time (seconds)") + measured("System time (seconds)"), 1),
         "peak_rss_gb": round(measured("Maximum resident set size (kbytes)") / 2**20, 2),
+        "peak_tree_gb": round(peak_tree / 2**30, 2),
         "rows_per_s": round(rows / wall),
         "load_before": [round(x, 1) for x in load_before],
         "load_after": [round(x, 1) for x in os.getloadavg()],

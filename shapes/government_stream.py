@@ -7,7 +7,7 @@ rows (every part needs its link targets, R11 needs them all), each unit's agency
 function catalogue, the ids references may name, the datasets whose sources are not all
 in one government with their data duties, and of the power items, per base code, the
 name, type and basis seen first and whether another was seen (R7). The rows of the power
-items go a second time, cut to what R7 reads, to files by base code.
+items go a second time to files by base code.
 
 The parts (shapes/partition.py says which rows each holds and which findings it keeps)
 are read back from those files one at a time, in the worker that validates them:
@@ -41,6 +41,9 @@ BLOCK = 20_000  # rows read before they are written to the governments' files
 FLUSH_ROWS = 1_000_000  # rows held in the files' buffers at most (a flush opens every file)
 BASE_CODES_PER_PART = 500_000  # power items, about, in one base-code part
 CODE_FILES = 256  # the power items' files by base code
+ID_FILES = 64  # the files of the ids that are checked for duplicates only
+# the tables no reference names: their ids are kept nowhere, but filed by their hash
+_ID_FILED = frozenset({"duties", "divisions", "power_items", "data_duties", "transfers"})
 # the power items' cells no cross-government rule reads (R7 compares base code, name,
 # type and basis): blanked in the base-code parts, which map them at half the cost
 _R7_UNREAD = ("time_limit", "materials", "impl_code")
@@ -119,6 +122,10 @@ class StreamPlan:
             return
         if "agencies" in self.tables and not self.gov:
             self._index_agencies()
+        if name in _ID_FILED:  # their ids are checked for duplicates at the end
+            for number, row in data.rows:
+                bucket = zlib.crc32(row[0].encode()) % ID_FILES
+                self.spill.add(f"ids {bucket}", name, (number, (row[0],)))
         getattr(self, f"_{name}")(data)
 
     def _index_agencies(self) -> None:
@@ -174,19 +181,18 @@ class StreamPlan:
 
     def _power_items(self, data: TableRows) -> None:
         at, code = data.index("agency"), data.index("base_code")
-        unread = {data.index(c) for c in _R7_UNREAD}
-        compared = [data.index(c) for c in ("name", "type", "basis")]
+        name, kind, basis = (data.index(c) for c in ("name", "type", "basis"))
+        signatures = self.signatures
         for item in data.rows:
             row = item[1]
             self._to((self.gov.get(row[at], ""),), "power_items", item)
-            self.items += 1
-            signature = tuple(row[i] for i in compared)
-            first = self.signatures.setdefault(row[code], signature)
+            signature = (row[name], row[kind], row[basis])
+            first = signatures.setdefault(row[code], signature)
             if first is not None and first != signature:
-                self.signatures[row[code]] = None
-            cut = tuple("" if i in unread else cell for i, cell in enumerate(row))
+                signatures[row[code]] = None
             bucket = zlib.crc32(row[code].encode()) % CODE_FILES
-            self.spill.add(f"R7 {bucket}", "power_items", (item[0], cut))
+            self.spill.add(f"R7 {bucket}", "power_items", item)
+        self.items += len(data.rows)
 
     def _datasets(self, data: TableRows) -> None:
         at = data.index("sources")
@@ -221,6 +227,7 @@ class StreamPlan:
         self.spill.flush()
         for table in TABLES:
             self.tables.setdefault(table.name, TableRows(table, table.zh, self.file))
+        self._duplicates()
         self.catalogue = Catalogue(self.tables["functions"])
         self.weights = Weights.of(self.texts)
         self.texts = []
@@ -230,6 +237,19 @@ class StreamPlan:
             check_workbook(catalogue, references=self.references())
         except InputError as error:
             self.problems.extend(error.problems)
+
+    def _duplicates(self) -> None:
+        """The ids given twice in the tables whose ids no one refers to (a file of ids
+        at a time: the same id is always in the same file)."""
+        for bucket in range(ID_FILES):
+            for table, rows in self.spill.read(f"ids {bucket}").items():
+                data, seen = self.tables[table], set()
+                for number, (value,) in sorted(rows):
+                    if value and value in seen:
+                        self.problems.append(
+                            duplicate_id(data.file, data.table, data.sheet, number, value, None)
+                        )
+                    seen.add(value)
 
     def references(self) -> dict[str, set[str]] | dict[str, object]:
         """The ids each table's references may name (dict views: no copies)."""
@@ -300,13 +320,14 @@ class StreamPlan:
         return chosen
 
     def _base_code_rows(self, part: Part) -> dict[str, list[Row]]:
-        code = self.tables["power_items"].index("base_code")
-        differ = self.signatures
+        data = self.tables["power_items"]
+        code = data.index("base_code")
+        unread = {data.index(c) for c in _R7_UNREAD}
         rows = [
-            item
+            (n, tuple("" if i in unread else cell for i, cell in enumerate(row)))
             for key in part.keys
-            for item in self.spill.read(key)["power_items"]
-            if differ[item[1][code]] is None
+            for n, row in self.spill.read(key)["power_items"]
+            if self.signatures[row[code]] is None
         ]
         return {"power_items": sorted(rows)}
 

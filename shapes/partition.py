@@ -53,6 +53,7 @@ from govkg.loaders.contract import parse_bool
 from govkg.loaders.mapping import IriMaker
 from govkg.loaders.workbook import TableRows, Workbook
 from govkg.shapes.findings import Finding, RuleBook, sort_key
+from govkg.shapes.validation import footprint, memory_store, validate_store
 
 from govkg.errors import InputError, Problem
 
@@ -170,8 +171,6 @@ def _validate_part(
 ) -> tuple[list[Finding], list[Problem]]:
     """The findings a part keeps, or the contract's problems of its rows (only those
     once another part had problems)."""
-    from govkg.shapes.validation import memory_store, validate_store
-
     plan: StreamPlan = _WORKER["plan"]
     book, base_iri, engine = _WORKER["book"], _WORKER["base_iri"], _WORKER["engine"]
     workbook = plan.workbook(part)
@@ -212,6 +211,7 @@ def validate_parts(
     todo = [p for p in parts if wanted & set(p.rules)]
     problems: dict[Problem, None] = dict.fromkeys(plan.problems)
     _WORKER.update(plan=plan, book=book, base_iri=base_iri, engine=engine)
+    footprint(book)  # computed once, before the fork: every worker inherits it
 
     def submit(part: Part) -> Future:
         asked = [r for r in part.rules if r in wanted]

@@ -7,6 +7,7 @@ results become findings (:mod:`govkg.shapes.findings`).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from govkg.loaders.mapping import IriMaker, workbook_triples
 from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.streamed import checked_triples
-from govkg.loaders.workbook import Workbook, read_workbook
+from govkg.loaders.workbook import TableRows, Workbook, read_workbook
 from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl, sort_key
 from govkg.shapes.footprint import visible_classes, visible_predicates
@@ -35,6 +36,9 @@ ENGINES = ("default", "pyshacl")
 LARGE_FROM_ROWS = 50_000
 # a workbook file or CSV folder this big (~50,000 rows) is read in a mapping process too
 LARGE_FROM_BYTES = 8_000_000
+# from this size on (a CSV province is 250 MB and takes 3.7 GB as one store), a workbook
+# is validated by government, streamed: a store of all of it would pass 8 GB
+STREAMED_FROM_BYTES = 300_000_000
 
 
 @dataclass
@@ -112,10 +116,12 @@ def memory_store(
     return store
 
 
+@functools.cache
 def footprint(book: RuleBook) -> tuple[frozenset[str] | None, frozenset[str] | None]:
     """The predicates and the classes a large workbook keeps: what the rules can see,
     without the ids, which the findings read from the IRIs (a province: 1.4M fewer
-    quads, and 1M fewer without the power items' rdf:type)."""
+    quads, and 1M fewer without the power items' rdf:type). Once per rule book: its
+    queries are parsed (~3 s), and validation by government maps many parts."""
     return visible_predicates(book.sg, ids_in_iris=True), visible_classes(book.sg)
 
 
@@ -223,10 +229,12 @@ def validate_sources(
     """Validate workbooks and RDF files together, without a store on disk; with
     ``by_government`` a workbook is read a block at a time and its governments are
     validated apart, in worker processes (memory bounded by a part, not the workbook:
-    a nation on one machine; docs/benchmarks.md)."""
+    a nation on one machine; docs/benchmarks.md), as a workbook of STREAMED_FROM_BYTES
+    or more always is."""
     book = rule_book()
     check_options(book, rules, engine)
-    if by_government and partitionable(paths, book, engine):
+    large = sum(size_on_disk(p) for p in paths) >= STREAMED_FROM_BYTES
+    if (by_government or large) and partitionable(paths, book, engine):
         found = validate_by_government(paths[0], base_iri, book=book, engine=engine, rules=rules)
         return Outcome(found, book)
     store = sources_store(paths, base_iri, book=book)
@@ -273,7 +281,12 @@ def validate_by_government(
         if isinstance(source, Workbook):
             plan = plan_stream(workbook_blocks(source), Path(scratch), source.file)
         else:
-            plan = plan_stream(read_blocks(source, problems), Path(scratch), str(source))
+            read = Progress("读取 reading: 行 rows")  # on a terminal: rows read, the table
+            try:
+                blocks = _shown(read_blocks(source, problems), read)
+                plan = plan_stream(blocks, Path(scratch), str(source))
+            finally:
+                read.close()
         if problems:  # what cannot be read: no table, no header
             raise InputError(problems)
         rows = sum(plan.rows_per_gov.values())
@@ -286,8 +299,8 @@ def validate_by_government(
         def progress(done: Part, running: list[Part]) -> None:
             now = running[: os.cpu_count() or 1]  # the first are running, the rest wait
             names = "; ".join(f"{p.name[:20]} {p.rules[0]}–{p.rules[-1]}" for p in now)
-            shown.stage = f"正在校验 running: {names}" if names else ""
-            shown.advance(len(done.governments))
+            shown.done += len(done.governments)
+            shown.set_stage(f"正在校验 running: {names}" if names else "")  # drawn each part
 
         try:
             return validate_parts(
@@ -296,6 +309,13 @@ def validate_by_government(
             )  # fmt: skip
         finally:
             shown.close()
+
+
+def _shown(blocks: Iterator[TableRows], progress: Progress) -> Iterator[TableRows]:
+    for data in blocks:
+        progress.stage = data.sheet
+        progress.advance(len(data.rows))
+        yield data
 
 
 def validate_disk_store(

@@ -4,6 +4,9 @@ findings, on generated workbooks of several shapes with cross-government rows ad
 from __future__ import annotations
 
 import csv
+import io
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,8 +14,14 @@ from govkg.loaders.checks import check_workbook
 from govkg.loaders.workbook import read_workbook
 from govkg.shapes.government_stream import plan_stream, workbook_blocks
 from govkg.shapes.partition import CROSS, GOVERNMENT, R7_PARTS
-from govkg.shapes.validation import rule_book, validate_by_government, validate_workbooks
+from govkg.shapes.validation import (
+    rule_book,
+    validate_by_government,
+    validate_sources,
+    validate_workbooks,
+)
 
+from govkg.errors import InputError
 from govkg.synthetic import generate_workbook
 
 BASE = "https://id.govkg.org/"
@@ -160,3 +169,76 @@ def test_cli_by_government(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         assert main(["validate", str(folder), "--format", "json", *extra]) == 1
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_progress_on_a_terminal(workbook, terminal: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal (stderr), the rows read, then the governments done out of all and
+    the parts and rules running; nothing when stderr is not a terminal."""
+    screen = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", screen)
+    validate_by_government(Path(workbook.file), BASE, book=rule_book(), part_rows=1)
+    shown = screen.getvalue()
+    if not terminal:
+        assert shown == ""
+        return
+    governments = len({row[3] for _, row in workbook.rows("agencies")})
+    rows = workbook.row_count()
+    assert f"读取 reading: 行 rows {rows:,} " in shown
+    assert f"] {governments:,}/{governments:,} (" in shown  # all governments done
+    assert re.search(r"\] [0-9]+/[0-9,]+ \(.*正在校验 running: [0-9,]+ R1–R17", shown)
+    assert "base codes 1/1 R7–R7" in shown
+
+
+def test_contract_problems_as_the_whole_path(tmp_path: Path) -> None:
+    """A workbook breaking the contract across governments: the streamed path reports
+    the same problems as the whole (duplicates across governments and tables, missing
+    references, bad cells), and validates nothing."""
+    folder = tmp_path / "wb"
+    generate_workbook(folder, **SHAPES["counties"])
+    agencies, units = _read(folder, "agencies"), _read(folder, "units")
+    first, last = agencies[0], agencies[-1]
+    assert first["government"] != last["government"]
+    items = _read(folder, "power_items")
+    _append(folder, "units", [{**units[0], "agency": last["id"]},  # a unit id given twice
+                              {**units[1], "id": first["id"]}])  # fmt: skip
+    # (the second: a unit with an agency's id)
+    _append(folder, "duties", [
+        {"id": "X-D1", "holder": "NO-SUCH", "text": "无人承担", "role": "牵头"},
+        {"id": _read(folder, "duties")[0]["id"], "holder": last["id"], "text": "重复编码",
+         "role": "牵头"},
+    ])  # fmt: skip
+    _append(folder, "power_items", [{**items[0], "agency": last["id"]},  # another government
+                                    {**items[1], "id": "X-P1", "type": "不是类型"}])  # fmt: skip
+    _append(folder, "datasets", [{"id": "X-DS", "name": "数据", "sources": "NO-SUCH"},
+                                 {"id": "X-DS", "name": "数", "sources": first["id"]}])  # fmt: skip
+    problems = []
+    for by_government in (False, True):
+        with pytest.raises(InputError) as raised:
+            validate_sources([folder], base_iri=BASE, by_government=by_government)
+        problems.append(sorted(raised.value.problems, key=str))
+    assert problems[0] == problems[1]
+    assert len(problems[0]) >= 7, problems[0]
+
+
+@pytest.mark.parametrize("threshold", [1, 10**12])
+def test_a_large_workbook_is_streamed_without_the_option(
+    tmp_path: Path,
+    threshold: int,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from govkg.shapes import validation
+
+    folder = tmp_path / "wb"
+    generate_workbook(folder, agencies=40, governments=2)
+    monkeypatch.setattr(validation, "STREAMED_FROM_BYTES", threshold)
+    with caplog.at_level("DEBUG", logger="govkg.shapes.partition"):
+        validate_sources([folder], base_iri=BASE)
+    sent = [r.getMessage() for r in caplog.records if r.name == "govkg.shapes.partition"]
+    assert bool(sent) == (threshold == 1)
