@@ -105,7 +105,7 @@ class StreamPlan:
         self.rows_per_gov: Counter[str] = Counter()
         self.signatures: dict[str, tuple[str, ...] | None] = {}  # base code -> None: differs
         self.items = 0
-        self.texts: list[str] = []
+        self.texts: Counter[str] = Counter()  # duty texts (R16's weights), each once
         self.problems: list[Problem] = []
         self.weights: Weights | None = None
         self.catalogue: Catalogue | None = None
@@ -172,7 +172,7 @@ class StreamPlan:
             gov = self.gov_of(item[1][holder])
             self._to((gov,), "duties", item)
             if item[1][text] and gov:
-                self.texts.append(item[1][text])
+                self.texts[item[1][text]] += 1
 
     def _divisions(self, data: TableRows) -> None:
         at = data.index("agencies")
@@ -229,8 +229,8 @@ class StreamPlan:
             self.tables.setdefault(table.name, TableRows(table, table.zh, self.file))
         self._duplicates()
         self.catalogue = Catalogue(self.tables["functions"])
-        self.weights = Weights.of(self.texts)
-        self.texts = []
+        self.weights = Weights.of_counted(self.texts)
+        self.texts.clear()
         # the catalogue is checked here: a part holds only the functions it uses
         catalogue = Workbook(self.file, {"functions": self.tables["functions"]})
         try:
