@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from govkg.loaders.codes import uscc_is_valid
@@ -20,6 +21,9 @@ from govkg.loaders.contract import (
 from govkg.loaders.workbook import Workbook
 
 from govkg.errors import InputError, Problem
+
+
+Spaces = Mapping[str, AbstractSet[str]]  # table -> its ids
 
 
 def _id_spaces(workbook: Workbook, problems: list[Problem]) -> dict[str, set[str]]:
@@ -62,7 +66,7 @@ def duplicate_id(
 
 
 def _check_cell(
-    column: Column, value: str, spaces: dict[str, set[str]]
+    column: Column, value: str, spaces: Spaces
 ) -> Iterable[tuple[str, str]]:
     """The (zh, en) problems of one non-empty cell."""
     kind = column.kind
@@ -101,7 +105,7 @@ def _check_cell(
             yield ("须列出两个或以上机构编码", "must name two or more agency ids")
 
 
-def _passes(column: Column, spaces: dict[str, set[str]]) -> Callable[[str], bool] | None:
+def _passes(column: Column, spaces: Spaces) -> Callable[[str], bool] | None:
     """A quick test of a non-empty cell of ``column`` (None: any value passes); only the
     cells that fail it go through ``_check_cell``, which says why."""
     kind = column.kind
@@ -131,7 +135,7 @@ def check_workbook(
     workbook: Workbook,
     *,
     rows: Callable[[int], bool] | None = None,
-    references: dict[str, set[str]] | None = None,
+    references: Spaces | None = None,
 ) -> None:
     """Raise InputError listing every way the workbook breaks the contract.
 
@@ -139,9 +143,8 @@ def check_workbook(
     duplicates are always checked whole. ``references``: the ids references may name,
     per table, when the workbook is a part of a larger one (shapes/government_stream.py)."""
     problems: list[Problem] = []
-    spaces = _id_spaces(workbook, problems)
-    if references is not None:
-        spaces = {**spaces, **references}
+    own = _id_spaces(workbook, problems)
+    spaces: Spaces = own if references is None else {**own, **references}
     for table in TABLES:
         data = workbook.tables.get(table.name)
         if data is None:

@@ -26,10 +26,11 @@ import pickle
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from govkg.loaders.checks import check_workbook, duplicate_id
-from govkg.loaders.contract import TABLES, split_list
+from govkg.loaders.contract import TABLES, TABLES_BY_NAME, split_list
 from govkg.loaders.workbook import TableRows, Workbook, iter_tables
 from govkg.shapes.partition import CROSS, GOVERNMENT_RULES, R7_PARTS, Catalogue, Part, groups
 from govkg.text import Weights
@@ -108,7 +109,7 @@ class StreamPlan:
         self.texts: Counter[str] = Counter()  # duty texts (R16's weights), each once
         self.problems: list[Problem] = []
         self.weights: Weights | None = None
-        self.catalogue: Catalogue | None = None
+        self.catalogue = Catalogue(TableRows(TABLES_BY_NAME["functions"], "", file))
         self.agency_rows: dict[str, list[int]] = {}  # government -> positions
 
     # --- the pass ---------------------------------------------------------------------
@@ -150,7 +151,9 @@ class StreamPlan:
             self.spill.add(gov, table, row)
             self.rows_per_gov[gov] += 1
 
-    def _seen(self, data: TableRows, number: int, value: str, ids: Iterable[str]) -> None:
+    def _seen(
+        self, data: TableRows, number: int, value: str, ids: Iterable[AbstractSet[str]]
+    ) -> None:
         """A duplicate id of a table whose ids are not kept in the parts' memory whole."""
         if value and any(value in space for space in ids):
             first = self.tables["agencies"].sheet if value in self.gov else None
@@ -162,7 +165,7 @@ class StreamPlan:
         at = data.index("agency")
         for item in data.rows:
             unit = item[1][0]
-            self._seen(data, item[0], unit, (self.gov, self.unit_agency))
+            self._seen(data, item[0], unit, (self.gov.keys(), self.unit_agency.keys()))
             self.unit_agency[unit] = item[1][at]
             self._to((self.gov.get(item[1][at], ""),), "units", item)
 
@@ -251,7 +254,7 @@ class StreamPlan:
                         )
                     seen.add(value)
 
-    def references(self) -> dict[str, set[str]] | dict[str, object]:
+    def references(self) -> dict[str, AbstractSet[str]]:
         """The ids each table's references may name (dict views: no copies)."""
         functions = {row[0] for _, row in self.tables["functions"].rows}
         return {

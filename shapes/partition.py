@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from govkg.loaders.checks import check_workbook
-from govkg.loaders.contract import parse_bool
+from govkg.loaders.contract import TABLES, parse_bool
 from govkg.loaders.mapping import IriMaker
 from govkg.loaders.workbook import TableRows, Workbook
 from govkg.shapes.findings import Finding, RuleBook, sort_key
@@ -251,7 +251,5 @@ def validate_parts(
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
-    from govkg.loaders.contract import TABLES
-
     position = {t.zh: i for i, t in enumerate(TABLES)} | {t.name: i for i, t in enumerate(TABLES)}
     return position.get(problem.table or "", 0), problem.row or 0
