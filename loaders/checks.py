@@ -22,7 +22,6 @@ from govkg.loaders.workbook import Workbook
 
 from govkg.errors import InputError, Problem
 
-
 Spaces = Mapping[str, AbstractSet[str]]  # table -> its ids
 
 
@@ -65,9 +64,7 @@ def duplicate_id(
     )
 
 
-def _check_cell(
-    column: Column, value: str, spaces: Spaces
-) -> Iterable[tuple[str, str]]:
+def _check_cell(column: Column, value: str, spaces: Spaces) -> Iterable[tuple[str, str]]:
     """The (zh, en) problems of one non-empty cell."""
     kind = column.kind
     if kind is Kind.AGENCY_ID and not AGENCY_ID_PATTERN.fullmatch(value):
