@@ -306,8 +306,7 @@ class StreamPlan:
             at = self.tables[table].index("function")
             used.update(row[at] for _, row in chosen[table].values())
         functions = self.tables["functions"].rows
-        found = {n: rows for n, rows in chosen.items()}
-        result = {table: [rows[n] for n in sorted(rows)] for table, rows in found.items()}
+        result = {table: [rows[n] for n in sorted(rows)] for table, rows in chosen.items()}
         result["functions"] = [functions[i] for i in self.catalogue.rows_of(used)]
         return result
 
