@@ -171,7 +171,8 @@ def findings_of_rows(
         return digest is not None and digest == text_digest(low.text, high.text)
 
     duties = [Duty(r.iri, r.government, r.agency, r.text, r.function_name) for r in rows]
-    weights = weights or Weights.of(r.text for r in rows)
+    if weights is None:
+        weights = Weights.of(r.text for r in rows)
     found: list[Finding] = []
     for pair in similar_pairs(duties, threshold=threshold, weights=weights, skip=skip):
         low, high = sorted((by_key[pair.first.key], by_key[pair.second.key]), key=lambda r: r.id)
