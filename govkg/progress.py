@@ -40,12 +40,15 @@ class Progress:
         if self.total:
             filled = int(30 * min(self.done / self.total, 1.0))
             bar = f"[{'#' * filled}{'.' * (30 - filled)}] "
+            count = f"{self.done:,}/{self.total:,}"
         else:
-            bar = ""
-        self.stream.write(f"\r{self.label} {bar}{self.done:,} ({rate:,.0f}/s) {self.stage}\x1b[K")
+            bar, count = "", f"{self.done:,}"
+        self.stream.write(f"\r{self.label} {bar}{count} ({rate:,.0f}/s) {self.stage}\x1b[K")
         self.stream.flush()
 
     def close(self) -> None:
         if self.enabled:
+            self.stage = ""
+            self._draw(force=True)  # the last count, which the throttle may have skipped
             self.stream.write("\n")
             self.stream.flush()

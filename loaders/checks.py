@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from govkg.loaders.codes import uscc_is_valid
@@ -13,12 +14,15 @@ from govkg.loaders.contract import (
     TABLES,
     Column,
     Kind,
+    Table,
     parse_bool,
     split_list,
 )
 from govkg.loaders.workbook import Workbook
 
 from govkg.errors import InputError, Problem
+
+Spaces = Mapping[str, AbstractSet[str]]  # table -> its ids
 
 
 def _id_spaces(workbook: Workbook, problems: list[Problem]) -> dict[str, set[str]]:
@@ -34,18 +38,8 @@ def _id_spaces(workbook: Workbook, problems: list[Problem]) -> dict[str, set[str
                 continue
             seen_in = shared.get(value) if table.name in SHARED_ID_SPACE else None
             if value in ids or seen_in is not None:
-                where = f"（另见「{seen_in}」）" if seen_in and seen_in != sheet else ""
-                where_en = f" (also in '{seen_in}')" if seen_in and seen_in != sheet else ""
-                problems.append(
-                    Problem(
-                        workbook.file_of(table.name),
-                        f"编码「{value}」重复{where}",
-                        f"duplicate id '{value}'{where_en}",
-                        table=sheet,
-                        row=number,
-                        column=table.columns[0].zh,
-                    )
-                )
+                file = workbook.file_of(table.name)
+                problems.append(duplicate_id(file, table, sheet, number, value, seen_in))
             ids.add(value)
             if table.name in SHARED_ID_SPACE:
                 shared.setdefault(value, sheet)
@@ -53,9 +47,24 @@ def _id_spaces(workbook: Workbook, problems: list[Problem]) -> dict[str, set[str
     return spaces
 
 
-def _check_cell(
-    column: Column, value: str, spaces: dict[str, set[str]]
-) -> Iterable[tuple[str, str]]:
+def duplicate_id(
+    file: str, table: Table, sheet: str, number: int, value: str, seen_in: str | None
+) -> Problem:
+    """The problem of an id given again (``seen_in``: the sheet of the first, when it is
+    another table of the same id space)."""
+    where = f"（另见「{seen_in}」）" if seen_in and seen_in != sheet else ""
+    where_en = f" (also in '{seen_in}')" if seen_in and seen_in != sheet else ""
+    return Problem(
+        file,
+        f"编码「{value}」重复{where}",
+        f"duplicate id '{value}'{where_en}",
+        table=sheet,
+        row=number,
+        column=table.columns[0].zh,
+    )
+
+
+def _check_cell(column: Column, value: str, spaces: Spaces) -> Iterable[tuple[str, str]]:
     """The (zh, en) problems of one non-empty cell."""
     kind = column.kind
     if kind is Kind.AGENCY_ID and not AGENCY_ID_PATTERN.fullmatch(value):
@@ -93,7 +102,7 @@ def _check_cell(
             yield ("须列出两个或以上机构编码", "must name two or more agency ids")
 
 
-def _passes(column: Column, spaces: dict[str, set[str]]) -> Callable[[str], bool] | None:
+def _passes(column: Column, spaces: Spaces) -> Callable[[str], bool] | None:
     """A quick test of a non-empty cell of ``column`` (None: any value passes); only the
     cells that fail it go through ``_check_cell``, which says why."""
     kind = column.kind
@@ -119,13 +128,21 @@ def _passes(column: Column, spaces: dict[str, set[str]]) -> Callable[[str], bool
     return None
 
 
-def check_workbook(workbook: Workbook, *, rows: Callable[[int], bool] | None = None) -> None:
+def check_workbook(
+    workbook: Workbook,
+    *,
+    rows: Callable[[int], bool] | None = None,
+    references: Spaces | None = None,
+) -> None:
     """Raise InputError listing every way the workbook breaks the contract.
 
     ``rows`` picks the rows (by number) whose cells are checked; the id spaces and
-    duplicates are always checked whole."""
+    duplicates are always checked whole. ``references``: the ids references may name,
+    per table, when the workbook is a part of a larger one
+    (govkg/validating/government_stream.py)."""
     problems: list[Problem] = []
-    spaces = _id_spaces(workbook, problems)
+    own = _id_spaces(workbook, problems)
+    spaces: Spaces = own if references is None else {**own, **references}
     for table in TABLES:
         data = workbook.tables.get(table.name)
         if data is None:

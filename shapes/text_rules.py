@@ -92,13 +92,16 @@ def r16_findings(
     *,
     id_of: Callable[[str], str | None] | None = None,
     threshold: float = SAME_RESPONSIBILITY,
+    weights: Weights | None = None,
 ) -> list[Finding]:
-    """The findings of R16 on a store (nothing when the rule book has no R16)."""
+    """The findings of R16 on a store (nothing when the rule book has no R16);
+    ``weights``: those of a larger body of duties the store is a part of."""
     if RULE not in book.rules:
         return []
     divided = {tuple(r) for r in _rows(store, DIVISIONS_QUERY)}
     dismissed = holding_dismissals(read_decisions(store))
-    return findings_of_rows(duty_rows(store, id_of), divided, dismissed, book, threshold)
+    rows = duty_rows(store, id_of)
+    return findings_of_rows(rows, divided, dismissed, book, threshold, weights=weights)
 
 
 def workbook_r16_findings(
@@ -149,9 +152,12 @@ def findings_of_rows(
     dismissed: dict[tuple[str, str, str], str],
     book: RuleBook,
     threshold: float,
+    *,
+    weights: Weights | None = None,
 ) -> list[Finding]:
     """R16 over duty rows: ``divided`` holds (function, agency, agency) with the agencies
-    sorted, ``dismissed`` the digest each dismissed pair holds for."""
+    sorted, ``dismissed`` the digest each dismissed pair holds for; the IDF ``weights``
+    are those of the rows' texts unless given."""
     rule = book.rules[RULE]
     by_key = {r.iri: r for r in rows}
 
@@ -165,7 +171,8 @@ def findings_of_rows(
         return digest is not None and digest == text_digest(low.text, high.text)
 
     duties = [Duty(r.iri, r.government, r.agency, r.text, r.function_name) for r in rows]
-    weights = Weights.of(r.text for r in rows)
+    if weights is None:
+        weights = Weights.of(r.text for r in rows)
     found: list[Finding] = []
     for pair in similar_pairs(duties, threshold=threshold, weights=weights, skip=skip):
         low, high = sorted((by_key[pair.first.key], by_key[pair.second.key]), key=lambda r: r.id)

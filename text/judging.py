@@ -60,11 +60,18 @@ class Weights:
         >>> w.idf["数据"] < w.idf["共享"]
         True
         """
+        return cls.of_counted(Counter(texts))
+
+    @classmethod
+    def of_counted(cls, texts: Mapping[str, int]) -> Weights:
+        """The weights of ``texts`` given each with the number of times it occurs (the
+        terms of a text read once, however often it occurs)."""
         frequency: Counter[str] = Counter()
         total = 0
-        for text in texts:
-            total += 1
-            frequency.update(scan(text)[0].keys())
+        for text, times in texts.items():
+            total += times
+            for term in scan(text)[0]:
+                frequency[term] += times
         idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in frequency.items()}
         return cls(idf, math.log(1 + total) + 1)
 

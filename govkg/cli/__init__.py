@@ -162,8 +162,9 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
     validate.add_argument(
         "--by-government",
         action="store_true",
-        help="按政府分块、多进程校验（内存以最大的政府为限） validate each government apart, in"
-        " worker processes (memory bounded by the largest government)",
+        help="按政府分块、多进程校验（内存以最大的政府为限；300 MB 以上的工作簿总是如此） validate"
+        " each government apart, in worker processes (memory bounded by the largest"
+        " government; always so for a workbook of 300 MB or more)",
     )
     from govkg.cli.neo4j import add_validate_options
 

@@ -287,6 +287,7 @@ def generate_workbook(
     catalogue: str = "shared",
     leads: float = 1.0,
     unit_leads: float = 0.0,
+    province: str = "32",
 ) -> dict[str, int]:
     """Write a synthetic workbook and return its row counts per table (English names).
 
@@ -300,6 +301,9 @@ def generate_workbook(
     by all governments, or a copy per ``government`` below the mandatory roots),
     ``leads`` (lead agencies per led function per government on average, 1-7) and
     ``unit_leads`` (the share of those extra lead duties held by internal units).
+    ``province``, the two digits the division codes start with, is in every id but the
+    catalogue's: provinces of several codes sit side by side in one workbook (a nation)
+    when the function catalogue is written once.
 
     >>> import tempfile
     >>> generate_workbook(Path(tempfile.mkdtemp()) / "wb", agencies=3)["agencies"]
@@ -310,7 +314,7 @@ def generate_workbook(
     plan = SyntheticWorkbook(
         agencies=agencies, seed=seed, units=units, power_items=power_items,
         datasets=datasets, violations=violations, governments=governments,
-        catalogue=catalogue, leads=leads, unit_leads=unit_leads,
+        catalogue=catalogue, leads=leads, unit_leads=unit_leads, province=province,
         bools=("是", "否") if headers == "zh" else ("yes", "no"),
     )  # fmt: skip
     counts = {t.name: 0 for t in TABLES}

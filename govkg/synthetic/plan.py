@@ -74,17 +74,18 @@ def _uscc(prefix: str, gov: str, serial: int) -> str:
     return first17 + (uscc_check_character(first17) or "")
 
 
-def _governments(n: int) -> list[tuple[str, str, str]]:
-    """(division code, name, level) of n governments: a province, its cities and counties."""
+def _governments(n: int, province: str = N.PROVINCE[0][:2]) -> list[tuple[str, str, str]]:
+    """(division code, name, level) of n governments: a province (its two-digit code
+    ``province``), its cities and counties."""
     syl = N.COUNTY_SYLLABLES
 
     def county(c: int, j: int) -> tuple[str, str, str]:
         name = syl[j % len(syl)] + syl[(j // len(syl) + c + 3) % len(syl)]
-        return f"32{c + 1:02d}{j + 1:02d}", name + ("区" if j < 3 else "县"), "县"
+        return f"{province}{c + 1:02d}{j + 1:02d}", name + ("区" if j < 3 else "县"), "县"
 
     def city(c: int) -> tuple[str, str, str]:
         name = N.CITY_NAMES[c] if c < len(N.CITY_NAMES) else syl[c % 14] + syl[c // 14 % 14] + "州"
-        return f"32{c + 1:02d}00", name + "市", "市"
+        return f"{province}{c + 1:02d}00", name + "市", "市"
 
     if n <= 1:
         return [county(0, 3)]
@@ -92,7 +93,7 @@ def _governments(n: int) -> list[tuple[str, str, str]]:
     n_counties = n - 1 - n_cities
     if n_counties > 99 * n_cities:
         raise ValueError("too many governments for one province")
-    govs = [(N.PROVINCE[0], N.PROVINCE[1], "省")]
+    govs = [(f"{province}0000", N.PROVINCE[1], "省")]
     for c in range(n_cities):
         govs.append(city(c))
         govs.extend(county(c, j) for j in range(spread(n_counties, n_cities, c)))
@@ -116,6 +117,7 @@ class Plan:
         catalogue: str = "shared",
         leads: float = 1.0,
         unit_leads: float = 0.0,
+        province: str = N.PROVINCE[0][:2],
     ) -> None:
         if agencies < 1:
             raise ValueError("a workbook needs at least one agency")
@@ -127,7 +129,7 @@ class Plan:
         n_power = POWER_ITEMS_PER_AGENCY * agencies if power_items is None else power_items
         n_ds = DATASETS_PER_AGENCY * agencies if datasets is None else datasets
         n_govs = governments or max(1, round(agencies / AGENCIES_PER_GOVERNMENT))
-        self.govs = _governments(min(n_govs, agencies))
+        self.govs = _governments(min(n_govs, agencies), province)
         self.agencies: list[Agency] = []
         self.by_template: list[dict[int, Agency]] = []
         for g in range(len(self.govs)):

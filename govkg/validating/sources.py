@@ -7,6 +7,7 @@ the SHACL engine asked for, the results as findings).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,10 +21,10 @@ from govkg.loaders.mapping import IriMaker, workbook_triples
 from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.streamed import checked_triples
-from govkg.loaders.workbook import Workbook, read_workbook
+from govkg.loaders.workbook import TableRows, Workbook, read_workbook
 from govkg.pipes import readable_path
 from govkg.progress import Progress
-from govkg.shapes.findings import Finding, RuleBook, sort_key
+from govkg.shapes.findings import Finding, RuleBook
 from govkg.shapes.footprint import visible_classes, visible_predicates
 from govkg.shapes.store_validation import check_options, rule_book, validate_store
 from govkg.store import oxigraph as oxi
@@ -32,6 +33,9 @@ from govkg.store import oxigraph as oxi
 LARGE_FROM_ROWS = 50_000
 # a workbook file or CSV folder this big (~50,000 rows) is read in a mapping process too
 LARGE_FROM_BYTES = 8_000_000
+# from this size on (a CSV province is 250 MB and takes 3.7 GB as one store), a workbook
+# is validated by government, streamed: a store of all of it would pass 8 GB
+STREAMED_FROM_BYTES = 300_000_000
 
 
 @dataclass
@@ -105,10 +109,12 @@ def memory_store(
     return store
 
 
+@functools.cache
 def footprint(book: RuleBook) -> tuple[frozenset[str] | None, frozenset[str] | None]:
     """The predicates and the classes a large workbook keeps: what the rules can see,
     without the ids, which the findings read from the IRIs (a province: 1.4M fewer
-    quads, and 1M fewer without the power items' rdf:type)."""
+    quads, and 1M fewer without the power items' rdf:type). Once per rule book: its
+    queries are parsed (~3 s), and validation by government maps many parts."""
     return visible_predicates(book.sg, ids_in_iris=True), visible_classes(book.sg)
 
 
@@ -169,16 +175,15 @@ def validate_sources(
     by_government: bool = False,
 ) -> Outcome:
     """Validate workbooks and RDF files together, without a store on disk; with
-    ``by_government`` a workbook's governments are validated apart, in worker processes
-    (memory bounded by a part, not the workbook; on two cores slower than the whole
-    store for a province: docs/benchmarks.md)."""
+    ``by_government`` a workbook is read a block at a time and its governments are
+    validated apart, in worker processes (memory bounded by a part, not the workbook:
+    a nation on one machine; docs/benchmarks.md), as a workbook of STREAMED_FROM_BYTES
+    or more always is."""
     book = rule_book()
     check_options(book, rules, engine)
-    if by_government and partitionable(paths, book, engine):
-        workbooks, _ = read_sources(paths)
-        found = validate_by_government(
-            workbooks[0], base_iri, book=book, engine=engine, rules=rules
-        )
+    large = sum(size_on_disk(p) for p in paths) >= STREAMED_FROM_BYTES
+    if (by_government or large) and partitionable(paths, book, engine):
+        found = validate_by_government(paths[0], base_iri, book=book, engine=engine, rules=rules)
         return Outcome(found, book)
     store = sources_store(paths, base_iri, book=book)
     keep_until_exit(store)
@@ -196,12 +201,12 @@ def partitionable(paths: Sequence[Path], book: RuleBook, engine: str) -> bool:
         len(paths) == 1
         and not is_rdf_file(paths[0])
         and engine == "default"
-        and set(book.rules) >= PARTITIONED_RULES
+        and set(book.rules) == PARTITIONED_RULES
     )
 
 
 def validate_by_government(
-    workbook: Workbook,
+    source: Path | Workbook,
     base_iri: str,
     *,
     book: RuleBook,
@@ -209,60 +214,56 @@ def validate_by_government(
     rules: Sequence[str] | None = None,
     part_rows: int | None = None,
 ) -> list[Finding]:
-    """The findings of a workbook read and checked, its governments validated apart in
-    worker processes and the cross-government rules on the rest (govkg/validating/partition.py);
-    a workbook of one government is validated whole. The rules judged from texts (R16,
-    R17: their IDF weights are those of every duty) run on the whole workbook."""
-    from govkg.validating.partition import (
-        PART_ROWS,
-        PARTITIONED_RULES,
-        Part,
-        plan_parts,
-        validate_parts,
-    )
+    """The findings of a workbook (its path: read a block at a time, checked part by
+    part; or read and checked already), its governments validated apart in worker
+    processes and the cross-government rules on their own parts (govkg/validating/partition.py,
+    govkg/validating/government_stream.py). The rows wait in a scratch folder in the system's
+    temporary folder, deleted at the end."""
+    import tempfile
 
-    governments = {row[0] for row in _column(workbook, "agencies", "government")}
-    if len(governments) < 2:
-        return validate_store(
-            memory_store([workbook], [], base_iri, book=book), book, engine=engine,
-            rules=rules, id_of=IriMaker(base_iri).workbook_id,
-        )  # fmt: skip
-    # a few parts per core, so that the cores finish together
-    balanced = workbook.row_count() // (4 * (os.cpu_count() or 1))
-    parts = plan_parts(workbook, part_rows=part_rows or max(5_000, min(PART_ROWS, balanced)))
-    # on a terminal: governments done, and the rules running on which governments
-    shown = Progress("校验 validating: 政府 governments", total=len(governments))
+    from govkg.validating.government_stream import plan_stream, read_blocks, workbook_blocks
+    from govkg.validating.partition import PART_ROWS, Part, validate_parts
 
-    def progress(done: Part, running: list[Part]) -> None:
-        now = running[: os.cpu_count() or 1]  # the first are running, the rest wait
-        names = "; ".join(f"{p.name[:20]} {p.rules[0]}–{p.rules[-1]}" for p in now)
-        shown.stage = f"正在校验 running: {names}" if names else ""
-        shown.advance(len(done.governments))
+    problems: list[Problem] = []
+    with tempfile.TemporaryDirectory(prefix="govkg-parts-") as scratch:
+        if isinstance(source, Workbook):
+            plan = plan_stream(workbook_blocks(source), Path(scratch), source.file)
+        else:
+            read = Progress("读取 reading: 行 rows")  # on a terminal: rows read, the table
+            try:
+                blocks = _shown(read_blocks(source, problems), read)
+                plan = plan_stream(blocks, Path(scratch), str(source))
+            finally:
+                read.close()
+        if problems:  # what cannot be read: no table, no header
+            raise InputError(problems)
+        rows = sum(plan.rows_per_gov.values())
+        # a few parts per core, so that the cores finish together
+        balanced = rows // (4 * (os.cpu_count() or 1))
+        parts = plan.parts(part_rows or max(5_000, min(PART_ROWS, balanced)))
+        # on a terminal: governments done, and the parts and rules running
+        shown = Progress("校验 validating: 政府 governments", total=len(plan.rows_per_gov))
 
-    asked = list(rules or book.rules)
-    parted = [r for r in asked if r in PARTITIONED_RULES]
-    whole = [r for r in asked if r not in PARTITIONED_RULES]
-    found: list[Finding] = []
-    try:
-        if parted:
-            found = validate_parts(
-                parts, book=book, base_iri=base_iri, engine=engine, rules=parted,
+        def progress(done: Part, running: list[Part]) -> None:
+            now = running[: os.cpu_count() or 1]  # the first are running, the rest wait
+            names = "; ".join(f"{p.name[:20]} {p.rules[0]}–{p.rules[-1]}" for p in now)
+            shown.done += len(done.governments)
+            shown.set_stage(f"正在校验 running: {names}" if names else "")  # drawn each part
+
+        try:
+            return validate_parts(
+                plan, parts, book=book, base_iri=base_iri, engine=engine, rules=rules,
                 progress=progress,
             )  # fmt: skip
-    finally:
-        shown.close()
-    if whole:
-        store = memory_store([workbook], [], base_iri, book=book)
-        id_of = IriMaker(base_iri).workbook_id
-        found += validate_store(store, book, engine=engine, rules=whole, id_of=id_of)
-    return sorted(found, key=sort_key)
+        finally:
+            shown.close()
 
 
-def _column(workbook: Workbook, table: str, column: str) -> Iterator[tuple[str]]:
-    data = workbook.tables.get(table)
-    if data is not None:
-        at = data.index(column)
-        yield from ((row[at],) for _, row in data.rows)
+def _shown(blocks: Iterator[TableRows], progress: Progress) -> Iterator[TableRows]:
+    for data in blocks:
+        progress.stage = data.sheet
+        progress.advance(len(data.rows))
+        yield data
 
 
 def validate_disk_store(

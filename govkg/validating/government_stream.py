@@ -1,0 +1,358 @@
+"""A workbook larger than memory, cut into government parts as it is read.
+
+One pass over the tables (block by block: a nation's 42M rows never sit in memory)
+writes each row to the file of each government it belongs to (``Spill``, in a scratch
+folder) and keeps only what the cuts and the cross-government rules need: the agency
+rows (every part needs its link targets, R11 needs them all), each unit's agency, the
+function catalogue, the ids references may name, the datasets whose sources are not all
+in one government with their data duties, and of the power items, per base code, the
+name, type and basis seen first and whether another was seen (R7). The rows of the power
+items go a second time to files by base code.
+
+The parts (govkg/validating/partition.py says which rows each holds and which findings it keeps)
+are read back from those files one at a time, in the worker that validates them:
+
+    government parts   a few governments each, every rule but R7 and R11
+    the cross part     every agency row (R11), the cross-government datasets (R1, R13)
+    base-code parts    R7, on the power items of the base codes that were seen with more
+                       than one name, type or basis, a range of base codes per part
+
+R16's weights (the IDF of every duty text) are computed from the texts read in the pass.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from pathlib import Path
+
+from govkg.errors import InputError, Problem
+from govkg.loaders.checks import check_workbook, duplicate_id
+from govkg.loaders.contract import TABLES, TABLES_BY_NAME, split_list
+from govkg.loaders.workbook import TableRows, Workbook, iter_tables
+from govkg.text import Weights
+from govkg.validating.partition import CROSS, GOVERNMENT_RULES, R7_PARTS, Catalogue, Part, groups
+
+Row = tuple[int, tuple[str, ...]]
+BLOCK = 20_000  # rows read before they are written to the governments' files
+FLUSH_ROWS = 1_000_000  # rows held in the files' buffers at most (a flush opens every file)
+BASE_CODES_PER_PART = 500_000  # power items, about, in one base-code part
+CODE_FILES = 256  # the power items' files by base code
+ID_FILES = 64  # the files of the ids that are checked for duplicates only
+# the tables no reference names: their ids are kept nowhere, but filed by their hash
+_ID_FILED = frozenset({"duties", "divisions", "power_items", "data_duties", "transfers"})
+# the power items' cells no cross-government rule reads (R7 compares base code, name,
+# type and basis): blanked in the base-code parts, which map them at half the cost
+_R7_UNREAD = ("time_limit", "materials", "impl_code")
+
+
+class Spill:
+    """Rows written to one file per key (a government, a range of base codes), read back
+    a key at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: dict[str, Path] = {}
+        self.buffers: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        self.buffered = 0
+
+    def add(self, key: str, table: str, row: Row) -> None:
+        self.buffers[key][table].append(row)
+        self.buffered += 1
+        if self.buffered >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        for key, tables in self.buffers.items():
+            path = self.files.setdefault(key, self.folder / f"{len(self.files)}.pickle")
+            with path.open("ab") as out:
+                pickle.dump(dict(tables), out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.buffers.clear()
+        self.buffered = 0
+
+    def read(self, key: str) -> dict[str, list[Row]]:
+        """The rows written under ``key``, per table, in the order written."""
+        found: dict[str, list[Row]] = defaultdict(list)
+        path = self.files.get(key)
+        if path is None:
+            return found
+        with path.open("rb") as source:
+            while True:
+                try:
+                    frame = pickle.load(source)
+                except EOFError:
+                    return found
+                for table, rows in frame.items():
+                    found[table].extend(rows)
+
+
+class StreamPlan:
+    """The one pass over a workbook's tables: where each row goes, what the parts need."""
+
+    def __init__(self, folder: Path, file: str) -> None:
+        self.spill = Spill(folder)
+        self.file = file
+        self.tables: dict[str, TableRows] = {}  # rows kept: agencies and functions only
+        self.gov: dict[str, str] = {}
+        self.links: dict[str, list[str]] = {}
+        self.unit_agency: dict[str, str] = {}
+        self.datasets: set[str] = set()
+        self.cross_datasets: set[str] = set()
+        self.cross: dict[str, list[Row]] = defaultdict(list)  # datasets, data duties
+        self.rows_per_gov: Counter[str] = Counter()
+        self.signatures: dict[str, tuple[str, ...] | None] = {}  # base code -> None: differs
+        self.items = 0
+        self.texts: Counter[str] = Counter()  # duty texts (R16's weights), each once
+        self.problems: list[Problem] = []
+        self.weights: Weights | None = None
+        self.catalogue = Catalogue(TableRows(TABLES_BY_NAME["functions"], "", file))
+        self.agency_rows: dict[str, list[int]] = {}  # government -> positions
+
+    # --- the pass ---------------------------------------------------------------------
+    def add(self, data: TableRows) -> None:
+        """A block of a table (the rows read since the last block)."""
+        name = data.table.name
+        kept = self.tables.setdefault(name, TableRows(data.table, data.sheet, data.file))
+        kept.encoding = data.encoding
+        if name in ("agencies", "functions"):
+            kept.rows.extend(data.rows)
+            return
+        if "agencies" in self.tables and not self.gov:
+            self._index_agencies()
+        if name in _ID_FILED:  # their ids are checked for duplicates at the end
+            for number, row in data.rows:
+                bucket = zlib.crc32(row[0].encode()) % ID_FILES
+                self.spill.add(f"ids {bucket}", name, (number, (row[0],)))
+        getattr(self, f"_{name}")(data)
+
+    def _index_agencies(self) -> None:
+        data = self.tables["agencies"]
+        at, up = data.index("government"), (data.index("parent"), data.index("hosted_in"))
+        for i, (_, row) in enumerate(data.rows):
+            self.gov.setdefault(row[0], row[at])
+            self.links[row[0]] = [row[j] for j in up if row[j]]
+            self.agency_rows.setdefault(row[at], []).append(i)
+            self.rows_per_gov[row[at]] += 1
+        position = {row[0]: i for i, (_, row) in enumerate(data.rows)}
+        for agency, ups in self.links.items():  # link targets in other governments
+            for target in ups:
+                if target in position and self.gov.get(target) != self.gov[agency]:
+                    self.agency_rows[self.gov[agency]].append(position[target])
+
+    def gov_of(self, holder: str) -> str:
+        return self.gov.get(self.unit_agency.get(holder, holder), "")
+
+    def _to(self, govs: Iterable[str], table: str, row: Row) -> None:
+        for gov in govs:
+            self.spill.add(gov, table, row)
+            self.rows_per_gov[gov] += 1
+
+    def _seen(
+        self, data: TableRows, number: int, value: str, ids: Iterable[AbstractSet[str]]
+    ) -> None:
+        """A duplicate id of a table whose ids are not kept in the parts' memory whole."""
+        if value and any(value in space for space in ids):
+            first = self.tables["agencies"].sheet if value in self.gov else None
+            self.problems.append(
+                duplicate_id(data.file, data.table, data.sheet, number, value, first)
+            )
+
+    def _units(self, data: TableRows) -> None:
+        at = data.index("agency")
+        for item in data.rows:
+            unit = item[1][0]
+            self._seen(data, item[0], unit, (self.gov.keys(), self.unit_agency.keys()))
+            self.unit_agency[unit] = item[1][at]
+            self._to((self.gov.get(item[1][at], ""),), "units", item)
+
+    def _duties(self, data: TableRows) -> None:
+        holder, text = data.index("holder"), data.index("text")
+        for item in data.rows:
+            gov = self.gov_of(item[1][holder])
+            self._to((gov,), "duties", item)
+            if item[1][text] and gov:
+                self.texts[item[1][text]] += 1
+
+    def _divisions(self, data: TableRows) -> None:
+        at = data.index("agencies")
+        for item in data.rows:
+            self._to({self.gov.get(a, "") for a in split_list(item[1][at])}, "divisions", item)
+
+    def _power_items(self, data: TableRows) -> None:
+        at, code = data.index("agency"), data.index("base_code")
+        name, kind, basis = (data.index(c) for c in ("name", "type", "basis"))
+        signatures = self.signatures
+        for item in data.rows:
+            row = item[1]
+            self._to((self.gov.get(row[at], ""),), "power_items", item)
+            signature = (row[name], row[kind], row[basis])
+            first = signatures.setdefault(row[code], signature)
+            if first is not None and first != signature:
+                signatures[row[code]] = None
+            bucket = zlib.crc32(row[code].encode()) % CODE_FILES
+            self.spill.add(f"R7 {bucket}", "power_items", item)
+        self.items += len(data.rows)
+
+    def _datasets(self, data: TableRows) -> None:
+        at = data.index("sources")
+        for item in data.rows:
+            self._seen(data, item[0], item[1][0], (self.datasets,))
+            self.datasets.add(item[1][0])
+            govs = {self.gov.get(s, "") for s in split_list(item[1][at])}
+            self._to(govs, "datasets", item)
+            if len(govs) != 1:
+                self.cross_datasets.add(item[1][0])
+                self.cross["datasets"].append(item)
+
+    def _data_duties(self, data: TableRows) -> None:
+        holder, dataset = data.index("holder"), data.index("dataset")
+        for item in data.rows:
+            self._to((self.gov_of(item[1][holder]),), "data_duties", item)
+            if item[1][dataset] in self.cross_datasets:
+                self.cross["data_duties"].append(item)
+
+    def _transfers(self, data: TableRows) -> None:
+        # R17 reads the counterpart's duties: a transfer goes to its government's part too
+        agency, counterpart = data.index("agency"), data.index("counterpart_id")
+        for item in data.rows:
+            govs = {self.gov.get(item[1][agency], "")}
+            if item[1][counterpart]:
+                govs.add(self.gov.get(item[1][counterpart], ""))
+            self._to(govs, "transfers", item)
+
+    def finish(self) -> None:
+        if "agencies" in self.tables and not self.gov:
+            self._index_agencies()
+        self.spill.flush()
+        for table in TABLES:
+            self.tables.setdefault(table.name, TableRows(table, table.zh, self.file))
+        self._duplicates()
+        self.catalogue = Catalogue(self.tables["functions"])
+        self.weights = Weights.of_counted(self.texts)
+        self.texts.clear()
+        # the catalogue is checked here: a part holds only the functions it uses
+        catalogue = Workbook(self.file, {"functions": self.tables["functions"]})
+        try:
+            check_workbook(catalogue, references=self.references())
+        except InputError as error:
+            self.problems.extend(error.problems)
+
+    def _duplicates(self) -> None:
+        """The ids given twice in the tables whose ids no one refers to (a file of ids
+        at a time: the same id is always in the same file)."""
+        for bucket in range(ID_FILES):
+            for table, rows in self.spill.read(f"ids {bucket}").items():
+                data, seen = self.tables[table], set()
+                for number, (value,) in sorted(rows):
+                    if value and value in seen:
+                        self.problems.append(
+                            duplicate_id(data.file, data.table, data.sheet, number, value, None)
+                        )
+                    seen.add(value)
+
+    def references(self) -> dict[str, AbstractSet[str]]:
+        """The ids each table's references may name (dict views: no copies)."""
+        functions = {row[0] for _, row in self.tables["functions"].rows}
+        return {
+            "agencies": self.gov.keys(), "units": self.unit_agency.keys(),
+            "functions": functions, "datasets": self.datasets,
+        }  # fmt: skip
+
+    # --- the parts --------------------------------------------------------------------
+    def parts(self, part_rows: int) -> list[Part]:
+        governments = [
+            Part(",".join(group), GOVERNMENT_RULES, frozenset(group))
+            for group in groups(dict(self.rows_per_gov), part_rows)
+        ]
+        ranges = max(1, min(CODE_FILES, self.items // BASE_CODES_PER_PART))
+        base_codes = [
+            Part(f"{R7_PARTS} {k + 1}/{ranges}", ("R7",), frozenset(), kind=R7_PARTS,
+                 keys=tuple(f"R7 {b}" for b in range(k, CODE_FILES, ranges)))
+            for k in range(ranges)
+        ]  # fmt: skip
+        return [*governments, Part(CROSS, ("R1", "R11", "R13"), kind=CROSS), *base_codes]
+
+    def workbook(self, part: Part) -> Workbook:
+        """The rows of a part, read back (in the order of the workbook)."""
+        if part.kind == CROSS:
+            chosen = self._cross_rows()
+        elif part.kind == R7_PARTS:
+            chosen = self._base_code_rows(part)
+        else:
+            chosen = self._government_rows(part.governments)
+        tables = {}
+        for name, data in self.tables.items():
+            rows = chosen.get(name, [])
+            tables[name] = TableRows(data.table, data.sheet, data.file, rows, data.encoding)
+        return Workbook(self.file, tables)
+
+    def _government_rows(self, governments: frozenset[str]) -> dict[str, list[Row]]:
+        chosen: dict[str, dict[int, Row]] = defaultdict(dict)
+        for gov in governments:
+            for table, rows in self.spill.read(gov).items():
+                chosen[table].update((item[0], item) for item in rows)
+        agencies = self.tables["agencies"].rows
+        for gov in governments:
+            for i in self.agency_rows.get(gov, ()):
+                chosen["agencies"][agencies[i][0]] = agencies[i]
+        # of the catalogue, what the part's duties and divisions are on, the mandatory
+        # functions (R3) and every function above them (govkg/validating/partition.py)
+        used = set(self.catalogue.mandatory)
+        for table in ("duties", "divisions"):
+            at = self.tables[table].index("function")
+            used.update(row[at] for _, row in chosen[table].values())
+        functions = self.tables["functions"].rows
+        result = {table: [rows[n] for n in sorted(rows)] for table, rows in chosen.items()}
+        result["functions"] = [functions[i] for i in self.catalogue.rows_of(used)]
+        return result
+
+    def _cross_rows(self) -> dict[str, list[Row]]:
+        chosen: dict[str, list[Row]] = {"agencies": self.tables["agencies"].rows, **self.cross}
+        # the units holding the cross data duties (a holder's IRI depends on it)
+        holder = self.tables["data_duties"].index("holder")
+        held = {row[holder] for _, row in self.cross["data_duties"]} & self.unit_agency.keys()
+        units: dict[int, Row] = {}
+        for gov in {self.gov_of(u) for u in held}:
+            units.update((n, (n, r)) for n, r in self.spill.read(gov)["units"] if r[0] in held)
+        chosen["units"] = [units[n] for n in sorted(units)]
+        return chosen
+
+    def _base_code_rows(self, part: Part) -> dict[str, list[Row]]:
+        data = self.tables["power_items"]
+        code = data.index("base_code")
+        unread = {data.index(c) for c in _R7_UNREAD}
+        rows = [
+            (n, tuple("" if i in unread else cell for i, cell in enumerate(row)))
+            for key in part.keys
+            for n, row in self.spill.read(key)["power_items"]
+            if self.signatures[row[code]] is None
+        ]
+        return {"power_items": sorted(rows)}
+
+
+def plan_stream(blocks: Iterable[TableRows], folder: Path, file: str) -> StreamPlan:
+    """The pass over ``blocks`` (each table's rows, in the contract's order of tables,
+    a block at a time); the contract's problems found in it are in ``problems``."""
+    plan = StreamPlan(folder, file)
+    for data in blocks:
+        plan.add(data)
+    plan.finish()
+    return plan
+
+
+def read_blocks(path: str | Path, problems: list[Problem]) -> Iterator[TableRows]:
+    """The tables of the workbook at ``path`` a block of rows at a time; each block's
+    rows are dropped once the next is asked for."""
+    for data in iter_tables(path, problems, block=BLOCK):
+        yield data
+        data.rows = []
+
+
+def workbook_blocks(workbook: Workbook) -> Iterator[TableRows]:
+    """The tables of a workbook read already, whole, in the contract's order."""
+    for table in TABLES:
+        if table.name in workbook.tables:
+            yield workbook.tables[table.name]
