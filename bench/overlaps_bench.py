@@ -78,9 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.workbook:
         from govkg.loaders import read_workbook
         from govkg.shapes.store_validation import rule_book
-        from govkg.shapes.text_rules import duty_rows, r16_findings, workbook_r16_findings
+        from govkg.shapes.text_rules import duty_rows, r16_findings
 
         from govkg.validating.sources import sources_store
+        from govkg.validating.workbook_r16 import workbook_r16_findings
 
         book = rule_book()
         workbook = timed("read the workbook", lambda: read_workbook(args.workbook))
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def duty_rows_of(workbook):  # type: ignore[no-untyped-def]
-    from govkg.shapes.text_rules import workbook_rows
+    from govkg.validating.workbook_r16 import workbook_rows
 
     return workbook_rows(workbook)[0]
 

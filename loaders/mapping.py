@@ -13,7 +13,8 @@ from urllib.parse import quote, unquote
 
 from govkg.loaders.contract import TABLES, TABLES_BY_NAME, parse_bool, split_list
 from govkg.loaders.workbook import TableRows, Workbook
-from govkg.ontology.namespaces import DCT, GK, ORG, PROV, RDF, SKOS, XSD
+from govkg.ontology.namespaces import DCT, GK, ORG, PROV, RDF, SKOS
+from govkg.ontology.ntriples import literal, typed
 
 SEGMENTS = {
     "agencies": "agency",
@@ -29,29 +30,11 @@ SEGMENTS = {
 
 _ENTITY_SEGMENTS = frozenset(SEGMENTS.values())
 _IRI_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
-_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 A = f"<{RDF}type>"
 ID = f"<{DCT}identifier>"
 LABEL = f"<{SKOS}prefLabel>"
 DESCRIPTION = f"<{DCT}description>"
 ROW = f"<{GK}sourceRow>"
-
-
-def literal(text: str, lang: str | None = None) -> str:
-    """An N-Triples literal.
-
-    >>> literal('说"明"', "zh")
-    '"说\\\\"明\\\\""@zh'
-    """
-    # most cells need no escape, and finding that out is far cheaper than translate
-    if _NEEDS_ESCAPE.search(text):
-        text = text.translate(_ESCAPES)
-    return f'"{text}"@{lang}' if lang else f'"{text}"'
-
-
-def typed(value: str, datatype: str) -> str:
-    return f'"{value}"^^<{XSD}{datatype}>'
 
 
 def boolean(cell: str) -> str:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from govkg.loaders.mapping import literal, typed
 from govkg.ontology.namespaces import GK, PROV, RDF, RDFS, SKOS
+from govkg.ontology.ntriples import literal, typed
 
 from govkg.store import oxigraph as oxi
 

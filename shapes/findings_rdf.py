@@ -24,8 +24,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from govkg.loaders.mapping import literal, typed
 from govkg.ontology.namespaces import DCT, GK, PROV, RDF, SH
+from govkg.ontology.ntriples import literal, typed
 from govkg.shapes.findings import SEVERITIES, Finding, rules_ttl, sort_key
 from govkg.shapes.findings_scope import Scope, finding_scopes
 from govkg.text import JUDGEMENT_VERSION

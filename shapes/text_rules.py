@@ -17,8 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from govkg.loaders.contract import split_list
-from govkg.loaders.workbook import Workbook
 from govkg.ontology.namespaces import DCT, GK, ORG, SKOS
 from govkg.shapes.decisions import holding_dismissals, read_decisions, text_digest
 from govkg.shapes.findings import Finding, RuleBook, finding_text
@@ -102,48 +100,6 @@ def r16_findings(
     dismissed = holding_dismissals(read_decisions(store))
     rows = duty_rows(store, id_of)
     return findings_of_rows(rows, divided, dismissed, book, threshold, weights=weights)
-
-
-def workbook_r16_findings(
-    workbook: Workbook, book: RuleBook, *, threshold: float = SAME_RESPONSIBILITY
-) -> list[Finding]:
-    """The findings of R16 on a workbook's rows: the same as on the store it loads into
-    (a draft's merged workbook is judged this way, without a store)."""
-    if RULE not in book.rules:
-        return []
-    rows, divided = workbook_rows(workbook)
-    return findings_of_rows(rows, divided, {}, book, threshold)
-
-
-def workbook_rows(workbook: Workbook) -> tuple[list[DutyRow], set[tuple[str, ...]]]:
-    """The duty rows and divisions of a workbook, ids standing in for IRIs."""
-
-    def table(name: str) -> list[dict[str, str]]:
-        data = workbook.tables.get(name)
-        if data is None:
-            return []
-        names = [c.name for c in data.table.columns]
-        return [dict(zip(names, row, strict=False)) for _, row in data.rows]
-
-    agencies = {a["id"]: a for a in table("agencies")}
-    unit_agency = {u["id"]: u["agency"] for u in table("units")}
-    functions = {f["id"]: f["name"] for f in table("functions")}
-    rows: list[DutyRow] = []
-    for d in table("duties"):
-        agency = agencies.get(unit_agency.get(d["holder"], d["holder"]))
-        if agency is None or not d["text"]:
-            continue
-        rows.append(
-            DutyRow(
-                d["id"], d["id"], d["text"], agency["id"], agency["name"],
-                agency["government"], d["function"], functions.get(d["function"], ""),
-            )
-        )  # fmt: skip
-    divided: set[tuple[str, ...]] = set()
-    for row in table("divisions"):
-        named = sorted(set(split_list(row["agencies"])))
-        divided.update((row["function"], a, b) for i, a in enumerate(named) for b in named[i + 1 :])
-    return rows, divided
 
 
 def findings_of_rows(

@@ -20,10 +20,11 @@ from govkg.loaders.contract import TABLES, split_list
 from govkg.loaders.workbook import TableRows, Workbook, read_workbook
 from govkg.shapes.findings import Finding, compare, sort_key
 from govkg.shapes.store_validation import check_options, rule_book
-from govkg.shapes.text_rules import TEXT_RULES, workbook_r16_findings
+from govkg.shapes.text_rules import TEXT_RULES
 from govkg.validating.draft_scope import RULES, combine, draft_scope
 from govkg.validating.findings_cache import cache_entry, cached_findings
 from govkg.validating.sources import Outcome, read_sources, validate_workbooks
+from govkg.validating.workbook_r16 import workbook_r16_findings
 
 Row = tuple[int, tuple[str, ...]]
 # Rows of a re-mandated agency: table -> (column naming an agency or a unit, list?)
