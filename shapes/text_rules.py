@@ -149,9 +149,11 @@ def findings_of_rows(
     dismissed: dict[tuple[str, str, str], str],
     book: RuleBook,
     threshold: float,
+    weights: Weights | None = None,
 ) -> list[Finding]:
     """R16 over duty rows: ``divided`` holds (function, agency, agency) with the agencies
-    sorted, ``dismissed`` the digest each dismissed pair holds for."""
+    sorted, ``dismissed`` the digest each dismissed pair holds for; ``weights`` those of
+    the rows' texts unless given (a draft's governments judged with a whole store's)."""
     rule = book.rules[RULE]
     by_key = {r.iri: r for r in rows}
 
@@ -165,7 +167,7 @@ def findings_of_rows(
         return digest is not None and digest == text_digest(low.text, high.text)
 
     duties = [Duty(r.iri, r.government, r.agency, r.text, r.function_name) for r in rows]
-    weights = Weights.of(r.text for r in rows)
+    weights = weights or Weights.of(r.text for r in rows)
     found: list[Finding] = []
     for pair in similar_pairs(duties, threshold=threshold, weights=weights, skip=skip):
         low, high = sorted((by_key[pair.first.key], by_key[pair.second.key]), key=lambda r: r.id)
