@@ -158,8 +158,14 @@ class DraftGraph:
         }
         self.old = row_lines(store, owned | self.draft_rows)
         self.removed = set(self.old)
+        self.draft = draft
         self.draft_store = oxi.memory_store()
-        mapping = TableMapping(base_iri)
+        self.new: dict[str, Lines] = {}
+
+    def map_draft(self) -> None:
+        """Map the draft's rows (checked against the contract first: see draft_store)."""
+        store, draft = self.base.store, self.draft
+        mapping = TableMapping(self.base_iri)
         # a draft's duty may be held by a unit the baseline keeps: its IRI is a unit's
         mapping.unit_ids.update(
             self.iris.workbook_id(u) or ""

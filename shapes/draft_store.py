@@ -82,6 +82,7 @@ def validate_draft_on_store(
     book = rule_book()
     graph = DraftGraph(data, draft, base_iri)
     check_draft(graph, draft)
+    graph.map_draft()
     baseline = baseline or store_baseline(data, base_iri, book)
     plan = None
     if not full and set(book.rules) - TEXT_RULES == RULES and workbooks_only(data):
