@@ -16,9 +16,10 @@ store's graph with the draft merged in, validated whole.
 
 from __future__ import annotations
 
+import bisect
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from govkg.ontology.namespaces import GK, PROV
 from govkg.shapes.decisions import holding_dismissals, read_decisions
 from govkg.shapes.draft import check_merged, merge
 from govkg.shapes.draft_graph import DraftGraph, DraftPlan, row_lines
-from govkg.shapes.draft_scope import RULES, combine
+from govkg.shapes.draft_scope import RULES
 from govkg.shapes.findings import Finding, RuleBook, compare, sort_key
 from govkg.shapes.findings_scope import finding_scopes
 from govkg.shapes.findings_store import compute_findings, stored_scoped_findings, validation_copy
@@ -56,6 +57,12 @@ class StoreBaseline:
     findings: list[Finding]
     governments: dict[tuple[str, str, tuple[str, ...]], list[str]]
     duty_texts: dict[str, str] | None = None  # duty IRI -> text
+    unchanged: list[Finding] | None = None  # the findings marked unchanged, in order
+
+    def marked_unchanged(self) -> list[Finding]:
+        if self.unchanged is None:
+            self.unchanged = [replace(f, status="unchanged") for f in self.findings]
+        return self.unchanged
 
 
 def store_baseline(data: Any, base_iri: str, book: RuleBook) -> StoreBaseline:
@@ -87,8 +94,10 @@ def validate_draft_on_store(
     plan = None
     if not full and set(book.rules) - TEXT_RULES == RULES and workbooks_only(data):
         plan = graph.plan()
-    after = _whole(data, graph, book) if plan is None else _scoped(data, plan, baseline, book)
-    found = compare(baseline.findings, after)
+    if plan is None:
+        found = compare(baseline.findings, _whole(data, graph, book))
+    else:
+        found = _scoped(data, plan, baseline, book)
     return [f for f in found if f.rule in set(rules)] if rules else found
 
 
@@ -125,23 +134,36 @@ def workbooks_only(data: Any) -> bool:
 
 
 def _scoped(data: Any, plan: DraftPlan, baseline: StoreBaseline, book: RuleBook) -> list[Finding]:
+    """The comparison of the fast path. A finding out of scope is in the baseline and in
+    the merged graph alike, so only those in scope are compared; the rest keep their
+    order, marked unchanged (a province's hundreds of thousands are not sorted again)."""
+    governments = plan.scope.governments
+
+    def in_scope(f: Finding) -> bool:
+        if f.rule in TEXT_RULES:
+            return bool(governments & set(baseline.governments.get(f.key, ())))
+        return plan.scope.holds(f)
+
     shaped = [r for r in book.rules if r not in TEXT_RULES]
-    sub = validate_store(plan.sub, book, rules=shaped)
-    kept = [f for f in baseline.findings if f.rule not in TEXT_RULES]
-    after = combine(kept, sub, plan.scope) + _texts(data, plan, baseline, book)
-    return sorted(after, key=sort_key)
+    after = [f for f in validate_store(plan.sub, book, rules=shaped) if plan.scope.holds(f)]
+    after += _texts(data, plan, baseline, book)
+    compared = compare([f for f in baseline.findings if in_scope(f)], after)
+    unchanged = [
+        mark
+        for f, mark in zip(baseline.findings, baseline.marked_unchanged(), strict=True)
+        if not in_scope(f)
+    ]
+    for f in compared:
+        if f.status == "unchanged":
+            bisect.insort(unchanged, f, key=sort_key)
+    return [f for f in compared if f.status != "unchanged"] + unchanged
 
 
 def _texts(data: Any, plan: DraftPlan, baseline: StoreBaseline, book: RuleBook) -> list[Finding]:
-    """R16 judged again in the scope's governments, kept elsewhere."""
+    """R16 judged again in the scope's governments (its stored findings elsewhere stay)."""
     if RULE not in book.rules:
         return []
     governments = plan.scope.governments
-    kept = [
-        f
-        for f in baseline.findings
-        if f.rule in TEXT_RULES and not governments & set(baseline.governments.get(f.key, ()))
-    ]
     if baseline.duty_texts is None:
         baseline.duty_texts = {r.iri: r.text for r in duty_rows(data)}
     rows = duty_rows(plan.sub)
@@ -155,8 +177,7 @@ def _texts(data: Any, plan: DraftPlan, baseline: StoreBaseline, book: RuleBook) 
         for r in oxi.select(plan.sub, DIVISIONS_QUERY)
     }
     dismissed = holding_dismissals(read_decisions(data))
-    judged = findings_of_rows(rows, divided, dismissed, book, SAME_RESPONSIBILITY, weights=weights)
-    return kept + judged
+    return findings_of_rows(rows, divided, dismissed, book, SAME_RESPONSIBILITY, weights=weights)
 
 
 def _whole(data: Any, graph: DraftGraph, book: RuleBook) -> list[Finding]:
