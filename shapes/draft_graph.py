@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govkg.loaders.contract import TABLES
+from govkg.loaders.mandate.holdings import records
 from govkg.loaders.mapping import SEGMENTS, IriMaker, TableMapping
 from govkg.loaders.workbook import Workbook
 from govkg.ontology.namespaces import GK, ORG, SKOS
@@ -142,7 +143,7 @@ class DraftGraph:
         units = self.base.subjects(UNIT_OF, chosen)
         units.update(
             (entity("units", r["id"])[1:-1], [entity("agencies", r["agency"])[1:-1]])
-            for r in _dicts(draft, "units")
+            for r in records(draft, "units")
             if entity("agencies", r["agency"])[1:-1] in chosen
         )
         owned = set(chosen) | set(units)
@@ -177,7 +178,7 @@ class DraftGraph:
 
     def _held_units(self, draft: Workbook) -> set[str]:
         entity = self.iris.entity
-        held = {r["holder"] for t in ("duties", "data_duties") for r in _dicts(draft, t)}
+        held = {r["holder"] for t in ("duties", "data_duties") for r in records(draft, t)}
         return {entity("units", h)[1:-1] for h in held if h}
 
     def changed(self) -> tuple[dict[str, Lines], dict[str, Lines]]:
@@ -364,14 +365,6 @@ class _Planner:
 def _value(literal: str) -> str:
     """The text of a plain N-Triples literal (base codes need no unescaping)."""
     return literal[1 : literal.rindex('"')]
-
-
-def _dicts(workbook: Workbook, table: str) -> list[dict[str, str]]:
-    data = workbook.tables.get(table)
-    if data is None:
-        return []
-    names = [c.name for c in data.table.columns]
-    return [dict(zip(names, row, strict=True)) for _, row in data.rows]
 
 
 def _mapped(draft: Workbook, mapping: TableMapping) -> Iterable[str]:
