@@ -30,7 +30,7 @@ from govkg.ontology.namespaces import GK, PROV
 from govkg.shapes.decisions import holding_dismissals, read_decisions
 from govkg.shapes.draft import check_merged, merge
 from govkg.shapes.draft_graph import DraftGraph, DraftPlan, row_lines
-from govkg.shapes.draft_scope import RULES
+from govkg.shapes.draft_scope import RULES, Scope
 from govkg.shapes.findings import Finding, RuleBook, compare, sort_key
 from govkg.shapes.findings_scope import finding_scopes
 from govkg.shapes.findings_store import compute_findings, stored_scoped_findings, validation_copy
@@ -50,19 +50,34 @@ from govkg.store import oxigraph as oxi
 
 @dataclass
 class StoreBaseline:
-    """What drafts are compared with: the store's findings, the governments of each R16
-    finding, and the texts of the store's duties (read when first needed). A server
+    """What drafts are compared with: the store's findings and, for R16, the governments
+    of each of its findings; what follows from them is found when first needed. A server
     keeps one per generation of its store."""
 
     findings: list[Finding]
     governments: dict[tuple[str, str, tuple[str, ...]], list[str]]
     duty_texts: dict[str, str] | None = None  # duty IRI -> text
     unchanged: list[Finding] | None = None  # the findings marked unchanged, in order
+    texts_of: dict[str, list[int]] | None = None  # government -> its R16 findings' positions
 
     def marked_unchanged(self) -> list[Finding]:
         if self.unchanged is None:
             self.unchanged = [replace(f, status="unchanged") for f in self.findings]
         return self.unchanged
+
+    def in_scope(self, scope: Scope) -> set[int]:
+        """The positions of the findings in ``scope``: R16's by government (a province
+        has hundreds of thousands), the others by ``Scope.holds``."""
+        if self.texts_of is None:
+            self.texts_of = {}
+            for at, f in enumerate(self.findings):
+                for gov in self.governments.get(f.key, ()) if f.rule in TEXT_RULES else ():
+                    self.texts_of.setdefault(gov, []).append(at)
+        found = {at for gov in scope.governments for at in self.texts_of.get(gov, ())}
+        found.update(
+            at for at, f in enumerate(self.findings) if f.rule not in TEXT_RULES and scope.holds(f)
+        )
+        return found
 
 
 def store_baseline(data: Any, base_iri: str, book: RuleBook) -> StoreBaseline:
@@ -137,22 +152,13 @@ def _scoped(data: Any, plan: DraftPlan, baseline: StoreBaseline, book: RuleBook)
     """The comparison of the fast path. A finding out of scope is in the baseline and in
     the merged graph alike, so only those in scope are compared; the rest keep their
     order, marked unchanged (a province's hundreds of thousands are not sorted again)."""
-    governments = plan.scope.governments
-
-    def in_scope(f: Finding) -> bool:
-        if f.rule in TEXT_RULES:
-            return bool(governments & set(baseline.governments.get(f.key, ())))
-        return plan.scope.holds(f)
-
     shaped = [r for r in book.rules if r not in TEXT_RULES]
     after = [f for f in validate_store(plan.sub, book, rules=shaped) if plan.scope.holds(f)]
     after += _texts(data, plan, baseline, book)
-    compared = compare([f for f in baseline.findings if in_scope(f)], after)
-    unchanged = [
-        mark
-        for f, mark in zip(baseline.findings, baseline.marked_unchanged(), strict=True)
-        if not in_scope(f)
-    ]
+    inside = baseline.in_scope(plan.scope)
+    compared = compare([baseline.findings[at] for at in sorted(inside)], after)
+    marks = baseline.marked_unchanged()
+    unchanged = [mark for at, mark in enumerate(marks) if at not in inside]
     for f in compared:
         if f.status == "unchanged":
             bisect.insort(unchanged, f, key=sort_key)
