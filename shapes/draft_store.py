@@ -16,7 +16,6 @@ store's graph with the draft merged in, validated whole.
 
 from __future__ import annotations
 
-import bisect
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -87,7 +86,8 @@ def store_baseline(data: Any, base_iri: str, book: RuleBook) -> StoreBaseline:
         found, copy = compute_findings(data, book, base_iri)
         scoped = list(zip(found, finding_scopes(copy, found), strict=True))
     governments = {f.key: govs for f, (_agencies, govs) in scoped if f.rule in TEXT_RULES}
-    return StoreBaseline([f for f, _scope in scoped], governments)
+    # in the order of a comparison's (the fast path keeps it for the unchanged ones)
+    return StoreBaseline(sorted((f for f, _scope in scoped), key=sort_key), governments)
 
 
 def validate_draft_on_store(
@@ -157,12 +157,15 @@ def _scoped(data: Any, plan: DraftPlan, baseline: StoreBaseline, book: RuleBook)
     after += _texts(data, plan, baseline, book)
     inside = baseline.in_scope(plan.scope)
     compared = compare([baseline.findings[at] for at in sorted(inside)], after)
+    # an unchanged finding in scope takes its baseline place (same key, same order), with
+    # the merged graph's message
+    kept = {f.key: f for f in compared if f.status == "unchanged"}
     marks = baseline.marked_unchanged()
-    unchanged = [mark for at, mark in enumerate(marks) if at not in inside]
-    for f in compared:
-        if f.status == "unchanged":
-            bisect.insort(unchanged, f, key=sort_key)
-    return [f for f in compared if f.status != "unchanged"] + unchanged
+    unchanged = [
+        kept.get(f.key) if at in inside else mark
+        for at, (f, mark) in enumerate(zip(baseline.findings, marks, strict=True))
+    ]
+    return [f for f in compared if f.status != "unchanged"] + [f for f in unchanged if f]
 
 
 def _texts(data: Any, plan: DraftPlan, baseline: StoreBaseline, book: RuleBook) -> list[Finding]:
