@@ -4,14 +4,14 @@ the store keeps (shapes/findings_store.py), so the baseline is never validated a
 
 The draft's rows are checked against the contract, their references against the ids the
 merged graph keeps. The fast path (shapes/draft_graph.py) then validates only the merged
-sub-graph the draft's scope reaches and keeps the stored findings out of scope
-(:func:`govkg.shapes.draft_scope.combine`). R16, judged from duty texts, is judged again
-in the scope's governments with the term weights of the store's duties, and keeps its
-stored findings elsewhere: a draft moves each term's weight by about its share of the
-duties, so only a pair of another government within that margin of the threshold could
-be judged otherwise by the full comparison. A draft that changes the catalogue beyond
-new leaves, a store holding RDF files, or ``full=True`` take the full comparison: the
-store's graph with the draft merged in, validated whole.
+sub-graph the draft's scope reaches, compares the findings in scope, and keeps the stored
+findings out of scope, unchanged in their place. R16, judged from duty texts, is judged
+again in the scope's governments with the term weights of the merged data's duties, and
+keeps its stored findings elsewhere: its weights are over every duty, and a draft moves
+each by about its share of the duties, so a pair of another government within that
+margin of the threshold may be judged otherwise by the full comparison. A draft that
+changes the catalogue beyond new leaves, a store holding RDF files, or ``full=True``
+take the full comparison: the store's graph with the draft merged in, validated whole.
 """
 
 from __future__ import annotations
