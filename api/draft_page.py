@@ -30,7 +30,7 @@ STATUSES = ("new", "resolved", "unchanged")
 
 @router.get("/draft", response_class=HTMLResponse, summary="草稿检查 draft check")
 async def draft_form(request: Request, snap: SnapshotDep) -> HTMLResponse:
-    baseline = await run_in_threadpool(page_data.baseline_files, snap)
+    baseline = await run_in_threadpool(page_data.baseline_sources, snap)
     return render_page(request, "draft.html", baseline=baseline, result=None, error=None)
 
 
@@ -61,7 +61,7 @@ async def draft_check(
     draft: Annotated[UploadFile | None, File()] = None,
     baseline: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
-    stored = await run_in_threadpool(page_data.baseline_files, snap)
+    stored = await run_in_threadpool(page_data.baseline_sources, snap)
     limit = state.settings.max_body_bytes
     error: dict[str, Any] | None = None
     result = None
@@ -73,26 +73,28 @@ async def draft_check(
             folder = Path(scratch)
             (folder / "base").mkdir()
             (folder / "draft").mkdir()
-            if baseline is not None and baseline.filename:
-                paths = [str(await save(baseline, folder / "base", limit))]
-            elif stored is not None:
-                paths = [str(p) for p in stored]
-            else:
+            uploaded = baseline if baseline is not None and baseline.filename else None
+            if uploaded is None and snap.generation is None:
                 raise ApiError(
                     400,
-                    "存储的来源文件不在本机，请同时上传基准工作簿",
-                    "the store's source files are not on this machine: upload the baseline",
+                    "存储中还没有数据，请同时上传基准工作簿",
+                    "the store holds no data yet: upload the baseline too",
                 )
+            paths = [str(await save(uploaded, folder / "base", limit))] if uploaded else []
             saved = {str(await save(draft, folder / "draft", limit)): draft.filename}
-            if baseline is not None and baseline.filename:
-                saved[paths[0]] = baseline.filename
             args = {
-                "paths": paths,
                 "draft": next(iter(saved)),
                 "base_iri": state.settings.base_iri,
                 "lang": language(request),
             }
-            result = await state.compute.run(Task("validate_with_xlsx", args), VALIDATE_TIMEOUT)
+            if uploaded is not None:
+                saved[paths[0]] = uploaded.filename or ""
+                task = Task("validate_with_xlsx", {**args, "paths": paths})
+            else:
+                # the baseline is the store: its stored findings, re-validated where the
+                # draft reaches (govkg/validating/draft_store.py)
+                task = Task("validate_draft_store", {**args, "generation": snap.generation})
+            result = await state.compute.run(task, VALIDATE_TIMEOUT)
     except (ApiError, GovkgError) as exc:
         error = error_view(exc, saved)
     if result is None:

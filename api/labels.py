@@ -210,13 +210,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "Draft workbook (.xlsx or .zip of CSV)",
     ),
     "baseline_file": (
-        "基准工作簿（可不选：默认用存储已加载的工作簿）",
-        "Baseline workbook (optional: the workbook the store was loaded from)",
+        "基准工作簿（可不选：默认以存储中的数据为基准）",
+        "Baseline workbook (optional: by default the store's data is the baseline)",
     ),
-    "baseline_is": ("默认基准：{files}", "Default baseline: {files}"),
+    "baseline_is": (
+        "默认基准：存储中的数据（{files}）",
+        "Default baseline: the store's data ({files})",
+    ),
     "baseline_missing": (
-        "存储的来源文件不在本机，请同时上传基准工作簿。",
-        "The store's source files are not on this machine: upload the baseline too.",
+        "存储中还没有数据，请同时上传基准工作簿。",
+        "The store holds no data yet: upload the baseline too.",
     ),
     "check": ("检查", "Check"),
     "draft_result": ("检查结果", "Result"),

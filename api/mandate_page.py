@@ -44,7 +44,7 @@ async def mandate_check(
     file: Annotated[UploadFile | None, File()] = None,
     government: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    stored = await run_in_threadpool(page_data.baseline_files, snap)
+    stored = await run_in_threadpool(page_data.baseline_sources, snap)
     government = government.strip()
     # where the upload was saved -> the name it was uploaded as; the importer's option
     # --government is this page's field

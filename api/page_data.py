@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -238,15 +238,11 @@ def data_lines(snap: Snapshot, holders: list[str]) -> list[Line]:
 
 
 # --- the baseline of a draft check -----------------------------------------------------------
-def baseline_files(snap: Snapshot) -> list[Path] | None:
-    """The files the store was loaded from, when all are still on this machine."""
-    paths = []
-    for row in queries.rows(snap.reader, queries.SOURCE_FILES):
-        parsed = urlparse(row["source"])
-        if parsed.scheme != "file":
-            return None
-        path = Path(unquote(parsed.path))
-        if not path.exists():
-            return None
-        paths.append(path)
+def baseline_sources(snap: Snapshot) -> list[PurePosixPath] | None:
+    """The sources the store was loaded from (a draft is checked against the store's
+    data); None when it holds none."""
+    paths = [
+        PurePosixPath(unquote(urlparse(row["source"]).path))
+        for row in queries.rows(snap.reader, queries.SOURCE_FILES)
+    ]
     return paths or None

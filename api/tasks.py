@@ -277,6 +277,35 @@ def validate_with_xlsx(
     }
 
 
+def _store_baseline(data: Any, generation: str | None, base_iri: str) -> Any:
+    """The findings a generation keeps, read once per generation (drafts compared with it)."""
+    from govkg.validating.draft_store import store_baseline
+
+    key = (generation, base_iri)
+    if _cache.get("baseline_of") != key:
+        _cache.pop("baseline", None)  # one generation's at a time
+        _cache["baseline"] = store_baseline(data, base_iri, _rule_book())
+        _cache["baseline_of"] = key
+    return _cache["baseline"]
+
+
+def validate_draft_store(
+    store: str, *, draft: str, generation: str | None, base_iri: str, lang: str
+) -> dict[str, Any]:
+    """A draft workbook checked against a generation of the store (govkg/validating/draft_store.py),
+    with the xlsx report as bytes."""
+    from govkg.loaders.workbook import read_workbook
+    from govkg.shapes.findings import as_json
+
+    from govkg.validating.draft_store import validate_draft_on_store
+
+    workbook = read_workbook(Path(draft))
+    data = reader(store, generation)
+    baseline = _store_baseline(data, generation, base_iri)
+    found = validate_draft_on_store(data, workbook, base_iri, baseline=baseline)
+    return {"report": as_json(found), "xlsx": _xlsx(found, _rule_book(), lang)}
+
+
 def _xlsx(found: list[Any], book: Any, lang: str) -> bytes:
     """The xlsx report of findings (summary sheet, a sheet per rule), as bytes."""
     from govkg.validating.report import xlsx_report
@@ -364,7 +393,8 @@ def import_mandate(
         zh, en = skipped(next(iter(result.draft.unchecked.values())))
         answer["skipped"] = {"zh": zh, "en": en}
         return answer
-    findings = validate_draft_on_store(data, read_workbook(out), base_iri)
+    baseline = _store_baseline(data, generation, base_iri)
+    findings = validate_draft_on_store(data, read_workbook(out), base_iri, baseline=baseline)
     answer["check"] = as_json(findings)
     if lang is not None:
         answer["xlsx"] = _xlsx(findings, _rule_book(), lang)
@@ -380,6 +410,7 @@ TASKS: dict[str, Callable[..., Any]] = {
     "findings": findings,
     "validate": validate,
     "validate_with_xlsx": validate_with_xlsx,
+    "validate_draft_store": validate_draft_store,
     "load": load,
     "update": update,
     "import_mandate": import_mandate,

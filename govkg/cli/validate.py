@@ -19,12 +19,11 @@ def outcome_of(args: argparse.Namespace, settings: Settings) -> Outcome:
         from govkg.validating.draft import validate_draft
 
         if not sources:
-            raise InputError(
-                Problem(
-                    "--draft",
-                    "使用 --draft 时须给出基准工作簿",
-                    "--draft needs the baseline workbook",
-                )
+            from govkg.validating.draft_store import validate_draft_in_store
+
+            # the baseline is the store (--store, else the default store)
+            return validate_draft_in_store(
+                settings.store, args.draft, base_iri=settings.base_iri, rules=args.rule
             )
         return validate_draft(
             sources,

@@ -135,11 +135,12 @@ class Scope:
         return True
 
 
-def _reaching(indexes: Iterable[_Index], start: set[str]) -> set[str]:
-    """``start`` and every agency whose chain (parent or hosted_in links) reaches it."""
+def reaching(links: Iterable[dict[str, list[str]]], start: set[str]) -> set[str]:
+    """``start`` and every agency whose chain (parent or hosted_in ``links``, of the
+    baseline and of the merged workbook) reaches it."""
     below: dict[str, set[str]] = {}
-    for index in indexes:
-        for agency, ups in index.links.items():
+    for agency_links in links:
+        for agency, ups in agency_links.items():
             for up in ups:
                 below.setdefault(up, set()).add(agency)
     seen = set(start)
@@ -201,7 +202,7 @@ def draft_scope(baseline: Workbook, merged: Workbook) -> tuple[Scope, Workbook] 
     old, new = _Index(baseline), _Index(merged)
     idx = {id(baseline): old, id(merged): new}
     scope = Scope()
-    ta = _reaching((old, new), _touched(changed, idx, scope))
+    ta = reaching((old.links, new.links), _touched(changed, idx, scope))
     scope.governments = {i.gov[a] for a in ta for i in (old, new) if a in i.gov}
     ca = set(ta)
     for index in (old, new):
@@ -268,7 +269,7 @@ def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
             needed.update(s for _, r in rows for s in split_list(get(r, name, "sources")))
         tables[name] = TableRows(data.table, data.sheet, data.file, rows)
     needed.update(index.agency_of(h) for h in holders)
-    needed = _reaching_up(index, needed)
+    needed = reaching_up(index.links, needed)
     for name in ("units", "agencies"):
         if name in merged.tables:
             data = merged.tables[name]
@@ -280,12 +281,12 @@ def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
     return Workbook(merged.file, tables)
 
 
-def _reaching_up(index: _Index, start: set[str]) -> set[str]:
-    """``start`` and every agency on their chains (parent and hosted_in links)."""
+def reaching_up(links: dict[str, list[str]], start: set[str]) -> set[str]:
+    """``start`` and every agency on their chains (parent and hosted_in ``links``)."""
     seen = set(start)
     todo = list(start)
     while todo:
-        for up in index.links.get(todo.pop(), ()):
+        for up in links.get(todo.pop(), ()):
             if up not in seen:
                 seen.add(up)
                 todo.append(up)

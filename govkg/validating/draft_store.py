@@ -1,58 +1,242 @@
-"""Checking a draft against the store's graph (the API's baseline is the store, not a
-workbook): the draft's agencies replace theirs as ``draft.py`` says, at the level of
-the graph. Every node a re-mandated agency owns (the agency, its units, the duties and
-data duties they hold, its power items, the division clauses naming it, its chief data
-officer post) leaves the baseline's graph; the draft's triples come in; every finding is
-marked new, resolved or unchanged."""
+"""Checking a draft against a store (``govkg validate --store S --draft D``, the /ui/draft
+page, the 三定 import): the store's data is the baseline, and its findings are the ones
+the store keeps (shapes/findings_store.py), so the baseline is never validated again.
+
+The draft's rows are checked against the contract, their references against the ids the
+merged graph keeps. The fast path (govkg/validating/draft_graph.py) then validates only the merged
+sub-graph the draft's scope reaches, compares the findings in scope, and keeps the stored
+findings out of scope, unchanged in their place. R16, judged from duty texts, is judged
+again in the scope's governments with the term weights of the merged data's duties, and
+keeps its stored findings elsewhere: its weights are over every duty, and a draft moves
+each by about its share of the duties, so a pair of another government within that
+margin of the threshold may be judged otherwise by the full comparison. A draft that
+changes the catalogue beyond new leaves, a store holding RDF files, or ``full=True``
+take the full comparison: the store's graph with the draft merged in, validated whole.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from govkg.loaders.mapping import IriMaker
-from govkg.loaders.workbook import Workbook
-from govkg.ontology.namespaces import GK, ORG
-from govkg.shapes.findings import Finding, compare
-from govkg.shapes.findings_store import stored_findings
-from govkg.shapes.store_validation import rule_book, validate_store
+from govkg.errors import InputError, Problem
+from govkg.loaders.contract import TABLES, TABLES_BY_NAME, Kind, split_list
+from govkg.loaders.rdf_files import rdf_format_of
+from govkg.loaders.workbook import TableRows, Workbook, read_workbook
+from govkg.ontology.namespaces import GK, PROV
+from govkg.shapes.decisions import holding_dismissals, read_decisions
+from govkg.shapes.findings import Finding, RuleBook, compare, sort_key
+from govkg.shapes.findings_scope import finding_scopes
+from govkg.shapes.findings_store import compute_findings, stored_scoped_findings, validation_copy
+from govkg.shapes.store_validation import check_options, rule_book, validate_store
+from govkg.shapes.text_rules import (
+    DIVISIONS_QUERY,
+    RULE,
+    TEXT_RULES,
+    duty_rows,
+    findings_of_rows,
+)
 from govkg.store import oxigraph as oxi
-from govkg.validating.sources import memory_store
-
-_OWNED = f"""SELECT DISTINCT ?node WHERE {{
-  VALUES ?agency {{ %s }}
-  {{ ?agency <{GK}chiefDataOfficer> ?node }}
-  UNION {{ ?node <{ORG}unitOf> ?agency }}
-  UNION {{ ?node <{GK}heldBy> ?agency }}
-  UNION {{ ?node <{GK}heldBy> ?unit . ?unit <{ORG}unitOf> ?agency }}
-  UNION {{ ?node <{GK}implementedBy> ?agency }}
-  UNION {{ ?node <{GK}involves> ?agency }}
-}}"""
+from govkg.text import SAME_RESPONSIBILITY, Weights
+from govkg.validating.draft import check_merged, merge
+from govkg.validating.draft_graph import DraftGraph, DraftPlan, row_lines
+from govkg.validating.draft_scope import RULES, Scope
+from govkg.validating.sources import Outcome
 
 
-def owned_nodes(data: Any, agency_iris: list[str]) -> set[str]:
-    """The IRIs of every node the agencies own in ``data`` (their own IRIs included)."""
-    if not agency_iris:
-        return set()
-    rows = oxi.select(data, _OWNED % " ".join(agency_iris))
-    return {row["node"].value for row in rows} | {iri.strip("<>") for iri in agency_iris}
+@dataclass
+class StoreBaseline:
+    """What drafts are compared with: the store's findings and, for R16, the governments
+    of each of its findings; what follows from them is found when first needed. A server
+    keeps one per generation of its store."""
+
+    findings: list[Finding]
+    governments: dict[tuple[str, str, tuple[str, ...]], list[str]]
+    duty_texts: dict[str, str] | None = None  # duty IRI -> text
+    unchanged: list[Finding] | None = None  # the findings marked unchanged, in order
+    texts_of: dict[str, list[int]] | None = None  # government -> its R16 findings' positions
+
+    def marked_unchanged(self) -> list[Finding]:
+        if self.unchanged is None:
+            self.unchanged = [replace(f, status="unchanged") for f in self.findings]
+        return self.unchanged
+
+    def in_scope(self, scope: Scope) -> set[int]:
+        """The positions of the findings in ``scope``: R16's by government (a province
+        has hundreds of thousands), the others by ``Scope.holds``."""
+        if self.texts_of is None:
+            self.texts_of = {}
+            for at, f in enumerate(self.findings):
+                for gov in self.governments.get(f.key, ()) if f.rule in TEXT_RULES else ():
+                    self.texts_of.setdefault(gov, []).append(at)
+        found = {at for gov in scope.governments for at in self.texts_of.get(gov, ())}
+        found.update(
+            at for at, f in enumerate(self.findings) if f.rule not in TEXT_RULES and scope.holds(f)
+        )
+        return found
 
 
-def validate_draft_on_store(data: Any, draft: Workbook, base_iri: str) -> list[Finding]:
-    """Findings of the store's graph with the draft merged in, marked against the store's."""
+def store_baseline(data: Any, base_iri: str, book: RuleBook) -> StoreBaseline:
+    """The findings the store keeps when current, else validated now."""
+    scoped = stored_scoped_findings(data, base_iri)
+    if scoped is None:
+        found, copy = compute_findings(data, book, base_iri)
+        scoped = list(zip(found, finding_scopes(copy, found), strict=True))
+    governments = {f.key: govs for f, (_agencies, govs) in scoped if f.rule in TEXT_RULES}
+    # in the order of a comparison's (the fast path keeps it for the unchanged ones)
+    return StoreBaseline(sorted((f for f, _scope in scoped), key=sort_key), governments)
+
+
+def validate_draft_on_store(
+    data: Any,
+    draft: Workbook,
+    base_iri: str,
+    *,
+    rules: Sequence[str] | None = None,
+    baseline: StoreBaseline | None = None,
+    full: bool = False,
+) -> list[Finding]:
+    """Findings of the store's graph with the draft merged in, marked new or unchanged
+    against the store's, plus the resolved ones (only those of ``rules`` when given)."""
     book = rule_book()
-    before_store = oxi.memory_store()
-    oxi.add_quads(before_store, oxi.quads_of(data))
-    # the store keeps the findings of its data when they are current: no second validation
-    before = stored_findings(data, base_iri)
-    if before is None:
-        before = validate_store(before_store, book)
-    iris = IriMaker(base_iri)
-    agencies = [iris.entity("agencies", row[0]) for _, row in draft.rows("agencies")]
-    owned = owned_nodes(before_store, agencies)
-    after_store = memory_store([draft], [], base_iri)
-    oxi.add_quads(
-        after_store,
-        (q for q in oxi.quads_of(before_store) if q.subject.value not in owned),
+    graph = DraftGraph(data, draft, base_iri)
+    check_draft(graph, draft)
+    graph.map_draft()
+    baseline = baseline or store_baseline(data, base_iri, book)
+    plan = None
+    if not full and set(book.rules) - TEXT_RULES == RULES and workbooks_only(data):
+        plan = graph.plan()
+    if plan is None:
+        found = compare(baseline.findings, _whole(data, graph, book))
+    else:
+        found = _scoped(data, plan, baseline, book)
+    return [f for f in found if f.rule in set(rules)] if rules else found
+
+
+def validate_draft_in_store(
+    store: Path, draft: Path, *, base_iri: str, rules: Sequence[str] | None = None
+) -> Outcome:
+    """``govkg validate --store S --draft D``: the draft file checked against the live data
+    of the store at ``store``."""
+    from govkg.store import GraphStore
+
+    book = rule_book()
+    check_options(book, rules, "default")
+    workbook = read_workbook(draft)  # before the store: a bad draft is refused first
+    data = GraphStore(store).open_reader()
+    if not oxi.named_graphs(data):
+        raise InputError(
+            Problem(
+                str(store),
+                "存储为空：请先加载基准工作簿（govkg load），或给出基准工作簿",
+                "the store is empty: load the baseline first (govkg load), or name the "
+                "baseline workbook",
+            )
+        )
+    return Outcome(validate_draft_on_store(data, workbook, base_iri, rules=rules), book, draft=True)
+
+
+def workbooks_only(data: Any) -> bool:
+    """Whether every source of the store is a workbook (the fast path's argument reads
+    each entity as one row)."""
+    query = f"""SELECT ?source WHERE {{ GRAPH ?g {{
+        ?g a <{GK}SourceGraph> ; <{PROV}wasDerivedFrom> ?source }} }}"""
+    sources = [row["source"].value for row in oxi.select(data, query)]
+    return bool(sources) and all(rdf_format_of(Path(s)) is None for s in sources)
+
+
+def _scoped(data: Any, plan: DraftPlan, baseline: StoreBaseline, book: RuleBook) -> list[Finding]:
+    """The comparison of the fast path. A finding out of scope is in the baseline and in
+    the merged graph alike, so only those in scope are compared; the rest keep their
+    order, marked unchanged (a province's hundreds of thousands are not sorted again)."""
+    shaped = [r for r in book.rules if r not in TEXT_RULES]
+    after = [f for f in validate_store(plan.sub, book, rules=shaped) if plan.scope.holds(f)]
+    after += _texts(data, plan, baseline, book)
+    inside = baseline.in_scope(plan.scope)
+    compared = compare([baseline.findings[at] for at in sorted(inside)], after)
+    # an unchanged finding in scope takes its baseline place (same key, same order), with
+    # the merged graph's message
+    kept = {f.key: f for f in compared if f.status == "unchanged"}
+    marks = baseline.marked_unchanged()
+    unchanged = [
+        kept.get(f.key) if at in inside else mark
+        for at, (f, mark) in enumerate(zip(baseline.findings, marks, strict=True))
+    ]
+    return [f for f in compared if f.status != "unchanged"] + [f for f in unchanged if f]
+
+
+def _texts(data: Any, plan: DraftPlan, baseline: StoreBaseline, book: RuleBook) -> list[Finding]:
+    """R16 judged again in the scope's governments (its stored findings elsewhere stay)."""
+    if RULE not in book.rules:
+        return []
+    governments = plan.scope.governments
+    if baseline.duty_texts is None:
+        baseline.duty_texts = {r.iri: r.text for r in duty_rows(data)}
+    rows = duty_rows(plan.sub)
+    # the weights of the merged graph's duties, as the full comparison's
+    texts = {i: t for i, t in baseline.duty_texts.items() if i not in plan.removed}
+    texts.update((r.iri, r.text) for r in rows)
+    weights = Weights.of(texts.values())
+    rows = [r for r in rows if r.government.rsplit("/", 1)[-1] in governments]
+    divided: set[tuple[str, ...]] = {
+        (r["function"].value, r["a1"].value, r["a2"].value)
+        for r in oxi.select(plan.sub, DIVISIONS_QUERY)
+    }
+    dismissed = holding_dismissals(read_decisions(data))
+    return findings_of_rows(rows, divided, dismissed, book, SAME_RESPONSIBILITY, weights=weights)
+
+
+def _whole(data: Any, graph: DraftGraph, book: RuleBook) -> list[Finding]:
+    """The full comparison's merged findings: the store's graph (what the rules see)
+    without the rows the merge removes, with the draft's."""
+    copy = validation_copy(data, book, graph.base_iri, limit=sys.maxsize)
+    assert copy is not None  # no limit: always a copy
+    subjects = graph.removed | {f"{i}/cdo" for i in graph.removed}
+    for start in range(0, len(subjects), 2000):
+        values = " ".join(f"<{s}>" for s in sorted(subjects)[start : start + 2000])
+        oxi.update(
+            copy,
+            f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {values} }} "
+            "GRAPH ?g { ?s ?p ?o } }",
+        )
+    oxi.add_quads(copy, oxi.quads_of(graph.draft_store))
+    return validate_store(copy, book)
+
+
+def check_draft(graph: DraftGraph, draft: Workbook) -> None:
+    """InputError when the draft's rows break the contract in the merged graph: their
+    cells, their references to ids the merged graph lacks, and their ids that the
+    baseline keeps in the shared space of agencies and units (each problem located in
+    the draft's file)."""
+    wanted: dict[str, set[str]] = {}
+    for table in TABLES:
+        for position, column in enumerate(table.columns):
+            if column.kind not in (Kind.REF, Kind.REF_LIST):
+                continue
+            for _, row in draft.rows(table.name):
+                for item in split_list(row[position]) if row[position] else ():
+                    for target in column.refers_to:
+                        wanted.setdefault(target, set()).add(item)
+    for mine, other in (("agencies", "units"), ("units", "agencies")):
+        wanted.setdefault(other, set()).update(row[0] for _, row in draft.rows(mine) if row[0])
+    entity = graph.iris.entity
+    named = {entity(t, i)[1:-1]: (t, i) for t, ids in wanted.items() for i in ids}
+    kept = row_lines(graph.base.store, named).keys() - graph.removed
+    skeleton: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for iri in sorted(kept):
+        table_name, ident = named[iri]
+        blank = ("",) * (len(TABLES_BY_NAME[table_name].columns) - 1)
+        skeleton.setdefault(table_name, []).append((0, (ident, *blank)))
+    where = "store"
+    baseline = Workbook(
+        where,
+        {
+            t: TableRows(TABLES_BY_NAME[t], TABLES_BY_NAME[t].zh, where, rows)
+            for t, rows in skeleton.items()
+        },
     )
-    after = validate_store(after_store, book)
-    return compare(before, after)
+    merged, from_draft = merge(baseline, draft)
+    check_merged(merged, from_draft, baseline, draft, baseline_checked=True)
