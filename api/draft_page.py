@@ -26,6 +26,9 @@ router = APIRouter(prefix="/ui", tags=["pages 网页"], include_in_schema=False)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUSES = ("new", "resolved", "unchanged")
+# a province's store keeps hundreds of thousands of findings: the page lists the first of
+# those the draft leaves unchanged, the downloaded report all of them
+SHOWN_UNCHANGED = 500
 
 
 @router.get("/draft", response_class=HTMLResponse, summary="草稿检查 draft check")
@@ -130,10 +133,12 @@ def checked(report: dict[str, Any], xlsx: bytes, name: str) -> dict[str, Any]:
     """The check of a draft as the page shows it: findings grouped new / resolved /
     unchanged with their tally, and the xlsx report to download."""
     groups = _grouped(report)
+    tally = {s: len(groups.get(s, [])) for s in STATUSES}
+    groups["unchanged"] = groups["unchanged"][:SHOWN_UNCHANGED]
     return {
         "report": report,
         "groups": groups,
-        "tally": {s: len(groups.get(s, [])) for s in STATUSES},
+        "tally": tally,
         "draft_name": name,
         "xlsx": data_url(xlsx),
     }

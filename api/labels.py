@@ -230,6 +230,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "new_heading": ("草稿带来的新问题", "New with the draft"),
     "resolved_heading": ("草稿解决的问题", "Resolved by the draft"),
     "unchanged_heading": ("仍然存在的问题", "Still there"),
+    "first_shown": (
+        "此处只列出前 {n} 条，下载的报告中有全部问题。",
+        "Only the first {n} are listed here; the downloaded report has them all.",
+    ),
     "verdict_ok": ("合并后通过（没有违规）", "The merged workbook conforms (no violation)"),
     "verdict_bad": ("合并后不通过", "The merged workbook does not conform"),
     "download_xlsx": ("下载报告（xlsx）", "Download the report (xlsx)"),

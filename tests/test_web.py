@@ -202,6 +202,28 @@ def test_draft_check_and_xlsx(page: Page, tmp_path: Path) -> None:
     assert sum(int(row[5]) for row in summary[1:]) == expected["resolved"]
 
 
+def test_a_province_sized_check_lists_the_first_unchanged(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page lists every new and resolved finding but only the first unchanged ones
+    (a province's store keeps hundreds of thousands) and says so; the tally counts all."""
+    from fastapi.testclient import TestClient
+    from govkg.api import draft_page
+    from govkg.api.main import create_app
+
+    expected = expected_draft()
+    monkeypatch.setattr(draft_page, "SHOWN_UNCHANGED", 2)
+    with TestClient(create_app(Settings.from_env({}, store=server.store))) as client:
+        sent = client.post("/ui/draft", files={"draft": (DRAFT.name, DRAFT.read_bytes())})
+    assert sent.status_code == 200, sent.text
+    html = sent.text
+    assert f'<dd id="tally-unchanged">{expected["unchanged"]}</dd>' in html
+    unchanged = html.split('aria-labelledby="h-unchanged"')[1]
+    assert unchanged.count("<tr") - unchanged.count("<thead") == 2 < expected["unchanged"]
+    assert LABELS["first_shown"][0].format(n=2) in unchanged
+    assert 'id="first-shown-new"' not in html
+
+
 def tab_to(page: Page, element_id: str) -> None:
     """Press Tab (at most ten times) until the element has the focus."""
     for _ in range(10):
