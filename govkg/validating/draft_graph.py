@@ -213,6 +213,9 @@ class _Planner:
         self.base = graph.base
         self.old, self.new = old, new  # the agencies of the baseline and the merged graph
         self.scope = Scope()
+        # the store's answers by (predicate, values): the scope and the sub-graph ask
+        # several twice (a government's power items by their agencies: 16k rows)
+        self.asked: dict[tuple[str, frozenset[str]], dict[str, list[str]]] = {}
 
     def _id(self, iri: str) -> str:
         return self.graph.iris.workbook_id(iri) or iri
@@ -270,7 +273,10 @@ class _Planner:
 
     def _rows_on(self, predicate: str, values: set[str], table: str) -> dict[str, list[str]]:
         """The rows of ``table`` (baseline and draft) with ``predicate`` to one of ``values``."""
-        out = {s: v for s, v in self.base.subjects(predicate, values).items() if _table(s) == table}
+        key = (predicate, frozenset(values))
+        if key not in self.asked:
+            self.asked[key] = self.base.subjects(predicate, values)
+        out = {s: list(v) for s, v in self.asked[key].items() if _table(s) == table}
         for iri, lines in self._new_rows(table).items():
             hits = [v for v in objects(lines, predicate) if v in values]
             if hits:
