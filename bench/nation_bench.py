@@ -8,7 +8,7 @@ government by government (``govkg validate DIR --by-government``).
 the k-th two-digit code of PROVINCE_CODES (so every id but the catalogue's differs) and
 seed k; the shared function catalogue is written once (issue 12: the same ids from
 several sources are refused, so a nation is one workbook, not one per province).
-``run`` validates each folder in a child process under ``/usr/bin/time -v`` and prints
+``run`` validates each folder in a child process under GNU ``time -v`` (found on PATH) and prints
 wall, CPU, peak RSS (of the largest process, and of all of them summed, sampled every
 0.5 s) and load average as JSON lines. Data is large: keep it under /tmp
 and delete it afterwards.
@@ -104,7 +104,7 @@ def tree_rss(group: int) -> int:
 
 
 def run(folder: Path, extra: list[str]) -> dict:
-    """``govkg validate folder`` under /usr/bin/time -v; the whole tree's memory sampled."""
+    """``govkg validate folder`` under GNU time -v (on PATH); the whole tree's memory sampled."""
     rows = sum(sum(1 for _ in p.open("rb")) - 1 for p in folder.glob("*.csv"))  # no headers
     govkg = Path(sys.executable).parent / "govkg"
     command = [str(govkg), "validate", str(folder), "--format", "json", "-o", os.devnull]
@@ -112,7 +112,7 @@ def run(folder: Path, extra: list[str]) -> dict:
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(
-            ["/usr/bin/time", "-v", *command, *extra], stderr=err, start_new_session=True
+            ["time", "-v", *command, *extra], stderr=err, start_new_session=True
         )
         peak_tree = 0
         while child.poll() is None:

@@ -76,7 +76,7 @@ def command_time(folder: Path, *options: str) -> tuple[float, float]:
     govkg = Path(sys.executable).with_name("govkg")
     started = time.perf_counter()
     done = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", govkg, "validate", folder, "--format", "json", *options],
+        ["time", "-f", "%M", govkg, "validate", folder, "--format", "json", *options],
         capture_output=True,
         text=True,
     )

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +20,6 @@ from tests.api_server import Server, loaded_store, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
-CHROMIUM = Path(os.environ.get("GOVKG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -131,15 +131,17 @@ def city_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless, started once for the browser tests."""
-    if not CHROMIUM.exists():
+    """Debian's chromium (found on PATH, or $GOVKG_CHROMIUM), headless, started once for
+    the browser tests."""
+    chromium = os.environ.get("GOVKG_CHROMIUM") or shutil.which("chromium")
+    if chromium is None or not Path(chromium).exists():
         pytest.fail(
-            f"no chromium at {CHROMIUM}: run scripts/setup.sh (it installs Debian's chromium) "
-            "or set GOVKG_CHROMIUM to a Chromium executable",
+            f"no chromium ({chromium or 'none on PATH'}): run scripts/setup.sh (it installs "
+            "Debian's chromium) or set GOVKG_CHROMIUM to a Chromium executable",
             pytrace=False,
         )
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
