@@ -9,7 +9,6 @@ from typing import Any
 
 from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl, sort_key
-from govkg.text import Weights
 
 from govkg.errors import InputError, Problem
 from govkg.lifetime import release_freed_memory
@@ -45,10 +44,9 @@ def validate_store(
     engine: str = "default",
     rules: Sequence[str] | None = None,
     id_of: Callable[[str], str | None] | None = None,
-    weights: Weights | None = None,
 ) -> list[Finding]:
     """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
-    an IRI that has no dct:identifier; ``weights``: R16's, when the store is a part."""
+    an IRI that has no dct:identifier."""
     from govkg.shapes.engine.sparql_engine import validate  # the engines load lazily
     from govkg.shapes.text_rules import TEXT_RULES, r16_findings
     from govkg.shapes.transfer_rule import judged
@@ -61,6 +59,6 @@ def validate_store(
     results = judged(report.results, store, book)  # R17's text judgement
     findings = findings_from_results(results, store, book, id_of=id_of)
     if not rules or TEXT_RULES & set(rules):
-        judged_texts = r16_findings(store, book, id_of=id_of, weights=weights)
+        judged_texts = r16_findings(store, book, id_of=id_of)
         findings = sorted(findings + judged_texts, key=sort_key)
     return findings

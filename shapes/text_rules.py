@@ -4,7 +4,10 @@ rules' (docs/workbook.md).
 Two duties of two agencies of one government (a unit's duty counts as its agency's)
 whose texts the text judgement (govkg.text) finds to state the same responsibility make
 one finding, focus the smaller duty id, related the other; with ``score`` and
-``evidence``. Left out: a pair on one function for which a division row names both
+``evidence``. The terms are weighed by their IDF over the duties of that government (each
+duty with a text held by one of its agencies or their units, one document each): a
+government's findings depend on its own rows only, like the other rules within one
+government. Left out: a pair on one function for which a division row names both
 agencies, and a pair a person dismissed while both texts are as they were then
 (shapes/decisions.py). R16 is of severity info: it never changes ``conforms``.
 """
@@ -20,7 +23,7 @@ from typing import Any
 from govkg.ontology.namespaces import DCT, GK, ORG, SKOS
 from govkg.shapes.decisions import holding_dismissals, read_decisions, text_digest
 from govkg.shapes.findings import Finding, RuleBook, finding_text
-from govkg.text import SAME_RESPONSIBILITY, Duty, Weights, similar_pairs
+from govkg.text import SAME_RESPONSIBILITY, Duty, similar_pairs
 
 from govkg.store import oxigraph as oxi
 
@@ -90,16 +93,14 @@ def r16_findings(
     *,
     id_of: Callable[[str], str | None] | None = None,
     threshold: float = SAME_RESPONSIBILITY,
-    weights: Weights | None = None,
 ) -> list[Finding]:
-    """The findings of R16 on a store (nothing when the rule book has no R16);
-    ``weights``: those of a larger body of duties the store is a part of."""
+    """The findings of R16 on a store (nothing when the rule book has no R16)."""
     if RULE not in book.rules:
         return []
     divided = {tuple(r) for r in _rows(store, DIVISIONS_QUERY)}
     dismissed = holding_dismissals(read_decisions(store))
     rows = duty_rows(store, id_of)
-    return findings_of_rows(rows, divided, dismissed, book, threshold, weights=weights)
+    return findings_of_rows(rows, divided, dismissed, book, threshold)
 
 
 def findings_of_rows(
@@ -108,12 +109,10 @@ def findings_of_rows(
     dismissed: dict[tuple[str, str, str], str],
     book: RuleBook,
     threshold: float,
-    *,
-    weights: Weights | None = None,
 ) -> list[Finding]:
     """R16 over duty rows: ``divided`` holds (function, agency, agency) with the agencies
-    sorted, ``dismissed`` the digest each dismissed pair holds for; the IDF ``weights``
-    are those of the rows' texts unless given."""
+    sorted, ``dismissed`` the digest each dismissed pair holds for. A government's terms
+    are weighed over its rows: give every duty row of each government judged."""
     rule = book.rules[RULE]
     by_key = {r.iri: r for r in rows}
 
@@ -127,10 +126,8 @@ def findings_of_rows(
         return digest is not None and digest == text_digest(low.text, high.text)
 
     duties = [Duty(r.iri, r.government, r.agency, r.text, r.function_name) for r in rows]
-    if weights is None:
-        weights = Weights.of(r.text for r in rows)
     found: list[Finding] = []
-    for pair in similar_pairs(duties, threshold=threshold, weights=weights, skip=skip):
+    for pair in similar_pairs(duties, threshold=threshold, skip=skip):
         low, high = sorted((by_key[pair.first.key], by_key[pair.second.key]), key=lambda r: r.id)
         found.append(_finding(rule, low, high, pair.judgement.score, pair.judgement.evidence))
     return found

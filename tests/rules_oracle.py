@@ -415,15 +415,23 @@ def _r16(m: _Model) -> list[Finding]:
     """Every pair of duties of two agencies of one government whose texts the text
     judgement (taken as given: govkg.text) scores at the threshold or more, compared
     pair by pair (the engine goes through an index of terms); less those on one function
-    whose agencies a division row of it names."""
-    weights = Weights.of(d["text"] for d in m.duties)
+    whose agencies a division row of it names. Each government's terms are weighed by
+    their IDF over its own duties with a text (its agencies' and their units'), one
+    document per duty."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    for duty in m.duties:
+        agency = m.agency_of(duty["holder"])
+        if agency in m.agencies and duty["text"]:
+            texts[m.agencies[agency]["government"]].append(duty["text"])
+    weights = {government: Weights.of(held) for government, held in texts.items()}
     held = []
     for duty in m.duties:
         agency = m.agency_of(duty["holder"])
-        if agency is None:
+        if agency not in m.agencies or not duty["text"]:
             continue
         name = m.functions.get(duty["function"], {}).get("name", "")
-        held.append((duty, agency, read(duty["text"], weights, name)))
+        government = m.agencies[agency]["government"]
+        held.append((duty, agency, read(duty["text"], weights[government], name)))
     divided = {
         (row["function"], a, b)
         for row in m.divisions

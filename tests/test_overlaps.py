@@ -7,6 +7,7 @@ import copy
 import json
 from pathlib import Path
 
+from govkg.text import Weights, judge
 from openpyxl import load_workbook
 
 from tests.conftest import EXAMPLES, run_govkg, write_csv_workbook
@@ -72,6 +73,27 @@ def test_r16_reports_hidden_overlaps_with_score_and_evidence(tmp_path: Path) -> 
     )
     text = run_govkg("validate", path, "--lang", "en").stdout
     assert "R16 Possible hidden overlap (info, 1)" in text
+
+
+def test_another_government_s_duties_move_no_r16_score(tmp_path: Path) -> None:
+    """R16 weighs terms over the duties of the government judged: duties added to 329902
+    that repeat D1's phrases leave 329900's findings as they were, score and evidence;
+    weighed over every duty of the workbook (the former judgement) D1 ~ D2 would move."""
+    tables = copy.deepcopy(TABLES)
+    tables["机构"].append(["B02", "区大数据发展管理局", "政府组成部门", "329902", "县", "钱七"])
+    text = "负责政务数据资源目录第{}批编制和数据共享交换"
+    added = [[f"E{i}", "B02" if i % 2 else "B01", text.format(i), "", "牵头"] for i in range(12)]
+    tables["职责"] += added
+    before = r16(json.loads(run_govkg("validate", write_csv_workbook(tmp_path / "a", TABLES),
+                                      "--format", "json").stdout))  # fmt: skip
+    after = r16(json.loads(run_govkg("validate", write_csv_workbook(tmp_path / "b", tables),
+                                     "--format", "json").stdout))  # fmt: skip
+    assert any(focus.startswith("E") for focus, _ in after)  # 329902 has its own pairs now
+    assert {k: v for k, v in after.items() if not k[0].startswith("E")} == before
+    texts = [row[2] for row in TABLES["职责"][1:]]
+    d1, d2 = texts[0], texts[1]
+    whole = judge(d1, d2, weights=Weights.of(texts)).score
+    assert whole != judge(d1, d2, weights=Weights.of(texts + [row[2] for row in added])).score
 
 
 def test_a_division_row_settles_the_pair_only_on_its_function(tmp_path: Path) -> None:

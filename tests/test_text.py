@@ -11,10 +11,13 @@ from govkg.text import SAME_RESPONSIBILITY, Duty, Weights, judge, similar_pairs,
 from govkg.text.judging import read, score
 
 from bench.overlaps_accuracy import (
+    Tally,
     catalogue,
     choose_threshold,
     english_propose_accuracy,
     held_out,
+    in_calibration,
+    is_overlap,
     judgement_scores,
     labelled_duties,
     propose_accuracy,
@@ -76,21 +79,55 @@ def test_idf_over_the_duties_compared_makes_common_terms_weigh_less() -> None:
 
 
 def test_pairs_through_the_index_are_every_pair_at_the_threshold() -> None:
+    """Every pair, its terms weighed over its own group: the labelled duties as one big
+    government, then in their real governments (17, each weighed over its own duties)."""
     duties = labelled_duties()
-    as_duties = [Duty(d.id, "one", d.agency, d.text) for d in duties]  # one big government
-    weights = Weights.of(d.text for d in duties)
-    readings = {d.id: read(d.text, weights) for d in duties}
-    for threshold in (0.15, SAME_RESPONSIBILITY, 0.5):
-        indexed = {
-            (p.first.key, p.second.key)
-            for p in similar_pairs(as_duties, threshold=threshold, weights=weights)
+    for group_of in (lambda d: "one", lambda d: d.government):
+        weights = {
+            g: Weights.of(d.text for d in duties if group_of(d) == g)
+            for g in {group_of(d) for d in duties}
         }
-        brute = {
-            tuple(sorted((a.id, b.id)))
-            for a, b in itertools.combinations(duties, 2)
-            if a.agency != b.agency and score(readings[a.id], readings[b.id]) >= threshold
-        }
-        assert indexed == brute and brute
+        readings = {d.id: read(d.text, weights[group_of(d)]) for d in duties}
+        as_duties = [Duty(d.id, group_of(d), d.agency, d.text) for d in duties]
+        for threshold in (0.15, SAME_RESPONSIBILITY, 0.5):
+            indexed = {
+                (p.first.key, p.second.key): p.judgement.score
+                for p in similar_pairs(as_duties, threshold=threshold)
+            }
+            brute = {
+                tuple(sorted((a.id, b.id))): score(readings[a.id], readings[b.id])
+                for a, b in itertools.combinations(duties, 2)
+                if a.agency != b.agency and group_of(a) == group_of(b)
+            }
+            assert indexed == {k: v for k, v in brute.items() if v >= threshold}
+        assert any(v >= 0.15 for v in brute.values())
+
+
+def test_a_group_s_pairs_depend_on_its_own_duties_only() -> None:
+    """Duties added to government h leave every pair of g as it was, score and evidence;
+    weighed over every duty (the former judgement), they would move g's scores."""
+    g = [
+        Duty("G1", "g", "A", "负责公共数据共享交换平台建设"),
+        Duty("G2", "g", "B", "统筹公共数据共享交换和开放"),
+        Duty("G3", "g", "C", "负责政务服务事项标准化"),
+        Duty("G4", "g", "D", "负责道路运输执法"),
+    ]
+    h = [Duty("H1", "h", "E", "负责数据共享交换"), Duty("H2", "h", "F", "负责公共数据开放")]
+    more = [Duty(f"H{i}", "h", "G", f"负责公共数据共享第{i}项") for i in range(3, 12)]
+
+    def of_g(duties: list[Duty]) -> list[tuple[str, str, float, tuple[str, ...]]]:
+        found = similar_pairs(duties, threshold=0.1)
+        return [
+            (p.first.key, p.second.key, p.judgement.score, p.judgement.evidence)
+            for p in found
+            if p.first.group == "g"
+        ]
+
+    assert of_g(g + h) == of_g(g + h + more) == of_g(g) and of_g(g)
+    a, b = g[0].text, g[1].text
+    whole_before = Weights.of(d.text for d in g + h)
+    whole_after = Weights.of(d.text for d in g + h + more)
+    assert judge(a, b, weights=whole_before).score != judge(a, b, weights=whole_after).score
 
 
 def test_pairs_stay_in_their_group_and_skip_what_the_caller_says() -> None:
@@ -110,11 +147,17 @@ def test_accuracy_on_the_labelled_real_duties_keeps_its_floor() -> None:
     duties, read_by_hand = labelled_duties(), read_labels()
     assert len(duties) >= 150 and len({d.government for d in duties}) >= 4
     assert all(d.url.startswith("http") for d in duties)
-    scored = judgement_scores(duties)
-    # the threshold is the one the calibration agencies choose; held out, it keeps its floor
-    assert choose_threshold(scored, read_by_hand)[0] == SAME_RESPONSIBILITY
+    scored = judgement_scores(duties)  # each duty weighed over its own government
+    # the threshold is as good as the best the calibration agencies choose (within about
+    # one pair of their 63 overlaps); held out, it keeps its floor
+    best = choose_threshold(scored, read_by_hand)[1]
+    shipped = Tally()
+    for a, b, found in scored:
+        if in_calibration(a, b):
+            shipped.add(found >= SAME_RESPONSIBILITY, is_overlap(a, b, read_by_hand))
+    assert best.f1 - shipped.f1 <= 0.02
     test = held_out(scored, read_by_hand, SAME_RESPONSIBILITY)
-    assert test.precision >= 0.8 and test.recall >= 0.3
+    assert test.precision >= 0.8 and test.recall >= 0.4
     proposals = propose_accuracy(duties, catalogue())
     assert proposals["agency_top3"] >= 0.75 and proposals["agency_top1"] >= 0.5
 

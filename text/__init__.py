@@ -3,8 +3,8 @@ of a government's duties do, and which functions an uncoded duty belongs to.
 
 R16, R17, ``govkg propose`` and the 三定 importer's 职能建议 all call this package. It is
 the lowest layer: it imports only the standard library. Nothing is downloaded: the
-terms are character bigrams, weighted by IDF over the duties being compared
-(docs/overlaps.md says how this was chosen and how well it does).
+terms are character bigrams, weighted by IDF over the duties of the government being
+judged (docs/overlaps.md says how this was chosen and how well it does).
 
 The one function to ask "do these two duty texts state the same responsibility":
 
@@ -15,12 +15,12 @@ The one function to ask "do these two duty texts state the same responsibility":
 """
 
 from govkg.text.judging import Judgement, Weights, judge
-from govkg.text.pairs import Duty, Pair, similar_pairs
+from govkg.text.pairs import Duty, Pair, group_weights, similar_pairs
 from govkg.text.proposals import FunctionIndex, Proposal, is_sure
 
 # Changed whenever the judgement changes what it finds: stored and cached findings made
 # with another version are out of date (shapes/findings_rdf.py, govkg/validating/findings_cache.py).
-JUDGEMENT_VERSION = "2"
+JUDGEMENT_VERSION = "3"  # 3: terms weighed per government (R16, R17)
 
 # The score from which two duties are taken to state the same responsibility: chosen on
 # the calibration half of the labelled set (docs/overlaps.md, bench/overlaps_accuracy.py).
@@ -42,6 +42,7 @@ __all__ = [
     "Pair",
     "Proposal",
     "Weights",
+    "group_weights",
     "is_sure",
     "judge",
     "similar_pairs",

@@ -2,8 +2,8 @@
 show why.
 
 The score is the cosine of the two texts' terms (text/terms.py) weighted by how rare
-each term is among the duties compared (IDF over the store's duties: a term every duty
-has weighs nothing); nothing when too little of it comes from terms beyond head words
+each term is among the duties compared (IDF over the duties of one government: a term
+every duty has weighs nothing); nothing when too little of it comes from terms beyond head words
 (what the duties are about, not the kind of work: 安全、管理 alone make no overlap);
 lowered where one duty only supports what the other leads, and where the two split one
 object by stage (one approves, the other supervises).
@@ -199,7 +199,7 @@ def judge(
 ) -> Judgement:
     """Whether two duty texts state the same responsibility: a score from 0 to 1 and the
     phrases they share. ``weights`` are the IDF of the body of duties the two belong to
-    (the store's); without them every term weighs the same. ``function_a`` and
+    (their government's); without them every term weighs the same. ``function_a`` and
     ``function_b`` are the names of the functions the duties are on, where known.
 
     >>> j = judge("负责全市公共数据归集、共享和开放工作", "统筹推进公共数据归集共享")

@@ -50,12 +50,12 @@ def similar_pairs(
     duties: Sequence[Duty],
     *,
     threshold: float,
-    weights: Weights | None = None,
     skip: Callable[[Duty, Duty], bool] | None = None,
 ) -> Iterator[Pair]:
     """Every pair of duties of one group and different owners whose judgement reaches
-    ``threshold``, unless ``skip`` says otherwise; ``weights`` default to the IDF over
-    ``duties`` themselves.
+    ``threshold``, unless ``skip`` says otherwise. The terms are weighed within each
+    group: the IDF over the texts of the group's duties (:func:`group_weights`), so a
+    group's pairs depend on its duties only.
 
     >>> found = list(similar_pairs([
     ...     Duty("D1", "g", "A", "负责公共数据归集共享"),
@@ -65,12 +65,24 @@ def similar_pairs(
     >>> [(p.first.key, p.second.key) for p in found]
     [('D1', 'D2')]
     """
-    weights = weights or Weights.of(d.text for d in duties)
     by_group: dict[str, list[Duty]] = defaultdict(list)
     for duty in duties:
         by_group[duty.group].append(duty)
     for group in sorted(by_group):
-        yield from _group_pairs(by_group[group], threshold, weights, skip)
+        members = by_group[group]
+        yield from _group_pairs(members, threshold, group_weights(members), skip)
+
+
+def group_weights(duties: Iterable[Duty]) -> Weights:
+    """The weights of one group's terms: the IDF over its duties' texts, each duty one
+    document (a text two duties hold counts twice).
+
+    >>> w = group_weights([
+    ...     Duty("D1", "g", "A", "负责数据共享"), Duty("D2", "g", "B", "负责数据开放")])
+    >>> w.get("数据") < w.get("共享")
+    True
+    """
+    return Weights.of(d.text for d in duties)
 
 
 def _group_pairs(

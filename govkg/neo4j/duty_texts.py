@@ -119,9 +119,10 @@ def r16_findings(conn: Connection, book: RuleBook) -> list[Finding]:
     """R16's findings on the database's graph (nothing when the rule book has no R16)."""
     if RULE not in book.rules:
         return []
-    rows: list[DutyRow] = []
-    divided: set[tuple[str, ...]] = set()
-    for government in government_uris(conn):
-        rows += duty_rows(conn, government)
-        divided |= divisions(conn, government)
-    return findings_of_rows(rows, divided, dismissals(conn), book, SAME_RESPONSIBILITY)
+    dismissed = dismissals(conn)
+    found: list[Finding] = []
+    for government in government_uris(conn):  # each judged with its own duties' weights
+        rows = duty_rows(conn, government)
+        divided = divisions(conn, government)
+        found += findings_of_rows(rows, divided, dismissed, book, SAME_RESPONSIBILITY)
+    return found

@@ -5,11 +5,10 @@ the store keeps (shapes/findings_store.py), so the baseline is never validated a
 The draft's rows are checked against the contract, their references against the ids the
 merged graph keeps. The fast path (govkg/validating/draft_graph.py) then validates only the merged
 sub-graph the draft's scope reaches, compares the findings in scope, and keeps the stored
-findings out of scope, unchanged in their place. R16, judged from duty texts, is judged
-again in the scope's governments with the term weights of the merged data's duties, and
-keeps its stored findings elsewhere: its weights are over every duty, and a draft moves
-each by about its share of the duties, so a pair of another government within that
-margin of the threshold may be judged otherwise by the full comparison. A draft that
+findings out of scope, unchanged in their place. R16, judged from duty texts with their
+terms weighed over one government's duties, is judged again in the scope's governments
+(the sub-graph holds all their duties) and keeps its stored findings elsewhere, as the
+full comparison would find them. A draft that
 changes the catalogue beyond new leaves, a store holding RDF files, or ``full=True``
 take the full comparison: the store's graph with the draft merged in, validated whole.
 """
@@ -40,7 +39,7 @@ from govkg.shapes.text_rules import (
     findings_of_rows,
 )
 from govkg.store import oxigraph as oxi
-from govkg.text import SAME_RESPONSIBILITY, Weights
+from govkg.text import SAME_RESPONSIBILITY
 from govkg.validating.draft import check_merged, merge
 from govkg.validating.draft_graph import DraftGraph, DraftPlan, row_lines
 from govkg.validating.draft_scope import RULES, Scope
@@ -55,7 +54,6 @@ class StoreBaseline:
 
     findings: list[Finding]
     governments: dict[tuple[str, str, tuple[str, ...]], list[str]]
-    duty_texts: dict[str, str] | None = None  # duty IRI -> text
     unchanged: list[Finding] | None = None  # the findings marked unchanged, in order
     texts_of: dict[str, list[int]] | None = None  # government -> its R16 findings' positions
 
@@ -173,20 +171,13 @@ def _texts(data: Any, plan: DraftPlan, baseline: StoreBaseline, book: RuleBook) 
     if RULE not in book.rules:
         return []
     governments = plan.scope.governments
-    if baseline.duty_texts is None:
-        baseline.duty_texts = {r.iri: r.text for r in duty_rows(data)}
-    rows = duty_rows(plan.sub)
-    # the weights of the merged graph's duties, as the full comparison's
-    texts = {i: t for i, t in baseline.duty_texts.items() if i not in plan.removed}
-    texts.update((r.iri, r.text) for r in rows)
-    weights = Weights.of(texts.values())
-    rows = [r for r in rows if r.government.rsplit("/", 1)[-1] in governments]
+    rows = [r for r in duty_rows(plan.sub) if r.government.rsplit("/", 1)[-1] in governments]
     divided: set[tuple[str, ...]] = {
         (r["function"].value, r["a1"].value, r["a2"].value)
         for r in oxi.select(plan.sub, DIVISIONS_QUERY)
     }
     dismissed = holding_dismissals(read_decisions(data))
-    return findings_of_rows(rows, divided, dismissed, book, SAME_RESPONSIBILITY, weights=weights)
+    return findings_of_rows(rows, divided, dismissed, book, SAME_RESPONSIBILITY)
 
 
 def _whole(data: Any, graph: DraftGraph, book: RuleBook) -> list[Finding]:

@@ -17,7 +17,8 @@ are read back from those files one at a time, in the worker that validates them:
     base-code parts    R7, on the power items of the base codes that were seen with more
                        than one name, type or basis, a range of base codes per part
 
-R16's weights (the IDF of every duty text) are computed from the texts read in the pass.
+R16 weighs its terms over one government's duties: a part holds all of them, the pass
+needs no texts.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from govkg.errors import InputError, Problem
 from govkg.loaders.checks import check_workbook, duplicate_id
 from govkg.loaders.contract import TABLES, TABLES_BY_NAME, split_list
 from govkg.loaders.workbook import TableRows, Workbook, iter_tables
-from govkg.text import Weights
 from govkg.validating.partition import CROSS, GOVERNMENT_RULES, R7_PARTS, Catalogue, Part, groups
 
 Row = tuple[int, tuple[str, ...]]
@@ -105,9 +105,7 @@ class StreamPlan:
         self.rows_per_gov: Counter[str] = Counter()
         self.signatures: dict[str, tuple[str, ...] | None] = {}  # base code -> None: differs
         self.items = 0
-        self.texts: Counter[str] = Counter()  # duty texts (R16's weights), each once
         self.problems: list[Problem] = []
-        self.weights: Weights | None = None
         self.catalogue = Catalogue(TableRows(TABLES_BY_NAME["functions"], "", file))
         self.agency_rows: dict[str, list[int]] = {}  # government -> positions
 
@@ -169,12 +167,9 @@ class StreamPlan:
             self._to((self.gov.get(item[1][at], ""),), "units", item)
 
     def _duties(self, data: TableRows) -> None:
-        holder, text = data.index("holder"), data.index("text")
+        holder = data.index("holder")
         for item in data.rows:
-            gov = self.gov_of(item[1][holder])
-            self._to((gov,), "duties", item)
-            if item[1][text] and gov:
-                self.texts[item[1][text]] += 1
+            self._to((self.gov_of(item[1][holder]),), "duties", item)
 
     def _divisions(self, data: TableRows) -> None:
         at = data.index("agencies")
@@ -231,8 +226,6 @@ class StreamPlan:
             self.tables.setdefault(table.name, TableRows(table, table.zh, self.file))
         self._duplicates()
         self.catalogue = Catalogue(self.tables["functions"])
-        self.weights = Weights.of_counted(self.texts)
-        self.texts.clear()
         # the catalogue is checked here: a part holds only the functions it uses
         catalogue = Workbook(self.file, {"functions": self.tables["functions"]})
         try:

@@ -29,7 +29,7 @@ mandatory functions and every function above them. It runs every other rule and 
     R2   a pair of agencies of G          R3   a (function, government of G)
     R10  a government of G                R5   a unit of G;  R14: a duty of G;  R15: an item of G
     R1, R13  a dataset whose sources are all agencies of G
-    R16  a pair of duties of G (judged with the IDF weights of every duty of the workbook)
+    R16  a pair of duties of G (its terms weighed over the duties of its government)
     R17  a transfer whose counterpart is of G
     R4, R6, R8, R9, R12  an agency of G
 
@@ -185,9 +185,8 @@ def _validate_part(
     store = memory_store([workbook], [], base_iri, book=book)
     del workbook
     found = validate_store(
-        store, book, engine=engine, rules=rules, id_of=IriMaker(base_iri).workbook_id,
-        weights=plan.weights,
-    )  # fmt: skip
+        store, book, engine=engine, rules=rules, id_of=IriMaker(base_iri).workbook_id
+    )
     return [f for f in found if part.keeps(f)], []
 
 
