@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from govkg.ontology.namespaces import DCT, GK, ORG, SKOS
 from govkg.shapes.decisions import holding_dismissals, read_decisions, text_digest
 from govkg.shapes.findings import Finding, RuleBook, finding_text
-from govkg.text import SAME_RESPONSIBILITY, Duty, similar_pairs
+from govkg.text import SAME_RESPONSIBILITY, Duty, Weights, similar_pairs
 
 from govkg.store import oxigraph as oxi
 
@@ -41,6 +41,14 @@ WHERE {{
   OPTIONAL {{ ?duty <{GK}onFunction> ?function
     OPTIONAL {{ ?function <{SKOS}prefLabel> ?functionName }} }}
 }}"""
+
+# the texts R16 weighs a government's terms over (its rows of DUTIES_QUERY), one per duty
+GOVERNMENT_TEXTS_QUERY = f"""SELECT ?gov ?duty (MIN(?text) AS ?least) WHERE {{
+  VALUES ?gov {{ %s }}
+  ?agency <{GK}government> ?gov .
+  {{ ?agency a <{GK}Agency> BIND (?agency AS ?holder) }} UNION {{ ?holder <{ORG}unitOf> ?agency }}
+  ?duty a <{GK}Duty> ; <{GK}heldBy> ?holder ; <{DCT}description> ?text .
+}} GROUP BY ?gov ?duty"""
 
 DIVISIONS_QUERY = f"""SELECT DISTINCT ?function ?a1 ?a2 WHERE {{
   ?c a <{GK}DivisionClause> ; <{GK}onFunction> ?function ; <{GK}involves> ?a1, ?a2 .
@@ -77,6 +85,18 @@ def duty_rows(store: Any, id_of: Callable[[str], str | None] | None = None) -> l
         ident = ident or (id_of(iri) if id_of else None) or iri
         seen[iri] = DutyRow(iri, ident, text, agency, agency_name, gov, function, function_name)
     return list(seen.values())
+
+
+def government_weights(store: Any, governments: Iterable[str]) -> dict[str, Weights]:
+    """The weights R16 gives the terms of each government (IRIs): the IDF over the texts of
+    its duties, its units' included, one document per duty (R17 judges with them)."""
+    wanted = sorted(set(governments))
+    texts: dict[str, list[str]] = {g: [] for g in wanted}
+    if wanted:
+        values = " ".join(f"<{g}>" for g in wanted)
+        for gov, _duty, text in _rows(store, GOVERNMENT_TEXTS_QUERY % values):
+            texts[gov].append(text)
+    return {g: Weights.of(found) for g, found in texts.items()}
 
 
 def short(text: str) -> str:

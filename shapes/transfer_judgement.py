@@ -3,14 +3,15 @@ R17 (划转职责无人承接).
 
 The responsibility a clause names (将原X的【Y】职责划入…, 将【Y】职责交给…) is cut out of its
 clause, then judged against the duty by the judgement R16 uses (:func:`govkg.text.judge`),
-as workbook.md asks ("the same judgement as R16").
+as workbook.md asks ("the same judgement as R16"), with the weights R16 gives the terms in
+the counterpart's government (shapes/transfer_rule.py).
 """
 
 from __future__ import annotations
 
 import re
 
-from govkg.text import SAME_RESPONSIBILITY, judge
+from govkg.text import SAME_RESPONSIBILITY, Weights, judge
 
 # How alike two texts must be to state one responsibility: R16's threshold.
 SAME = SAME_RESPONSIBILITY
@@ -31,8 +32,10 @@ def _core(text: str) -> str:
     return _NOISE.sub("", clause)
 
 
-def states_same(text_a: str, text_b: str) -> float:
-    """How far ``text_b`` states the responsibility the transfer clause ``text_a`` names, 0–1.
+def states_same(text_a: str, text_b: str, *, weights: Weights | None = None) -> float:
+    """How far ``text_b`` states the responsibility the transfer clause ``text_a`` names, 0–1,
+    the terms weighed by ``weights`` (those of the government of ``text_b``'s holder;
+    without them every term weighs the same).
 
     >>> moved = "将市政设施养护管理职责划入市城市管理局。"
     >>> states_same(moved, "负责市政设施养护管理和监督。") >= SAME
@@ -43,4 +46,4 @@ def states_same(text_a: str, text_b: str) -> float:
     core = _core(text_a)
     if not core:
         return 0.0
-    return judge(core, text_b).score
+    return judge(core, text_b, weights=weights).score

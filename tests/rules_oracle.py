@@ -400,15 +400,29 @@ def _r15(m: _Model) -> list[Finding]:
 
 def _r17(m: _Model) -> list[Finding]:
     out = []
+    by_government = _weights(m)
     for transfer in m.transfers:
         counterpart, kind = transfer["counterpart_id"], transfer["kind"]
         if not counterpart or kind not in ("划出", "交给", "划入"):
             continue
         held = [d["text"] for d in m.duties if m.agency_of(d["holder"]) == counterpart]
-        stated = any(states_same(transfer["text"], text) >= SAME for text in held)
+        # the terms weighed as R16 weighs them in the counterpart's government
+        weights = by_government.get(m.agencies.get(counterpart, {}).get("government", ""))
+        stated = any(states_same(transfer["text"], text, weights=weights) >= SAME for text in held)
         if stated == (kind == "划入"):
             out.append(("R17", transfer["id"], (counterpart,)))
     return out
+
+
+def _weights(m: _Model) -> dict[str, Weights]:
+    """Each government's term weights: the IDF over the texts of its duties (its agencies'
+    and their units'), one document per duty."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    for duty in m.duties:
+        agency = m.agency_of(duty["holder"])
+        if agency in m.agencies and duty["text"]:
+            texts[m.agencies[agency]["government"]].append(duty["text"])
+    return {government: Weights.of(held) for government, held in texts.items()}
 
 
 def _r16(m: _Model) -> list[Finding]:
@@ -416,14 +430,8 @@ def _r16(m: _Model) -> list[Finding]:
     judgement (taken as given: govkg.text) scores at the threshold or more, compared
     pair by pair (the engine goes through an index of terms); less those on one function
     whose agencies a division row of it names. Each government's terms are weighed by
-    their IDF over its own duties with a text (its agencies' and their units'), one
-    document per duty."""
-    texts: dict[str, list[str]] = defaultdict(list)
-    for duty in m.duties:
-        agency = m.agency_of(duty["holder"])
-        if agency in m.agencies and duty["text"]:
-            texts[m.agencies[agency]["government"]].append(duty["text"])
-    weights = {government: Weights.of(held) for government, held in texts.items()}
+    their IDF over its own duties (:func:`_weights`)."""
+    weights = _weights(m)
     held = []
     for duty in m.duties:
         agency = m.agency_of(duty["holder"])

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from govkg.shapes import findings_rdf
 from govkg.shapes.findings import Finding, as_json
 from govkg.shapes.findings_rdf import (
     finding_iri,
@@ -25,6 +26,7 @@ from govkg.querying import run_query
 from govkg.settings import Settings
 from govkg.store import GraphStore
 from govkg.store import oxigraph as oxi
+from govkg.validating import findings_cache
 from govkg.validating.sources import validate_disk_store, validate_sources
 from tests.conftest import EXAMPLES, SMALL_CITY, run_govkg, run_govkg_process, write_csv_workbook
 
@@ -205,6 +207,22 @@ def test_stored_findings_are_read_while_current_and_computed_once_stale(tmp_path
     assert stored_findings(GraphStore(store).open_reader(), BASE) is None
     recomputed = validate_disk_store(store, base_iri=BASE).findings
     assert "X-1" not in {f.focus for f in recomputed} and len(recomputed) == 51
+
+
+def test_findings_of_another_text_judgement_are_out_of_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Findings stored, or cached, under another JUDGEMENT_VERSION (R16's weights were over
+    every duty before version 3) are not read: they are computed again."""
+    store = tmp_path / "store"
+    monkeypatch.setattr(findings_rdf, "JUDGEMENT_VERSION", "2")
+    monkeypatch.setattr(findings_cache, "JUDGEMENT_VERSION", "2")
+    load_sources([CITY], Settings.from_env({}, store=store), show_progress=False)
+    assert stored_findings(GraphStore(store).open_reader(), BASE) is not None
+    old_key = findings_cache.cache_key(CITY, engine="default", base_iri=BASE)
+    monkeypatch.undo()
+    assert stored_findings(GraphStore(store).open_reader(), BASE) is None
+    assert findings_cache.cache_key(CITY, engine="default", base_iri=BASE) != old_key
 
 
 def test_reload_replaces_the_findings_and_no_findings_removes_them(tmp_path: Path) -> None:

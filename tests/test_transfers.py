@@ -17,6 +17,7 @@ from govkg.loaders.workbook import read_workbook
 from govkg.loaders.xlsx_reader import iter_sheet, sheet_names
 from govkg.shapes.store_validation import rule_book, validate_store
 from govkg.shapes.transfer_judgement import SAME, states_same
+from govkg.text import Weights
 from rdflib.compare import isomorphic
 
 from govkg.neo4j.client import Connection
@@ -214,6 +215,38 @@ def test_a_draft_replaces_an_agencys_transfers(tmp_path: Path) -> None:
     # the merge: A's transfers X1, X4, X5 went with A's re-mandate, B's X3, X7 and C's X6 stay
     merged = json_report(base, "--draft", draft)
     assert merged["counts"]["warning"] >= 2
+
+
+def test_r17_weighs_terms_over_the_counterpart_s_government(tmp_path: Path) -> None:
+    """R17 judges X9 with the weights of C's government, where E's duties make 公路养护
+    common: weighed over C's duties alone C's duty would take X9 up. A draft re-mandating
+    D (329900, as X9's agency B) leaves X9 as it was, on the workbook's fast path and on a
+    store's, as in the oracle's full comparison: both read every duty of 329902."""
+    agencies = [*AGENCIES, ["E", "海滨区公路事业发展中心", "事业单位", "329902", "县"]]
+    moved = "将公路养护工程管理职责划出给区交通局。"
+    duties = [*DUTIES, ["C-2", "C", "负责公路养护和路政管理。"]]
+    for i, x in enumerate(("计划编制", "资金核拨", "质量抽检")):
+        duties.append([f"E-{i}", "E", f"负责全区公路养护{x}。"])
+    tables = {
+        "agencies": agencies,
+        "units": [["id", "agency", "name"], ["BU", "B", "市政设施科"]],
+        "duties": duties,
+        "transfers": [*TRANSFERS, ["X9", "B", "划出", "区交通局", "C", moved, ""]],
+    }
+    base = write_csv_workbook(tmp_path / "base", tables)
+    texts_of_c = [d[2] for d in duties[1:] if d[1] == "C"]
+    assert states_same(moved, duties[-4][2], weights=Weights.of(texts_of_c)) >= SAME
+    assert ("R17", "warning", "X9", ("C",)) in findings(base)
+    d_duties = [DUTIES[0], ["D-1", "D", "负责道路停车收费管理。"]]
+    draft = write_csv_workbook(
+        tmp_path / "draft", {"agencies": [AGENCIES[0], AGENCIES[4]], "duties": d_duties}
+    )
+    expected = {f for f in draft_findings(base, draft) if f[0] == "R17"}
+    assert ("R17", "warning", "X9", ("C",), "unchanged") in expected
+    assert r17(json_report(base, "--draft", draft)) == expected
+    store = tmp_path / "store"
+    assert run_govkg("load", base, "--store", store).returncode == 0
+    assert r17(json_report("--store", store, "--draft", draft)) == expected
 
 
 def test_bad_transfers_are_located_and_nothing_is_written(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from govkg.shapes.decisions import holding_dismissals, read_decisions
 from govkg.shapes.findings import Finding, RuleBook
 from govkg.shapes.text_rules import RULE, DutyRow, findings_of_rows
 from govkg.store import oxigraph as oxi
-from govkg.text import SAME_RESPONSIBILITY
+from govkg.text import SAME_RESPONSIBILITY, Weights
 
 GOVERNMENTS = (
     "MATCH (:Agency)-[:government]->(g:Resource) RETURN DISTINCT g.uri AS uri ORDER BY uri"
@@ -86,6 +86,11 @@ def duty_rows(conn: Connection, government: str) -> list[DutyRow]:
             function_name=function_name,
         )
     return list(rows.values())
+
+
+def government_weights(conn: Connection, government: str) -> Weights:
+    """The weights R16 gives the terms of a government: the IDF over its duties' texts."""
+    return Weights.of(row.text for row in duty_rows(conn, government))
 
 
 def divisions(conn: Connection, government: str) -> set[tuple[str, ...]]:

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from govkg.neo4j.client import Connection
-from govkg.neo4j.duty_texts import government_uris, r16_findings
+from govkg.neo4j.duty_texts import government_uris, government_weights, r16_findings
 from govkg.neo4j.mapping import URI, Namespaces, literal_term, node_term
 from govkg.neo4j.sync import read_namespaces
 from govkg.ontology.namespaces import GK
@@ -40,6 +40,7 @@ from govkg.shapes.findings import (
 from govkg.shapes.text_rules import TEXT_RULES
 from govkg.shapes.transfer_rule import stays
 from govkg.store import oxigraph as oxi
+from govkg.text import Weights
 
 
 def query_text(rule: str) -> str:
@@ -89,6 +90,7 @@ def rule_results(
     governments: list[str] | None = None
     results: list[ValidationResult] = []
     named: dict[str, list[Any]] = {}
+    weights: dict[str, Weights] = {}  # R17's, of each counterpart's government
     for rule in book.ordered():
         if wanted is not None and rule.id not in wanted:
             continue
@@ -101,7 +103,7 @@ def rule_results(
             runs = [{"government": uri} for uri in governments]
         for params in runs:
             for row in conn.read(text, params):
-                if "judge_kind" in row and not _judged(row):
+                if "judge_kind" in row and not _judged(row, conn, weights):
                     continue  # R17: the text judgement keeps it out
                 named.update((uri, pairs) for uri, pairs in row["names"])
                 results.append(
@@ -121,10 +123,15 @@ def _flat(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _judged(row: dict[str, Any]) -> bool:
-    """Whether a candidate row of a rule with a text judgement (R17) is a finding."""
+def _judged(row: dict[str, Any], conn: Connection, weights: dict[str, Weights]) -> bool:
+    """Whether a candidate row of a rule with a text judgement (R17) is a finding, its
+    terms weighed as R16 weighs them in the counterpart's government."""
     text = " ".join(_flat(row["judge_text"]))
-    return stays(row["judge_kind"], text, _flat(row["judge_duties"]))
+    government = row.get("judge_government")
+    if government is not None and government not in weights:
+        weights[government] = government_weights(conn, government)
+    found = weights.get(government) if government is not None else None
+    return stays(row["judge_kind"], text, _flat(row["judge_duties"]), found)
 
 
 def names_of(named: dict[str, list[Any]], ns: Namespaces) -> Names:

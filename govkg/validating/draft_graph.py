@@ -325,7 +325,11 @@ class _Planner:
         holding = ca | counterparts
         owners = holding | set(self._merged_rows(UNIT_OF, holding, "units"))
         codes = {f'"{c}"' for c in self.scope.base_codes}
-        rows = self._merged_rows(HELD_BY, owners, "duties")
+        # R17 weighs terms over every duty of the counterpart's government
+        weighed = {self.new[c][0] for c in counterparts if c in self.new}
+        weighing = {a for a, (gov, _ups) in self.new.items() if gov in weighed} - holding
+        weighing |= set(self._merged_rows(UNIT_OF, weighing, "units"))
+        rows = self._merged_rows(HELD_BY, owners | weighing, "duties")
         rows |= self._merged_rows(HELD_BY, owners, "data_duties")
         rows |= self._merged_rows(ON_DATASET, datasets, "data_duties")
         rows |= self._merged_rows(INVOLVES, ca, "divisions")

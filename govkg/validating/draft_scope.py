@@ -236,11 +236,15 @@ def _sub_workbook(merged: Workbook, index: _Index, scope: Scope) -> Workbook:
     # R17 reads the duties of a transfer's counterpart, its units' included
     holding = ca | scope.counterparts
     owners = holding | {u for u, a in index.unit_agency.items() if a in holding}
+    # and weighs their terms over every duty of the counterpart's government
+    weighed = {index.gov[c] for c in scope.counterparts if c in index.gov}
+    weighing = {a for a, g in index.gov.items() if g in weighed}
+    weighing |= owners | {u for u, a in index.unit_agency.items() if a in weighing}
     get = index.get
 
     def keep(table: str, row: Cells) -> bool:
         if table == "duties":
-            return get(row, table, "holder") in owners
+            return get(row, table, "holder") in weighing
         if table == "data_duties":
             held = get(row, table, "holder") in owners
             return held or get(row, table, "dataset") in scope.datasets

@@ -6,9 +6,10 @@ MATCH (t:DutyTransfer)-[:counterpart]->(c:Resource), (t)-[:transferKind]->(kind:
 WHERE kind.uri IN ['https://govkg.org/ontology#TransferOut',
                    'https://govkg.org/ontology#HandOver',
                    'https://govkg.org/ontology#TransferIn']
+OPTIONAL MATCH (c)-[:government]->(g:Resource)
 OPTIONAL MATCH (d:Duty)-[:heldBy]->(:Resource)-[:org__unitOf*0..1]->(c)
-WITH t, c, kind, collect(d.`dct__description@zh`) AS duties
-RETURN t.uri AS focus, [c.uri] AS related,
+WITH t, c, kind, min(g.uri) AS government, collect(d.`dct__description@zh`) AS duties
+RETURN t.uri AS focus, [c.uri] AS related, government AS judge_government,
        kind.uri AS judge_kind, t.`dct__description@zh` AS judge_text, duties AS judge_duties,
        [n IN [t, c] | [n.uri, [k IN keys(n)
          WHERE any(p IN ['dct__identifier', 'divisionCode', 'skos__prefLabel', 'dct__description']
