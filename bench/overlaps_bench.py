@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from govkg.text import SAME_RESPONSIBILITY, Duty, Weights, similar_pairs
+from govkg.text import SAME_RESPONSIBILITY, Duty, similar_pairs
 from govkg.text.terms import JOINERS
 
 from bench.overlaps_accuracy import labelled_duties
@@ -66,13 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         duties = real_like(args.government)
         pairs = timed(
             f"one government, {len(duties):,} duties: weights and pairs",
-            lambda: list(
-                similar_pairs(
-                    duties,
-                    threshold=SAME_RESPONSIBILITY,
-                    weights=Weights.of(d.text for d in duties),
-                )
-            ),
+            lambda: list(similar_pairs(duties, threshold=SAME_RESPONSIBILITY)),
         )
         print(f"  pairs reported: {len(pairs):,}")
     if args.workbook:

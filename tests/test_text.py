@@ -70,6 +70,16 @@ def test_support_lowers_the_score_and_stages_split_an_object() -> None:
     assert routine.score < judge("负责统筹政务服务平台管理", "负责政务服务平台管理").score
 
 
+def test_a_bigram_across_a_head_word_s_edge_alone_makes_no_overlap() -> None:
+    """The example city's 食品经营 and 危险化学品经营 share only 品经 beyond head words (食品|经营,
+    化学品|经营): no overlap (it scored 0.5); beside a shared word it still counts."""
+    food = "食品经营安全监督管理科。承担食品经营许可和监督检查。"
+    chemicals = "危险化学品安全监督管理科。承担危险化学品经营许可。"
+    assert judge(food, chemicals).score == 0.0
+    projects = judge("负责政务信息化项目的审核", "承担政务信息化项目审核和验收")
+    assert projects.score >= SAME_RESPONSIBILITY and projects.evidence[0] == "政务信息化项目"
+
+
 def test_idf_over_the_duties_compared_makes_common_terms_weigh_less() -> None:
     texts = ["负责数据共享", "负责数据开放", "负责数据安全", "负责道路执法"]
     weights = Weights.of(texts)

@@ -23,6 +23,7 @@ from govkg.text.terms import (
     is_support,
     normalise,
     scan,
+    scan_edges,
     split_by_stage,
     stages,
 )
@@ -87,6 +88,7 @@ class Reading:
     support: bool
     stages: frozenset[str]
     heads: frozenset[str] = frozenset()
+    edges: frozenset[str] = frozenset()  # terms across a head word's edge (terms.py)
 
 
 def unit_vector(counts: Mapping[str, float], weights: Weights) -> dict[str, float]:
@@ -98,28 +100,38 @@ def unit_vector(counts: Mapping[str, float], weights: Weights) -> dict[str, floa
 def read(text: str, weights: Weights, function_name: str = "") -> Reading:
     """The reading of a duty text (with the name of its function, if any)."""
     found, heads = scan(text)
+    edges = scan_edges(text)[2]
     counts: dict[str, float] = {t: float(n) for t, n in found.items()}
     if function_name:
         named, named_heads = scan(function_name)
+        named_edges = scan_edges(function_name)[2]
         beyond = (counts.keys() - heads) | (named.keys() - named_heads)
+        content = (counts.keys() - heads - edges) | (named.keys() - named_heads - named_edges)
         for t, n in named.items():
             counts[t] = counts.get(t, 0.0) + n * FUNCTION_NAME_WEIGHT
         # a head term is one that neither the text nor the name uses beyond head words
         heads = (heads | named_heads) - beyond
-    return Reading(unit_vector(counts, weights), is_support(text), stages(text), heads)
+        edges = (edges | named_edges) - content
+    return Reading(unit_vector(counts, weights), is_support(text), stages(text), heads, edges)
 
 
 def cosine(a: Reading, b: Reading) -> tuple[float, float]:
-    """The cosine of two readings, and the part of it the terms beyond head words make."""
+    """The cosine of two readings, and the part of it the terms beyond head words make;
+    terms across a head word's edge are part of it only beside a term wholly beyond
+    head words (食品经营 and 化学品经营 share only 品经: nothing)."""
     small, large = (a, b) if len(a.vector) <= len(b.vector) else (b, a)
-    value = specific = 0.0
+    value = specific = across = 0.0
     for t, w in small.vector.items():
         other = large.vector.get(t)
         if other is not None:
             value += w * other
-            if t not in small.heads and t not in large.heads:
+            if t in small.heads or t in large.heads:
+                continue
+            if t in small.edges or t in large.edges:
+                across += w * other
+            else:
                 specific += w * other
-    return value, specific
+    return value, specific + across if specific else 0.0
 
 
 def score(a: Reading, b: Reading) -> float:

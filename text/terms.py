@@ -92,7 +92,6 @@ def content_runs(text: str) -> list[str]:
     return runs
 
 
-@functools.lru_cache(maxsize=8192)
 def scan(text: str) -> tuple[Counter[str], frozenset[str]]:
     """The terms of a text — bigrams of its Chinese runs, whole Latin words and numbers —
     and those of them that only ever fall within its head words (:data:`HEAD_WORDS`).
@@ -102,9 +101,23 @@ def scan(text: str) -> tuple[Counter[str], frozenset[str]]:
     >>> sorted(scan("负责卫生健康信息化建设")[1])
     ['信息', '化建', '建设', '息化']
     """
+    found, heads, _edges = scan_edges(text)
+    return found, heads
+
+
+@functools.lru_cache(maxsize=8192)
+def scan_edges(text: str) -> tuple[Counter[str], frozenset[str], frozenset[str]]:
+    """:func:`scan`, and the terms that only ever cross the edge of a head word: one
+    character in it, one out (品经 of 食品经营, 务信 of 政务信息化), which say less of what
+    the text is about than the words on either side.
+
+    >>> sorted(scan_edges("负责食品经营许可")[2])
+    ['品经']
+    """
     found: Counter[str] = Counter()
     head: set[str] = set()
     content: set[str] = set()
+    edge: set[str] = set()
     for run in content_runs(text):
         if run[0] < "\u3400":
             found[run] += 1
@@ -118,8 +131,12 @@ def scan(text: str) -> tuple[Counter[str], frozenset[str]]:
         for i in range(len(run) - 1):
             gram = run[i : i + 2]
             found[gram] += 1
-            (head if inside[i] and inside[i + 1] else content).add(gram)
-    return found, frozenset(head - content)
+            if inside[i] and inside[i + 1]:
+                head.add(gram)
+            else:
+                (edge if inside[i] or inside[i + 1] else content).add(gram)
+    edges = edge - content
+    return found, frozenset(head - content - edges), frozenset(edges)
 
 
 def is_support(text: str) -> bool:
