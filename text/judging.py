@@ -36,6 +36,8 @@ FUNCTION_NAME_WEIGHT = 0.3  # the names of the functions the duties are on, besi
 SPECIFIC_FLOOR = 0.1
 EVIDENCE_PHRASES = 5
 LEVEL_CHARACTERS = "省市区县州镇乡"
+# words that begin with a level's character without naming a level (市场, not 本市)
+LEVEL_WORDS = ("市场", "市政", "市民", "区域", "区块", "县域", "市域", "乡村", "乡镇", "镇街")
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,8 @@ def shared_phrases(a: str, b: str, weights: Weights, limit: int = EVIDENCE_PHRAS
 
     >>> shared_phrases("负责全市公共数据归集共享", "统筹公共数据归集和开放", Weights())
     ['公共数据归集']
+    >>> shared_phrases("负责全市市场监管综合执法", "统筹市场监管综合执法", Weights())
+    ['市场监管综合执法']
     """
     target, grams_b = _target(b)
     content = content_terms(a)  # a phrase of only generic words weighs nothing
@@ -186,7 +190,7 @@ def shared_phrases(a: str, b: str, weights: Weights, limit: int = EVIDENCE_PHRAS
             while j < len(piece) and piece[i : j + 1] in target:
                 j += 1
             phrase = piece[i:j]
-            if len(phrase) > 2 and phrase[0] in LEVEL_CHARACTERS:
+            if len(phrase) > 2 and phrase[0] in LEVEL_CHARACTERS and phrase[:2] not in LEVEL_WORDS:
                 phrase = phrase[1:]  # 区大数据 (of 全区大数据, 本区大数据): 大数据
             grams = (phrase[k : k + 2] for k in range(len(phrase) - 1))
             weight = sum(idf.get(g, unseen) for g in grams if g in content)
