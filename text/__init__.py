@@ -15,7 +15,7 @@ The one function to ask "do these two duty texts state the same responsibility":
 """
 
 from govkg.text.judging import Judgement, Weights, judge
-from govkg.text.pairs import Duty, Pair, group_weights, similar_pairs
+from govkg.text.pairs import Duty, Pair, similar_pairs
 from govkg.text.proposals import FunctionIndex, Proposal, is_sure
 
 # Changed whenever the judgement changes what it finds: stored and cached findings made
@@ -42,7 +42,6 @@ __all__ = [
     "Pair",
     "Proposal",
     "Weights",
-    "group_weights",
     "is_sure",
     "judge",
     "similar_pairs",

@@ -3,8 +3,8 @@ show why.
 
 The score is the cosine of the two texts' terms (text/terms.py) weighted by how rare
 each term is among the duties compared (IDF over the duties of one government: a term
-every duty has weighs nothing); nothing when too little of it comes from terms beyond head words
-(what the duties are about, not the kind of work: 安全、管理 alone make no overlap);
+every duty has weighs nothing); nothing when too little of it comes from terms beyond
+head words (what the duties are about, not the kind of work: 安全、管理 alone make no overlap);
 lowered where one duty only supports what the other leads, and where the two split one
 object by stage (one approves, the other supervises).
 """
