@@ -14,7 +14,7 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -238,25 +238,28 @@ class Connection:
             yield {**fixed, "rows": part}
 
     def _run_prepared(
-        self, session: Any, query: str, params: dict[str, Any], results: list[Any] | None
-    ) -> None:
+        self, session: Any, query: str, params: dict[str, Any], returns: object = None
+    ) -> list[Any] | None:
         """A write in ``session`` whose parameters are ready to send (escaped where the
-        server needs it); ``results`` is extended by the list its one row returns."""
+        server needs it); if it ``returns`` something, the list its one row holds."""
         try:
             result = session.run(query, params)
-            if results is None:
+            if returns is None:
                 result.consume()
-            else:
-                results.extend(result.single(strict=True)[0])
+                return None
+            return list(result.single(strict=True)[0])
         except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
             raise self._failed(query, error) from None
 
     @contextmanager
     def writes(self, depth: int = 8) -> Iterator[RowWriter]:
-        """Writes of rows sent by a thread of their own, in order, while the caller
-        prepares the next: the server and Python work at the same time. Leaving the block
-        waits for every write; the first failure is raised (then or at the next write)."""
-        writer = RowWriter(self, depth)
+        """Writes of rows sent by threads of their own while the caller prepares the
+        next: the server and Python work at the same time. On Neo4j one thread sends them
+        in order; FalkorDB runs writes one at a time, and a second connection keeps the
+        next write waiting at the server while the first's answer is read (the writes of
+        a block must not depend on each other's order there). Leaving the block waits for
+        every write; the first failure is raised (then or at the next write)."""
+        writer = RowWriter(self, depth, threads=2 if self.dialect == "falkordb" else 1)
         try:
             yield writer
         except BaseException:
@@ -344,27 +347,34 @@ class Connection:
 
 
 class RowWriter:
-    """The sending side of :meth:`Connection.writes`: one thread, a bounded queue."""
+    """The sending side of :meth:`Connection.writes`: threads with a session each, one
+    bounded queue."""
 
-    def __init__(self, conn: Connection, depth: int) -> None:
+    def __init__(self, conn: Connection, depth: int, threads: int) -> None:
         self._conn = conn
         self.node_id = conn.node_id
-        self._queue: queue.Queue[tuple[str, dict[str, Any], list[Any] | None] | None]
-        self._queue = queue.Queue(depth)
+        self._queue: queue.Queue[_Write | None] = queue.Queue(depth)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._send, name="govkg-neo4j-writes", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._send, name=f"govkg-neo4j-writes-{i}", daemon=True)
+            for i in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def _send(self) -> None:
-        # one session for every write: each is still an auto-commit query of its own
+        # one session for every write of this thread: each is still an auto-commit query
         with contextlib.ExitStack() as stack:
             session = None
             while (item := self._queue.get()) is not None:
                 if self._error is None:
+                    query, params, on_result, offset = item
                     try:
                         if session is None:
                             session = stack.enter_context(self._conn._session())
-                        self._conn._run_prepared(session, *item)
+                        returned = self._conn._run_prepared(session, query, params, on_result)
+                        if on_result is not None:
+                            on_result(offset, returned)
                     except BaseException as error:  # raised in the caller's thread
                         self._error = error
 
@@ -373,20 +383,28 @@ class RowWriter:
         query: str,
         rows: list[Any],
         params: Mapping[str, Any],
-        results: list[Any] | None = None,
+        on_result: Callable[[int, list[Any]], None] | None = None,
     ) -> None:
         """Queue a write of ``rows`` (split as :meth:`Connection.row_messages` says). With
-        ``results``, the query returns one row of one list (e.g. ``collect(id(n))``), which
-        is appended to it once written: the lists of the messages in the order sent."""
+        ``on_result``, the query returns one row of one list (e.g. ``collect(id(n))``):
+        once a message is written, ``on_result(offset, that list)`` is called in a writing
+        thread, where ``offset`` is the index in ``rows`` of the message's first row."""
+        offset = 0
         for message in self._conn.row_messages(query, rows, params):
             if self._error is not None:
                 raise self._error
-            self._queue.put((query, message, results))
+            self._queue.put((query, message, on_result, offset))
+            offset += len(message["rows"])
 
     def stop(self, *, wait: bool) -> None:
         if not wait:
             self._error = self._error or RuntimeError("stopped")
-        self._queue.put(None)
-        self._thread.join()
+        for _thread in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
         if wait and self._error is not None:
             raise self._error
+
+
+_Write = tuple[str, dict[str, Any], Callable[[int, list[Any]], None] | None, int]

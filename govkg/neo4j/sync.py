@@ -130,8 +130,16 @@ def _write_nodes(
     once the writes are done, the ids of the nodes created (uri -> id)."""
     node_id = writes.node_id
     gone: dict[str, list[list[Any]]] = {}  # label -> rows [id] of nodes losing it
-    created_uris: list[str] = []
-    created_ids: list[Any] = []  # filled by the writer thread, in the order sent
+    created: dict[str, Any] = {}  # uri -> id, filled by the writing threads
+    expected = 0  # nodes created
+
+    def took(uris: list[str]) -> Callable[[int, list[Any]], None]:
+        def ids_of(offset: int, ids: list[Any]) -> None:
+            part = uris[offset : offset + len(ids)]
+            created.update(zip(part, ids, strict=True))
+
+        return ids_of
+
     for group, (keys, uris) in graph.node_groups().items():
         set_labels = "".join(f":{quote_name(label)}" for label in group)
 
@@ -164,9 +172,9 @@ def _write_nodes(
             for label in found[1]:
                 if label not in kept:
                     gone.setdefault(label, []).append([found[0]])
+        expected += len(new)
         for part in _batches(new, batch):
-            writes.rows(create, graph.node_rows(keys, part), {"stamp": stamp}, created_ids)
-            created_uris.extend(part)
+            writes.rows(create, graph.node_rows(keys, part), {"stamp": stamp}, took(part))
             report(len(part), "nodes")
         for part in _batches(old, batch):
             rows = [[known[row[0]][0], *row] for row in graph.node_rows(keys, part)]
@@ -178,12 +186,12 @@ def _write_nodes(
         for part in _batches(rows, batch):
             writes.rows(query, part, {})
 
-    def created() -> dict[str, Any]:
-        if len(created_ids) != len(created_uris):
-            raise RuntimeError("the server returned fewer node ids than nodes created")
-        return dict(zip(created_uris, created_ids, strict=True))
+    def ids() -> dict[str, Any]:
+        if len(created) != expected:
+            raise RuntimeError("the server did not return the id of every node created")
+        return created
 
-    return created
+    return ids
 
 
 def _write_relationships(
