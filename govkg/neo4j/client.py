@@ -10,15 +10,14 @@ write is one auto-commit query that can be run again with the same result.
 from __future__ import annotations
 
 import contextlib
-import queue
 import re
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from govkg.errors import GovkgError, Problem
+from govkg.neo4j.row_writer import RowWriter
 
 DIALECTS = ("neo4j", "falkordb")
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -238,15 +237,15 @@ class Connection:
             yield {**fixed, "rows": part}
 
     def _run_prepared(
-        self, session: Any, query: str, params: dict[str, Any], returns: object = None
-    ) -> list[Any] | None:
+        self, session: Any, query: str, params: dict[str, Any], *, returns: bool = False
+    ) -> list[Any]:
         """A write in ``session`` whose parameters are ready to send (escaped where the
         server needs it); if it ``returns`` something, the list its one row holds."""
         try:
             result = session.run(query, params)
-            if returns is None:
+            if not returns:
                 result.consume()
-                return None
+                return []
             return list(result.single(strict=True)[0])
         except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
             raise self._failed(query, error) from None
@@ -344,67 +343,3 @@ class Connection:
         ):
             for found in row["nodes"]:
                 yield found[0], found[1], found[2]
-
-
-class RowWriter:
-    """The sending side of :meth:`Connection.writes`: threads with a session each, one
-    bounded queue."""
-
-    def __init__(self, conn: Connection, depth: int, threads: int) -> None:
-        self._conn = conn
-        self.node_id = conn.node_id
-        self._queue: queue.Queue[_Write | None] = queue.Queue(depth)
-        self._error: BaseException | None = None
-        self._threads = [
-            threading.Thread(target=self._send, name=f"govkg-neo4j-writes-{i}", daemon=True)
-            for i in range(threads)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def _send(self) -> None:
-        # one session for every write of this thread: each is still an auto-commit query
-        with contextlib.ExitStack() as stack:
-            session = None
-            while (item := self._queue.get()) is not None:
-                if self._error is None:
-                    query, params, on_result, offset = item
-                    try:
-                        if session is None:
-                            session = stack.enter_context(self._conn._session())
-                        returned = self._conn._run_prepared(session, query, params, on_result)
-                        if on_result is not None:
-                            on_result(offset, returned)
-                    except BaseException as error:  # raised in the caller's thread
-                        self._error = error
-
-    def rows(
-        self,
-        query: str,
-        rows: list[Any],
-        params: Mapping[str, Any],
-        on_result: Callable[[int, list[Any]], None] | None = None,
-    ) -> None:
-        """Queue a write of ``rows`` (split as :meth:`Connection.row_messages` says). With
-        ``on_result``, the query returns one row of one list (e.g. ``collect(id(n))``):
-        once a message is written, ``on_result(offset, that list)`` is called in a writing
-        thread, where ``offset`` is the index in ``rows`` of the message's first row."""
-        offset = 0
-        for message in self._conn.row_messages(query, rows, params):
-            if self._error is not None:
-                raise self._error
-            self._queue.put((query, message, on_result, offset))
-            offset += len(message["rows"])
-
-    def stop(self, *, wait: bool) -> None:
-        if not wait:
-            self._error = self._error or RuntimeError("stopped")
-        for _thread in self._threads:
-            self._queue.put(None)
-        for thread in self._threads:
-            thread.join()
-        if wait and self._error is not None:
-            raise self._error
-
-
-_Write = tuple[str, dict[str, Any], Callable[[int, list[Any]], None] | None, int]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from govkg.neo4j.client import Connection, RowWriter, quote_name
+from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.mapping import (
     NAMESPACE_LABEL,
     RESOURCE,
@@ -28,6 +28,7 @@ from govkg.neo4j.mapping import (
     property_graph,
     relationship_triple,
 )
+from govkg.neo4j.row_writer import RowWriter
 from govkg.store import oxigraph as oxi
 
 BATCH = 1000
