@@ -151,6 +151,8 @@ def _write_nodes(
                 + [f"{quote_name(key)}: r[{i}]" for i, key in enumerate(keys, first + 1)]
             )
 
+        # new nodes are CREATEd (on FalkorDB a MERGE of nodes made earlier in the same
+        # batch costs ~8 times a CREATE), returning their ids in the order of the rows
         create = (
             f"UNWIND $rows AS r CREATE (n:{RESOURCE}{set_labels} {{{body(0)}}}) "
             f"RETURN collect({node_id}(n)) AS ids"
