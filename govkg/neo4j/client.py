@@ -10,15 +10,14 @@ write is one auto-commit query that can be run again with the same result.
 from __future__ import annotations
 
 import contextlib
-import queue
 import re
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from govkg.errors import GovkgError, Problem
+from govkg.neo4j.row_writer import RowWriter
 
 DIALECTS = ("neo4j", "falkordb")
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -27,6 +26,9 @@ _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # and crash the server (seen in 3 of 5 province pushes). Smaller messages stop it at once.
 FALKORDB_MESSAGE_BYTES = 30_000
 INDEX_SECONDS = 600  # the longest wait for an index to be built
+# FalkorDB 4.18 sends each record as one Bolt chunk: a record over 64 KB never arrives
+# (the connection hangs), so a read that collects keeps its records under this
+FALKORDB_RECORD_BYTES = 48_000
 
 
 class Neo4jError(GovkgError):
@@ -97,6 +99,8 @@ def escaped_row(row: list[Any]) -> tuple[list[Any], int]:
                 value = [item.replace("\\", "\\\\").replace("'", "\\'") for item in value]
                 joined = "".join(value)
             size += 5 + 5 * len(value) + (len(joined) if joined.isascii() else 3 * len(joined))
+        elif kind is list and all(type(item) is int for item in value):
+            size += 5 + 9 * len(value)  # a relationship row's sources, by node id
         elif kind is list or kind is float or isinstance(value, Mapping):
             value = escape_for_falkordb(value)
             size += packed_size(value)
@@ -146,6 +150,9 @@ class Connection:
         self.dialect = dialect or "neo4j"
         if dialect is None:
             self.dialect = self._detect()
+        # a node's id, for writes that find nodes by it (a seek, no index): FalkorDB's
+        # integer id(n); Neo4j 5 deprecates id() for the string elementId(n)
+        self.node_id = "id" if self.dialect == "falkordb" else "elementId"
 
     def _detect(self) -> str:
         """Neo4j answers ``dbms.components()``; FalkorDB (which calls itself Neo4j) fails."""
@@ -211,7 +218,16 @@ class Connection:
         part: list[Any] = []
         size = 0
         for row in rows:
-            escaped, row_size = escaped_row(row)
+            # the row's repr, made in C: without a backslash, a double quote or a brace,
+            # no text in it holds ' or \ (repr escapes \ and quotes a text holding '
+            # with ") and it holds no map, so it is sent as it is (a push's rows hold no
+            # floats); its UTF-8 length, plus room for the packed headers of long texts,
+            # bounds its packed size
+            text = repr(row)
+            if "\\" in text or '"' in text or "{" in text:
+                escaped, row_size = escaped_row(row)
+            else:
+                escaped, row_size = row, len(text.encode()) + 2 * len(row) + 8
             if part and size + row_size > room:
                 yield {**fixed, "rows": part}
                 part, size = [], 0
@@ -220,20 +236,29 @@ class Connection:
         if part:
             yield {**fixed, "rows": part}
 
-    def _run_prepared(self, session: Any, query: str, params: dict[str, Any]) -> None:
+    def _run_prepared(
+        self, session: Any, query: str, params: dict[str, Any], *, returns: bool = False
+    ) -> list[Any]:
         """A write in ``session`` whose parameters are ready to send (escaped where the
-        server needs it)."""
+        server needs it); if it ``returns`` something, the list its one row holds."""
         try:
-            session.run(query, params).consume()
+            result = session.run(query, params)
+            if not returns:
+                result.consume()
+                return []
+            return list(result.single(strict=True)[0])
         except (self._neo4j.exceptions.Neo4jError, self._neo4j.exceptions.DriverError) as error:
             raise self._failed(query, error) from None
 
     @contextmanager
     def writes(self, depth: int = 8) -> Iterator[RowWriter]:
-        """Writes of rows sent by a thread of their own, in order, while the caller
-        prepares the next: the server and Python work at the same time. Leaving the block
-        waits for every write; the first failure is raised (then or at the next write)."""
-        writer = RowWriter(self, depth)
+        """Writes of rows sent by threads of their own while the caller prepares the
+        next: the server and Python work at the same time. On Neo4j one thread sends them
+        in order; FalkorDB runs writes one at a time, and a second connection keeps the
+        next write waiting at the server while the first's answer is read (the writes of
+        a block must not depend on each other's order there). Leaving the block waits for
+        every write; the first failure is raised (then or at the next write)."""
+        writer = RowWriter(self, depth, threads=2 if self.dialect == "falkordb" else 1)
         try:
             yield writer
         except BaseException:
@@ -260,68 +285,61 @@ class Connection:
             f"the graph database refused the query '{first}': {error}",
         )
 
-    def create_indexes(self, label: str, key: str) -> None:
+    def create_indexes(self, label: str, key: str, *, wait: bool = True) -> None:
         """What the push needs: nodes of ``label`` found fast by ``key`` (unique on Neo4j),
-        ready when this returns (an index made over nodes already there is built first)."""
+        ready when this returns (an index made over nodes already there is built first),
+        or with ``wait=False`` building while other queries run (await_indexes waits)."""
         lbl, prop = quote_name(label), quote_name(key)
         if self.dialect == "neo4j":
             self.run(
                 f"CREATE CONSTRAINT govkg_{label.lower()}_{key} IF NOT EXISTS "
                 f"FOR (n:{lbl}) REQUIRE n.{prop} IS UNIQUE"
             )
+        else:
+            present = self.read("CALL db.indexes() YIELD label, properties RETURN *")
+            if not any(row["label"] == label and key in row["properties"] for row in present):
+                self.run(f"CREATE INDEX FOR (n:{lbl}) ON (n.{prop})")
+        if wait:
+            self.await_indexes()
+
+    def await_indexes(self) -> None:
+        """Wait until every index is built (FalkorDB builds one over existing nodes in the
+        background; until then a lookup would scan)."""
+        if self.dialect == "neo4j":
             self.run(f"CALL db.awaitIndexes({INDEX_SECONDS})")
             return
-        indexes = "CALL db.indexes() YIELD label, properties, status RETURN *"
-        present = self.read(indexes)
-        if not any(row["label"] == label and key in row["properties"] for row in present):
-            self.run(f"CREATE INDEX FOR (n:{lbl}) ON (n.{prop})")
-        # FalkorDB builds an index over existing nodes in the background; until then a
-        # lookup would scan
+        indexes = "CALL db.indexes() YIELD status RETURN status"
         deadline = time.monotonic() + INDEX_SECONDS
         while any(row["status"] != "OPERATIONAL" for row in self.read(indexes)):
             if time.monotonic() > deadline:
                 raise _problem(
                     self.uri,
-                    f"索引 {label}({key}) 在 {INDEX_SECONDS} 秒内未建好",
-                    f"the index {label}({key}) was not ready within {INDEX_SECONDS} s",
+                    f"索引在 {INDEX_SECONDS} 秒内未建好",
+                    f"the indexes were not ready within {INDEX_SECONDS} s",
                 )
             time.sleep(0.02)
 
-
-class RowWriter:
-    """The sending side of :meth:`Connection.writes`: one thread, a bounded queue."""
-
-    def __init__(self, conn: Connection, depth: int) -> None:
-        self._conn = conn
-        self._queue: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue(depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._send, name="govkg-neo4j-writes", daemon=True)
-        self._thread.start()
-
-    def _send(self) -> None:
-        # one session for every write: each is still an auto-commit query of its own
-        with contextlib.ExitStack() as stack:
-            session = None
-            while (item := self._queue.get()) is not None:
-                if self._error is None:
-                    try:
-                        if session is None:
-                            session = stack.enter_context(self._conn._session())
-                        self._conn._run_prepared(session, *item)
-                    except BaseException as error:  # raised in the caller's thread
-                        self._error = error
-
-    def rows(self, query: str, rows: list[Any], params: Mapping[str, Any]) -> None:
-        """Queue a write of ``rows`` (split as :meth:`Connection.row_messages` says)."""
-        for message in self._conn.row_messages(query, rows, params):
-            if self._error is not None:
-                raise self._error
-            self._queue.put((query, message))
-
-    def stop(self, *, wait: bool) -> None:
-        if not wait:
-            self._error = self._error or RuntimeError("stopped")
-        self._queue.put(None)
-        self._thread.join()
-        if wait and self._error is not None:
-            raise self._error
+    def nodes_of(self, label: str, key: str) -> Iterator[tuple[Any, Any, list[str]]]:
+        """(id, ``key``'s value, labels) of every node labelled ``label``. On FalkorDB a
+        record holds a run of ids (a record a node cost the driver ~20 µs: 1 s for 57,000
+        nodes), as many as keep it under FALKORDB_RECORD_BYTES; on Neo4j a record a node
+        (its elementIds are strings)."""
+        lbl, prop, node_id = quote_name(label), quote_name(key), self.node_id
+        if self.dialect == "neo4j":
+            for row in self.read(
+                f"MATCH (n:{lbl}) RETURN {node_id}(n) AS id, n.{prop} AS key, labels(n) AS labels"
+            ):
+                yield row["id"], row["key"], row["labels"]
+            return
+        (sizes,) = self.read(
+            f"MATCH (n:{lbl}) RETURN max(size(toString(n.{prop}))) AS key, "
+            "max(reduce(t = 0, l IN labels(n) | t + size(l) + 3)) AS labels"
+        )
+        widest = 3 * ((sizes["key"] or 0) + (sizes["labels"] or 0)) + 32  # bytes, at most
+        run = max(1, FALKORDB_RECORD_BYTES // widest)
+        for row in self.read(
+            f"MATCH (n:{lbl}) WITH id(n) / {run} AS part, n "
+            f"RETURN part, collect([id(n), n.{prop}, labels(n)]) AS nodes"  # no null skipped
+        ):
+            for found in row["nodes"]:
+                yield found[0], found[1], found[2]

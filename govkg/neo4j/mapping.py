@@ -168,57 +168,81 @@ class PropertyGraph:
 def property_graph(triples: Iterable[tuple[Any, Any, Any]], ns: Namespaces) -> PropertyGraph:
     """The property graph of distinct RDF triples (oxi.union_triples gives them).
 
-    The loop runs once per triple of a province (~17M): names are shortened once per
-    IRI, node keys are interned (relationships share them) and literals of the common
-    kinds skip literal_entry."""
+    The loop runs once per triple of a province (~17M), so it does as little per triple
+    as it can: a subject's node is looked up once for its run of triples (a store lists
+    a graph's triples subject by subject; any order is still right), predicates are
+    found by their term (each shortened once), node keys are interned (relationships
+    share them) and literals of the common kinds skip literal_entry."""
     iri, literal_type = oxi.IRI_TYPE, oxi.LITERAL_TYPE
     nodes: dict[str, dict[str, Any]] = {}
     labels: dict[str, list[str]] = defaultdict(list)
     relationships: dict[str, list[tuple[str, str]]] = defaultdict(list)
     names: dict[str, str] = {}
+    predicates: dict[Any, tuple[str, bool]] = {}  # term -> (name, whether rdf:type)
     several: set[tuple[str, str]] = set()  # (node, key) with more than one value
     intern = sys.intern
-    xsd_string = XSD + "string"
+    xsd_string = oxi.named_node(XSD + "string")
+    xsd_integer = oxi.named_node(XSD + "integer")
+    xsd_boolean = oxi.named_node(XSD + "boolean")
+    booleans = {"true": True, "false": False}
     count = 0
+    last = subject = props = None
     for s, p, o in triples:
         count += 1
-        subject = intern(s.value if type(s) is iri else "_:" + s.value)
-        props = nodes.get(subject)
-        if props is None:
-            props = nodes[subject] = {}
-        predicate = p.value
-        name = names.get(predicate)
-        if name is None:
-            name = names[predicate] = ns.shorten(predicate)
+        if s != last:
+            last = s
+            subject = intern(s.value if type(s) is iri else "_:" + s.value)
+            props = nodes.get(subject)
+            if props is None:
+                props = nodes[subject] = {}
+        found = predicates.get(p)
+        if found is None:
+            found = predicates[p] = (ns.shorten(p.value), p.value == RDF_TYPE)
+        name = found[0]
         kind = type(o)
         if kind is literal_type:
             language = o.language
             if language:
                 key, value = f"{name}@{language}", o.value
-            elif o.datatype.value == xsd_string:
-                key, value = name, o.value
             else:
-                key, value = literal_entry(name, o, ns)
-            old = props.get(key)
+                datatype = o.datatype
+                value = o.value
+                if datatype == xsd_string:
+                    key = name
+                elif datatype == xsd_integer:
+                    try:
+                        number: int | None = int(value)
+                    except ValueError:
+                        number = None
+                    # canonical (not "007", "+7" or "1_0") and 64 bits, else as text
+                    if number is not None and str(number) == value and -INT64 <= number < INT64:
+                        key, value = name, number
+                    else:
+                        key, value = literal_entry(name, o, ns)
+                elif datatype == xsd_boolean and value in booleans:
+                    key, value = name, booleans[value]
+                else:
+                    key, value = literal_entry(name, o, ns)
+            old = props.get(key)  # type: ignore[union-attr]
             if old is None:
-                props[key] = value
+                props[key] = value  # type: ignore[index]
             elif type(old) is list:
                 old.append(value)
             else:
-                props[key] = [old, value]
-                several.add((subject, key))
-        elif predicate == RDF_TYPE and kind is iri:
+                props[key] = [old, value]  # type: ignore[index]
+                several.add((subject, key))  # type: ignore[arg-type]
+        elif found[1] and kind is iri:
             label = names.get(o.value)
             if label is None:
                 label = names[o.value] = ns.shorten(o.value)
-            labels[subject].append(label)
+            labels[subject].append(label)  # type: ignore[index]
         else:
             target = intern(o.value if kind is iri else "_:" + o.value)
             if target not in nodes:
                 nodes[target] = {}
-            relationships[name].append((subject, target))
-    for subject, key in several:
-        _settle(nodes[subject], key, ns)
+            relationships[name].append((subject, target))  # type: ignore[arg-type]
+    for node, key in several:
+        _settle(nodes[node], key, ns)
     return PropertyGraph(
         ns,
         nodes,

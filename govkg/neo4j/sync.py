@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from govkg.neo4j.client import Connection, RowWriter, quote_name
+from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.mapping import (
     NAMESPACE_LABEL,
     RESOURCE,
@@ -28,6 +28,7 @@ from govkg.neo4j.mapping import (
     property_graph,
     relationship_triple,
 )
+from govkg.neo4j.row_writer import RowWriter
 from govkg.store import oxigraph as oxi
 
 BATCH = 1000
@@ -84,28 +85,28 @@ def push(
 
     # a token per push, not a digest of the triples (the digest took 40 % of the mapping)
     stamp = secrets.token_hex(8)
-    # new nodes are CREATEd: on FalkorDB, MERGE of nodes made earlier in the same batch
-    # costs far more than a CREATE (docs/benchmarks.md#neo4j); known ones are matched by
-    # the index and overwritten
-    known = {
-        row["uri"]: row["labels"]
-        for row in conn.read(f"MATCH (n:{RESOURCE}) RETURN n.{URI} AS uri, labels(n) AS labels")
-    }
-    if known:  # the updates find their nodes through the index
-        conn.create_indexes(RESOURCE, URI)
+    # the nodes already there, with their labels and ids: each node is written and found
+    # by its id (a seek), not through the uri index (docs/benchmarks.md#neo4j)
+    known = {uri: (node, labels) for node, uri, labels in conn.nodes_of(RESOURCE, URI)}
+    ids = {uri: node for uri, (node, _labels) in known.items()}
     with conn.writes() as writes:
         report(0, "nodes")
-        _write_nodes(writes, graph, known, stamp, batch, report)
-    # into an empty database: the index is built once over the nodes, not node by node,
-    # and every relationship is new (the pairs of a type are distinct): CREATE, not MERGE
-    conn.create_indexes(RESOURCE, URI)
+        created = _write_nodes(writes, graph, known, stamp, batch, report)
+    ids.update(created())
+    # what rules and the next push look nodes up by; into an empty database it is built
+    # once over the nodes (not node by node), in the background while the relationships
+    # are written (they find their ends by id)
+    conn.create_indexes(RESOURCE, URI, wait=False)
     with conn.writes() as writes:
         report(0, "relationships")
-        _write_relationships(writes, graph, stamp, batch, report, create=not known)
+        # into an empty database every relationship is new (the pairs of a type are
+        # distinct): CREATE, not MERGE
+        _write_relationships(writes, graph, ids, stamp, batch, report, create=not known)
+    conn.await_indexes()
     report(0, "stale")
     deleted_rels = deleted_nodes = 0
     if known:  # else every Resource node and relationship was written by this push
-        deleted_rels, deleted_nodes = _delete_all_stale(conn, stamp)
+        deleted_rels, deleted_nodes = _delete_all_stale(conn, graph, stamp)
     _write_namespaces(conn, ns, stamp)
     return PushReport(
         graph.triples,
@@ -120,68 +121,110 @@ def push(
 def _write_nodes(
     writes: RowWriter,
     graph: PropertyGraph,
-    known: dict[str, list[str]],
+    known: dict[str, tuple[Any, list[str]]],
     stamp: str,
     batch: int,
     report: Callable[[int, str], None],
-) -> None:
-    """Every node, one query per set of labels; a node already there (``known``, with its
-    labels) is overwritten and loses the labels it no longer has."""
-    gone: dict[str, list[list[str]]] = {}  # label -> rows [uri] of nodes losing it
+) -> Callable[[], dict[str, Any]]:
+    """Every node, one query per set of labels; a node already there (``known``: its id
+    and labels) is overwritten and loses the labels it no longer has. Returns what gives,
+    once the writes are done, the ids of the nodes created (uri -> id)."""
+    node_id = writes.node_id
+    gone: dict[str, list[list[Any]]] = {}  # label -> rows [id] of nodes losing it
+    created: dict[str, Any] = {}  # uri -> id, filled by the writing threads
+    expected = 0  # nodes created
+
+    def took(uris: list[str]) -> Callable[[int, list[Any]], None]:
+        def ids_of(offset: int, ids: list[Any]) -> None:
+            part = uris[offset : offset + len(ids)]
+            created.update(zip(part, ids, strict=True))
+
+        return ids_of
+
     for group, (keys, uris) in graph.node_groups().items():
         set_labels = "".join(f":{quote_name(label)}" for label in group)
+
         # the keys go in the text, the rows are lists: no key is sent once per node
-        body = ", ".join(
-            [f"{URI}: r[0]", f"{STAMP}: $stamp"]
-            + [f"{quote_name(key)}: r[{i}]" for i, key in enumerate(keys, 1)]
+        def body(first: int, keys: list[str] = keys) -> str:
+            return ", ".join(
+                [f"{URI}: r[{first}]", f"{STAMP}: $stamp"]
+                + [f"{quote_name(key)}: r[{i}]" for i, key in enumerate(keys, first + 1)]
+            )
+
+        # new nodes are CREATEd (on FalkorDB a MERGE of nodes made earlier in the same
+        # batch costs ~8 times a CREATE), returning their ids in the order of the rows
+        create = (
+            f"UNWIND $rows AS r CREATE (n:{RESOURCE}{set_labels} {{{body(0)}}}) "
+            f"RETURN collect({node_id}(n)) AS ids"
         )
-        create = f"UNWIND $rows AS r CREATE (n:{RESOURCE}{set_labels} {{{body}}})"
-        update = f"UNWIND $rows AS r MATCH (n:{RESOURCE} {{{URI}: r[0]}}) SET n = {{{body}}}"
+        update = (
+            f"UNWIND $rows AS r WITH r, r[0] AS i MATCH (n) WHERE {node_id}(n) = i "
+            f"SET n = {{{body(1)}}}"
+        )
         if set_labels:
             update += f" SET n{set_labels}"
         kept = {RESOURCE, *group}
+        new: list[str] = []
+        old: list[str] = []
         for uri in uris:
-            for label in known.get(uri, ()):
+            found = known.get(uri)
+            if found is None:
+                new.append(uri)
+                continue
+            old.append(uri)
+            for label in found[1]:
                 if label not in kept:
-                    gone.setdefault(label, []).append([uri])
-        for query, chosen in (
-            (create, [uri for uri in uris if uri not in known]),
-            (update, [uri for uri in uris if uri in known]),
-        ):
-            for part in _batches(chosen, batch):
-                writes.rows(query, graph.node_rows(keys, part), {"stamp": stamp})
-                report(len(part), "nodes")
+                    gone.setdefault(label, []).append([found[0]])
+        expected += len(new)
+        for part in _batches(new, batch):
+            writes.rows(create, graph.node_rows(keys, part), {"stamp": stamp}, took(part))
+            report(len(part), "nodes")
+        for part in _batches(old, batch):
+            rows = [[known[row[0]][0], *row] for row in graph.node_rows(keys, part)]
+            writes.rows(update, rows, {"stamp": stamp})
+            report(len(part), "nodes")
     for label, rows in sorted(gone.items()):
-        query = f"UNWIND $rows AS r MATCH (n:{RESOURCE} {{{URI}: r[0]}}) "
+        query = f"UNWIND $rows AS r WITH r[0] AS i MATCH (n) WHERE {node_id}(n) = i "
         query += f"REMOVE n:{quote_name(label)}"
         for part in _batches(rows, batch):
             writes.rows(query, part, {})
+
+    def ids() -> dict[str, Any]:
+        if len(created) != expected:
+            raise RuntimeError("the server did not return the id of every node created")
+        return created
+
+    return ids
 
 
 def _write_relationships(
     writes: RowWriter,
     graph: PropertyGraph,
+    ids: dict[str, Any],
     stamp: str,
     batch: int,
     report: Callable[[int, str], None],
     *,
     create: bool,
 ) -> None:
-    """Every relationship, one query per type, grouped by their target: a row is a target
-    and up to SOURCES_PER_ROW of its sources, so a target (a function, an agency, a code
-    like gk:Lead) is sent and found once for many (both ends through the index). With
-    ``create`` none is there yet: each is CREATEd, else MERGEd."""
+    """Every relationship, one query per type, grouped by their target: a row is a
+    target's id and up to SOURCES_PER_ROW of its sources' ids, so a target (a function,
+    an agency, a code like gk:Lead) is sent and found once for many; both ends are
+    found by id. With ``create`` none is there yet: each is CREATEd, else MERGEd."""
+    node_id = writes.node_id
     for kind in sorted(graph.relationships):
         write = f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
         if create:
             write = f"CREATE (a)-[x:{quote_name(kind)} {{{STAMP}: $stamp}}]->(b)"
+        # the ids as plain variables: FalkorDB seeks by id(n) = a variable, but scans
+        # for id(n) = r[0]
         query = (
-            f"UNWIND $rows AS r MATCH (b:{RESOURCE} {{{URI}: r[0]}}) "
-            f"UNWIND r[1] AS s MATCH (a:{RESOURCE} {{{URI}: s}}) {write}"
+            f"UNWIND $rows AS r WITH r[0] AS t, r[1] AS ss MATCH (b) WHERE {node_id}(b) = t "
+            f"UNWIND ss AS s MATCH (a) WHERE {node_id}(a) = s {write}"
         )
-        sources: dict[str, list[str]] = defaultdict(list)
+        sources: dict[Any, list[Any]] = defaultdict(list)
         for source, target in graph.relationships[kind]:
-            sources[target].append(source)
+            sources[ids[target]].append(ids[source])
         rows = [
             [target, group[start : start + SOURCES_PER_ROW]]
             for target, group in sources.items()
@@ -192,20 +235,29 @@ def _write_relationships(
             report(sum(len(row[1]) for row in part), "relationships")
 
 
-def _delete_all_stale(conn: Connection, stamp: str) -> tuple[int, int]:
-    """Relationships, then nodes, whose stamp is not this push's: (relationships, nodes)."""
-    deleted_rels = _delete_stale(
-        conn,
-        f"MATCH (:{RESOURCE})-[x]->(:{RESOURCE}) WHERE x.{STAMP} IS NULL OR x.{STAMP} <> $stamp "
-        f"WITH x LIMIT {DELETE_BATCH} DELETE x RETURN count(*) AS n",
-        stamp,
-    )
-    deleted_nodes = _delete_stale(
-        conn,
-        f"MATCH (n:{RESOURCE}) WHERE n.{STAMP} IS NULL OR n.{STAMP} <> $stamp "
-        f"WITH n LIMIT {DELETE_BATCH} DETACH DELETE n RETURN count(*) AS n",
-        stamp,
-    )
+def _delete_all_stale(conn: Connection, graph: PropertyGraph, stamp: str) -> tuple[int, int]:
+    """Relationships, then nodes, whose stamp is not this push's: (relationships, nodes).
+    Each scan is skipped when the server's count (kept by both servers, not counted
+    anew) shows there is nothing stale: every relationship and node pushed is there
+    once, so as many in the database as pushed means no other."""
+    deleted_rels = deleted_nodes = 0
+    everything = conn.read("MATCH ()-[x]->() RETURN count(x) AS n")[0]["n"]
+    if everything != graph.relationship_count():
+        deleted_rels = _delete_stale(
+            conn,
+            f"MATCH (:{RESOURCE})-[x]->(:{RESOURCE}) "
+            f"WHERE x.{STAMP} IS NULL OR x.{STAMP} <> $stamp "
+            f"WITH x LIMIT {DELETE_BATCH} DELETE x RETURN count(*) AS n",
+            stamp,
+        )
+    resources = conn.read(f"MATCH (n:{RESOURCE}) RETURN count(n) AS n")[0]["n"]
+    if resources != len(graph.nodes):
+        deleted_nodes = _delete_stale(
+            conn,
+            f"MATCH (n:{RESOURCE}) WHERE n.{STAMP} IS NULL OR n.{STAMP} <> $stamp "
+            f"WITH n LIMIT {DELETE_BATCH} DETACH DELETE n RETURN count(*) AS n",
+            stamp,
+        )
     return deleted_rels, deleted_nodes
 
 

@@ -1,0 +1,81 @@
+"""The sending side of ``Connection.writes`` (govkg/neo4j/client.py): writing threads,
+each with a session of its own, fed by one bounded queue."""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from govkg.neo4j.client import Connection
+
+
+class RowWriter:
+    """The sending side of :meth:`Connection.writes`: threads with a session each, one
+    bounded queue."""
+
+    def __init__(self, conn: Connection, depth: int, threads: int) -> None:
+        self._conn = conn
+        self.node_id = conn.node_id
+        self._queue: queue.Queue[_Write | None] = queue.Queue(depth)
+        self._error: BaseException | None = None
+        self._threads = [
+            threading.Thread(target=self._send, name=f"govkg-neo4j-writes-{i}", daemon=True)
+            for i in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _send(self) -> None:
+        # one session for every write of this thread: each is still an auto-commit query
+        with contextlib.ExitStack() as stack:
+            session = None
+            while (item := self._queue.get()) is not None:
+                if self._error is None:
+                    query, params, on_result, offset = item
+                    try:
+                        if session is None:
+                            session = stack.enter_context(self._conn._session())
+                        if on_result is None:
+                            self._conn._run_prepared(session, query, params)
+                        else:
+                            returned = self._conn._run_prepared(
+                                session, query, params, returns=True
+                            )
+                            on_result(offset, returned)
+                    except BaseException as error:  # raised in the caller's thread
+                        self._error = error
+
+    def rows(
+        self,
+        query: str,
+        rows: list[Any],
+        params: Mapping[str, Any],
+        on_result: Callable[[int, list[Any]], None] | None = None,
+    ) -> None:
+        """Queue a write of ``rows`` (split as :meth:`Connection.row_messages` says). With
+        ``on_result``, the query returns one row of one list (e.g. ``collect(id(n))``):
+        once a message is written, ``on_result(offset, that list)`` is called in a writing
+        thread, where ``offset`` is the index in ``rows`` of the message's first row."""
+        offset = 0
+        for message in self._conn.row_messages(query, rows, params):
+            if self._error is not None:
+                raise self._error
+            self._queue.put((query, message, on_result, offset))
+            offset += len(message["rows"])
+
+    def stop(self, *, wait: bool) -> None:
+        if not wait:
+            self._error = self._error or RuntimeError("stopped")
+        for _thread in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+        if wait and self._error is not None:
+            raise self._error
+
+
+_Write = tuple[str, dict[str, Any], Callable[[int, list[Any]], None] | None, int]
