@@ -354,6 +354,10 @@ def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
             )
         except SyntaxError as error:
             raise query_syntax_error(error, prefixes.count("\n")) from None
+        if hook is not None:
+            from govkg.validating.draft_sidecar import write_after_switch
+
+            write_after_switch(graph_store.path, hook, settings.base_iri)
     return {
         "generation": os.readlink(Path(store) / "current"),
         "findings": hook.count if hook else None,
