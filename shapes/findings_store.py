@@ -14,8 +14,8 @@ graph itself — unless that copy would exceed :data:`MEMORY_COPY_QUADS`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 

@@ -136,7 +136,8 @@ def build_sidecar(
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 out.execute(statement)
-        _write_rows(out, _rows_and_links(data, path.with_name(f"{generation}.dump.{os.getpid()}.tmp"), base_iri))
+        dump = path.with_name(f"{generation}.dump.{os.getpid()}.tmp")
+        _write_rows(out, _rows_and_links(data, dump, base_iri))
         _write_findings(out, scoped)
         out.executemany(
             "INSERT OR IGNORE INTO duties VALUES (?, ?, ?)",
