@@ -225,9 +225,14 @@ def findings(store: str, *, generation: str | None, base_iri: str) -> dict[str, 
         stored_scoped_findings,
     )
 
+    from govkg.validating.draft_sidecar import scoped_findings
+    from govkg.validating.draft_store import generation_sidecar
+
     book = _rule_book()
     data = reader(store, generation)
-    scoped = stored_scoped_findings(data, base_iri)
+    # the generation's sidecar reads in seconds; the findings graph of a province in minutes
+    sidecar = generation_sidecar(data, Path(store), generation, base_iri, book)
+    scoped = scoped_findings(sidecar) if sidecar else stored_scoped_findings(data, base_iri)
     if scoped is None:
         found = stored_findings(data, base_iri)
         if found is None:
@@ -277,14 +282,15 @@ def validate_with_xlsx(
     }
 
 
-def _store_baseline(data: Any, generation: str | None, base_iri: str) -> Any:
-    """The findings a generation keeps, read once per generation (drafts compared with it)."""
-    from govkg.validating.draft_store import store_baseline
+def _store_baseline(store: str, data: Any, generation: str | None, base_iri: str) -> Any:
+    """The findings a generation keeps, from its sidecar (written first when missing),
+    opened once per generation (drafts compared with it)."""
+    from govkg.validating.draft_store import sidecar_baseline
 
     key = (generation, base_iri)
     if _cache.get("baseline_of") != key:
         _cache.pop("baseline", None)  # one generation's at a time
-        _cache["baseline"] = store_baseline(data, base_iri, _rule_book())
+        _cache["baseline"] = sidecar_baseline(data, Path(store), generation, base_iri, _rule_book())
         _cache["baseline_of"] = key
     return _cache["baseline"]
 
@@ -301,7 +307,7 @@ def validate_draft_store(
 
     workbook = read_workbook(Path(draft))
     data = reader(store, generation)
-    baseline = _store_baseline(data, generation, base_iri)
+    baseline = _store_baseline(store, data, generation, base_iri)
     found = validate_draft_on_store(data, workbook, base_iri, baseline=baseline)
     return {"report": as_json(found), "xlsx": _xlsx(found, _rule_book(), lang)}
 
@@ -397,7 +403,7 @@ def import_mandate(
         zh, en = skipped(next(iter(result.draft.unchecked.values())))
         answer["skipped"] = {"zh": zh, "en": en}
         return answer
-    baseline = _store_baseline(data, generation, base_iri)
+    baseline = _store_baseline(store, data, generation, base_iri)
     findings = validate_draft_on_store(data, read_workbook(out), base_iri, baseline=baseline)
     answer["check"] = as_json(findings)
     if lang is not None:

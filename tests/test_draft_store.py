@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from govkg.loaders.workbook import Workbook, read_workbook
 from govkg.shapes.findings import as_json
+from govkg.shapes.store_validation import rule_book
 
 from govkg.errors import InputError
 from govkg.loading import load_sources
@@ -26,7 +27,14 @@ from govkg.store import GraphStore
 from govkg.synthetic import generate_workbook
 from govkg.validating.draft import merge, validate_draft
 from govkg.validating.draft_graph import DraftGraph
-from govkg.validating.draft_store import check_draft, validate_draft_on_store
+from govkg.validating.draft_store import (
+    StoreBaseline,
+    check_draft,
+    check_draft_on_store,
+    sidecar_baseline,
+    validate_draft_on_store,
+)
+from govkg.validating.report import json_report
 from tests.conftest import EXAMPLES, run_govkg
 from tests.test_draft_scope import _dicts, _mutate, _owned
 from tests.test_rules import agency, write
@@ -61,6 +69,14 @@ def _store(folder: Path, base: Path) -> object:
     settings = Settings.from_env({}, store=str(folder / "store"), base_iri=BASE)
     load_sources([base], settings, show_progress=False)
     return GraphStore(folder / "store").open_reader()
+
+
+def _sidecar_baseline(folder: Path) -> StoreBaseline:
+    """The baseline of the store's live generation from the sidecar its load wrote."""
+    generation, data = GraphStore(folder / "store").open_generation()
+    baseline = sidecar_baseline(data, folder / "store", generation, BASE, rule_book())
+    assert baseline.sidecar is not None
+    return baseline
 
 
 def _duty_governments(workbook: Workbook) -> dict[str, str]:
@@ -107,6 +123,10 @@ def test_the_store_path_gives_the_full_comparison(tmp_path: Path, shape: str) ->
         plan = graph.plan()
         assert plan is not None  # the fast path is taken
         fast = as_json(validate_draft_on_store(data, draft, BASE))
+        # the generation's sidecar gives the store's answer, and streams its report
+        sided = check_draft_on_store(data, draft, BASE, baseline=_sidecar_baseline(tmp_path))
+        assert json.dumps(as_json(sided.findings())) == json.dumps(fast)
+        assert "".join(sided.json_chunks()) == json_report(sided.findings())
         severe = ("violation", "warning")  # R16 is of severity info
         assert [fast["conforms"], *(fast["counts"][s] for s in severe)] == [
             full["conforms"], *(full["counts"][s] for s in severe)

@@ -64,7 +64,9 @@ def open_sidecar(path: Path, expected: dict[str, str]) -> Sidecar | None:
         return None
     try:
         # immutable: a sidecar is never written after its rename (no locking, no journal)
-        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        connection = sqlite3.connect(
+            f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False
+        )
         sidecar = Sidecar(path, connection)
     except sqlite3.DatabaseError:
         return None

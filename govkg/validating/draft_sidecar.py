@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ _CODE = {f"<{p}>": code for code, p in enumerate(LINKS)}
 FUNCTION = len(LINKS)  # the code of (subject, rdf:type, gk:Function)
 _TYPE, _FUNCTION = f"<{RDF}type>", f"<{GK}Function>"
 _SCHEMA = """
-CREATE TABLE rows (subject TEXT PRIMARY KEY, lines TEXT) WITHOUT ROWID;
+CREATE TABLE rows (subject TEXT, lines BLOB);
 CREATE TABLE links (code INTEGER, object TEXT, subject TEXT,
                     PRIMARY KEY (code, object, subject)) WITHOUT ROWID;
 CREATE TABLE findings (position INTEGER PRIMARY KEY, rule TEXT, severity TEXT, focus TEXT,
@@ -147,14 +148,23 @@ def build_sidecar(
 
 
 def _write_rows(out: Any, lines: Iterable[tuple[str, str]]) -> None:
+    """A row per run of a subject's lines (a subject in several graphs has several),
+    compressed (a province's rows are ~15M lines); then the links, and the indexes."""
     links: list[tuple[int, str, str]] = []
+    runs: list[tuple[str, str]] = []
+    packer: _Packer | None = None
 
-    def flush(subject: str, run: list[str]) -> None:
-        out.execute(
-            "INSERT INTO rows VALUES (?, ?) ON CONFLICT (subject) DO UPDATE"
-            " SET lines = lines || char(10) || excluded.lines",
-            (subject, "\n".join(run)),
-        )
+    def flush() -> None:
+        nonlocal packer
+        if packer is None:  # the first runs make the dictionary of every row's compression
+            packer = _Packer.sampled([text for _, text in runs])
+            out.execute("CREATE TABLE dictionary (data BLOB)")
+            out.execute("INSERT INTO dictionary VALUES (?)", (packer.zdict,))
+        out.executemany("INSERT INTO rows VALUES (?, ?)",
+                        ((s, packer.pack(text)) for s, text in runs))  # fmt: skip
+        runs.clear()
+        out.executemany("INSERT OR IGNORE INTO links VALUES (?, ?, ?)", links)
+        links.clear()
 
     subject, run = "", []
     for s, line in lines:
@@ -164,20 +174,46 @@ def _write_rows(out: Any, lines: Iterable[tuple[str, str]]) -> None:
             continue
         if s != subject:
             if run:
-                flush(subject, run)
+                runs.append((subject, "\n".join(run)))
+                if len(runs) >= 20_000:
+                    flush()
             subject, run = s, []
-        run.append(line)
+        run.append(rest)
         code = _CODE.get(predicate)
         if code is not None:
             links.append((code, _object(term[:-2]), s))
         elif predicate == _TYPE and term[:-2] == _FUNCTION:
             links.append((FUNCTION, "", s))
-        if len(links) >= 100_000:
-            out.executemany("INSERT OR IGNORE INTO links VALUES (?, ?, ?)", links)
-            links.clear()
     if run:
-        flush(subject, run)
-    out.executemany("INSERT OR IGNORE INTO links VALUES (?, ?, ?)", links)
+        runs.append((subject, "\n".join(run)))
+    flush()
+    out.execute("CREATE INDEX rows_subject ON rows (subject)")
+
+
+class _Packer:
+    """A row's lines (each without its subject) compressed with a dictionary of what
+    rows share (predicates, namespaces): a row is ~1 kB, too little for zlib alone."""
+
+    def __init__(self, zdict: bytes) -> None:
+        self.zdict = zdict
+
+    @classmethod
+    def sampled(cls, texts: list[str]) -> _Packer:
+        sample, size = [], 0
+        for text in texts[:: max(1, len(texts) // 200)]:
+            sample.append(text.encode())
+            size += len(sample[-1])
+            if size > 32_000:
+                break
+        return cls(b"\n".join(sample)[-32_768:])
+
+    def pack(self, text: str) -> bytes:
+        packer = zlib.compressobj(6, zdict=self.zdict)
+        return packer.compress(text.encode()) + packer.flush()
+
+    def unpack(self, subject: str, data: bytes) -> list[str]:
+        text = zlib.decompressobj(zdict=self.zdict).decompress(data).decode()
+        return [f"<{subject}> {line}" for line in text.split("\n")]
 
 
 def _write_findings(out: Any, scoped: list[tuple[Finding, Scope]]) -> None:
@@ -206,6 +242,12 @@ def open_draft_sidecar(store: Path, generation: str, base_iri: str) -> Sidecar |
     return open_sidecar(sidecar_path(store, generation), sidecar_key(generation, base_iri))
 
 
+def scoped_findings(sidecar: Sidecar) -> list[tuple[Finding, Scope]]:
+    """Every finding of the sidecar with its agencies and governments, in report order."""
+    rows = sidecar.rows("SELECT report, agencies, governments FROM findings ORDER BY position")
+    return [(finding_of(r), (json.loads(a), json.loads(g))) for r, a, g in rows]
+
+
 def finding_of(report: str) -> Finding:
     """The finding of a report text (its status left out)."""
     d = json.loads(report)
@@ -221,6 +263,8 @@ class SidecarRows:
 
     def __init__(self, sidecar: Sidecar) -> None:
         self.sidecar = sidecar
+        rows = sidecar.rows("SELECT data FROM dictionary")
+        self.packer = _Packer(next(rows, (b"",))[0])
 
     def subjects(self, predicate: str, values: Iterable[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -254,7 +298,8 @@ class SidecarRows:
         found: dict[str, set[str]] = {}
         sql = "SELECT subject, lines FROM rows WHERE subject IN ({})"
         for subject, lines in self.sidecar.rows_in(sql, wanted | extra.keys()):
-            found.setdefault(extra.get(subject, subject), set()).update(lines.split("\n"))
+            unpacked = self.packer.unpack(subject, lines)
+            found.setdefault(extra.get(subject, subject), set()).update(unpacked)
         return {iri: frozenset(lines) for iri, lines in found.items() if iri in wanted}
 
     def unit_agencies(self, units: Iterable[str]) -> dict[str, str]:

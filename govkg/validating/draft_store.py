@@ -144,20 +144,29 @@ def store_baseline(data: Any, base_iri: str, book: RuleBook) -> StoreBaseline:
 def sidecar_baseline(
     data: Any, store: Path, generation: str | None, base_iri: str, book: RuleBook
 ) -> StoreBaseline:
-    """The baseline of a generation from its sidecar, written first when missing or
-    stale; the store's findings when no sidecar can be had (an empty or unwritable
-    store)."""
-    if generation is not None:
-        sidecar = open_draft_sidecar(store, generation, base_iri)
-        if sidecar is None and oxi.named_graphs(data):
-            try:
-                build_sidecar(data, store, generation, base_iri, book, keep=_kept(store))
-            except OSError:  # a store the reader may not write to: read it as it is
-                return store_baseline(data, base_iri, book)
-            sidecar = open_draft_sidecar(store, generation, base_iri)
-        if sidecar is not None:
-            return StoreBaseline([], {}, sidecar=sidecar)
+    """The baseline of a generation from its sidecar (written first when missing or
+    stale); the store's findings when no sidecar can be had."""
+    sidecar = generation_sidecar(data, store, generation, base_iri, book)
+    if sidecar is not None:
+        return StoreBaseline([], {}, sidecar=sidecar)
     return store_baseline(data, base_iri, book)
+
+
+def generation_sidecar(
+    data: Any, store: Path, generation: str | None, base_iri: str, book: RuleBook
+) -> Sidecar | None:
+    """The sidecar of ``generation``, written now when missing or stale; None for an
+    empty store, or one the reader may not write to."""
+    if generation is None:
+        return None
+    sidecar = open_draft_sidecar(store, generation, base_iri)
+    if sidecar is None and oxi.named_graphs(data):
+        try:
+            build_sidecar(data, store, generation, base_iri, book, keep=_kept(store))
+        except OSError:
+            return None
+        sidecar = open_draft_sidecar(store, generation, base_iri)
+    return sidecar
 
 
 def _kept(store: Path) -> list[str]:
@@ -186,6 +195,21 @@ class DraftFindings:
         )
         return self.compared + [f for f in unchanged if f]
 
+    def counts(self) -> dict[str, int]:
+        """The report's counts (``counts`` of ``findings()``), the unchanged ones not read."""
+        sidecar = self.baseline.sidecar if self.baseline is not None else None
+        if sidecar is None:
+            return counts(self.findings())
+        tally = json.loads(sidecar.meta["counts"])
+        for f in self.inside.values():
+            tally[f.severity] -= 1
+        for severity, n in counts([*self.compared, *self.kept.values()]).items():
+            tally[severity] += n
+        return tally
+
+    def conforms(self) -> bool:
+        return self.counts()["violation"] == 0
+
     def json_chunks(self) -> Iterator[str]:
         """The JSON report (``json_report``'s text), the baseline's unchanged findings
         streamed from the sidecar."""
@@ -193,11 +217,7 @@ class DraftFindings:
         if sidecar is None:
             yield json_report(self.findings())
             return
-        tally = json.loads(sidecar.meta["counts"])
-        for f in self.inside.values():
-            tally[f.severity] -= 1
-        for severity, n in counts([*self.compared, *self.kept.values()]).items():
-            tally[severity] += n
+        tally = self.counts()
         conforms = json.dumps(tally["violation"] == 0)
         tallied = json.dumps(tally, indent=2).replace("\n", "\n  ")
         yield f'{{\n  "conforms": {conforms},\n  "counts": {tallied},\n  "findings": ['
