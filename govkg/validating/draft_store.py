@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from itertools import chain
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from govkg.loaders.rdf_files import rdf_format_of
 from govkg.loaders.workbook import TableRows, Workbook, read_workbook
 from govkg.ontology.namespaces import GK, PROV
 from govkg.shapes.decisions import holding_dismissals, read_decisions
-from govkg.shapes.findings import Finding, RuleBook, compare, counts, sort_key
+from govkg.shapes.findings import Finding, RuleBook, compare, sort_key
 from govkg.shapes.findings_scope import finding_scopes
 from govkg.shapes.findings_store import compute_findings, stored_scoped_findings, validation_copy
 from govkg.shapes.store_validation import check_options, rule_book, validate_store
@@ -46,15 +45,14 @@ from govkg.store.sidecar import Sidecar
 from govkg.text import SAME_RESPONSIBILITY, Weights
 from govkg.validating.draft import check_merged, merge
 from govkg.validating.draft_graph import DraftGraph, DraftPlan
+from govkg.validating.draft_result import DraftFindings
 from govkg.validating.draft_scope import RULES, Scope
 from govkg.validating.draft_sidecar import (
     SidecarRows,
     build_sidecar,
     finding_of,
     open_draft_sidecar,
-    report_text,
 )
-from govkg.validating.report import json_report
 from govkg.validating.sources import Outcome
 
 
@@ -172,77 +170,6 @@ def generation_sidecar(
 def _kept(store: Path) -> list[str]:
     """The generations whose sidecars stay: the store's (the live one, the one before)."""
     return [p.name for p in store.glob("gen-*")]
-
-
-@dataclass
-class DraftFindings:
-    """A draft's findings against a store: those compared (new and resolved; every one
-    for the full comparison) and, on the fast path, the baseline's others unchanged in
-    their order (``inside``: the baseline positions in scope, ``kept`` those still found,
-    with the merged graph's messages)."""
-
-    compared: list[Finding]
-    baseline: StoreBaseline | None = None
-    inside: dict[int, Finding] = field(default_factory=dict)
-    kept: dict[tuple[str, str, tuple[str, ...]], Finding] = field(default_factory=dict)
-
-    def findings(self) -> list[Finding]:
-        if self.baseline is None:
-            return self.compared
-        marks = self.baseline.marked_unchanged()
-        unchanged = (
-            self.kept.get(mark.key) if at in self.inside else mark for at, mark in enumerate(marks)
-        )
-        return self.compared + [f for f in unchanged if f]
-
-    def counts(self) -> dict[str, int]:
-        """The report's counts (``counts`` of ``findings()``), the unchanged ones not read."""
-        sidecar = self.baseline.sidecar if self.baseline is not None else None
-        if sidecar is None:
-            return counts(self.findings())
-        tally = json.loads(sidecar.meta["counts"])
-        for f in self.inside.values():
-            tally[f.severity] -= 1
-        for severity, n in counts([*self.compared, *self.kept.values()]).items():
-            tally[severity] += n
-        return tally
-
-    def conforms(self) -> bool:
-        return self.counts()["violation"] == 0
-
-    def json_chunks(self) -> Iterator[str]:
-        """The JSON report (``json_report``'s text), the baseline's unchanged findings
-        streamed from the sidecar."""
-        sidecar = self.baseline.sidecar if self.baseline is not None else None
-        if sidecar is None:
-            yield json_report(self.findings())
-            return
-        tally = self.counts()
-        conforms = json.dumps(tally["violation"] == 0)
-        tallied = json.dumps(tally, indent=2).replace("\n", "\n  ")
-        yield f'{{\n  "conforms": {conforms},\n  "counts": {tallied},\n  "findings": ['
-
-        texts = chain(
-            (report_text(f) for f in self.compared),
-            self._unchanged_texts(
-                sidecar.rows("SELECT position, report FROM findings ORDER BY position")
-            ),
-        )
-        first = next(texts, None)
-        if first is None:
-            yield "]\n}\n"
-            return
-        yield "\n" + first
-        for text in texts:
-            yield ",\n" + text
-        yield "\n  ]\n}\n"
-
-    def _unchanged_texts(self, rows: Iterable[tuple[int, str]]) -> Iterator[str]:
-        for at, text in rows:
-            if at not in self.inside:
-                yield text
-            elif (f := self.kept.get(self.inside[at].key)) is not None:
-                yield report_text(f)
 
 
 def check_draft_on_store(
