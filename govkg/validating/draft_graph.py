@@ -147,9 +147,20 @@ class DraftPlan:
 class DraftGraph:
     """A draft mapped beside a store: the rows the merge removes, replaces and adds."""
 
-    def __init__(self, store: Any, draft: Workbook, base_iri: str, *, rows: Any = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        draft: Workbook,
+        base_iri: str,
+        *,
+        rows: Any = None,
+        visible: frozenset[str] | None = None,
+    ) -> None:
         # the baseline's rows: asked of the store, or of its sidecar (``rows``)
         self.base = rows or _Store(store)
+        # the predicates the rules see (shapes/footprint.py): the sub-graph keeps only
+        # those, as the store's findings were computed on them (findings_store.py)
+        self.visible = visible
         self.iris = IriMaker(base_iri)
         self.base_iri = base_iri
         entity = self.iris.entity
@@ -361,8 +372,10 @@ class _Planner:
         ending = TableMapping(self.graph.base_iri)
         ending.functions = bool(functions)
         ending.governments = {agencies[a][0].rsplit("/", 1)[-1] for a in needed if a in agencies}
+        visible = self.graph.visible
         text = "".join(
-            [*(line + "\n" for ls in (*lines.values(), *mandate_lines.values()) for line in ls),
+            [*(line + "\n" for ls in (*lines.values(), *mandate_lines.values()) for line in ls
+               if visible is None or line.split(" ", 2)[1][1:-1] in visible),
              *ending.ending()]
         )  # fmt: skip
         sub = oxi.memory_store()

@@ -32,6 +32,7 @@ from govkg.shapes.decisions import holding_dismissals, read_decisions
 from govkg.shapes.findings import Finding, RuleBook, compare, sort_key
 from govkg.shapes.findings_scope import finding_scopes
 from govkg.shapes.findings_store import compute_findings, stored_scoped_findings, validation_copy
+from govkg.shapes.footprint import visible_predicates
 from govkg.shapes.store_validation import check_options, rule_book, validate_store
 from govkg.shapes.text_rules import (
     DIVISIONS_QUERY,
@@ -184,7 +185,8 @@ def check_draft_on_store(
     (``baseline``, else read from the store)."""
     book = rule_book()
     sidecar = baseline.sidecar if baseline is not None else None
-    graph = DraftGraph(data, draft, base_iri, rows=sidecar and SidecarRows(sidecar))
+    rows = sidecar and SidecarRows(sidecar)
+    graph = DraftGraph(data, draft, base_iri, rows=rows, visible=visible_predicates(book.sg))
     check_draft(graph, draft)
     graph.map_draft()
     baseline = baseline or store_baseline(data, base_iri, book)
