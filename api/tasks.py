@@ -225,24 +225,27 @@ def findings(store: str, *, generation: str | None, base_iri: str) -> dict[str, 
         stored_scoped_findings,
     )
 
-    from govkg.validating.draft_sidecar import scoped_findings
+    from govkg.validating.draft_sidecar import finding_entries
     from govkg.validating.draft_store import generation_sidecar
 
     book = _rule_book()
     data = reader(store, generation)
     # the generation's sidecar reads in seconds; the findings graph of a province in minutes
     sidecar = generation_sidecar(data, Path(store), generation, base_iri, book)
-    scoped = scoped_findings(sidecar) if sidecar else stored_scoped_findings(data, base_iri)
-    if scoped is None:
-        found = stored_findings(data, base_iri)
-        if found is None:
-            # every predicate finding_scopes uses is one the rules see: the copy holds them
-            found, data = compute_findings(data, book, base_iri)
-        scoped = list(zip(found, finding_scopes(data, found), strict=True))
-    out = [
-        {"finding": f.as_dict(), "agencies": agencies, "governments": governments}
-        for f, (agencies, governments) in scoped
-    ]
+    if sidecar is not None:
+        out = finding_entries(sidecar)
+    else:
+        scoped = stored_scoped_findings(data, base_iri)
+        if scoped is None:
+            found = stored_findings(data, base_iri)
+            if found is None:
+                # every predicate finding_scopes uses is one the rules see: the copy holds them
+                found, data = compute_findings(data, book, base_iri)
+            scoped = list(zip(found, finding_scopes(data, found), strict=True))
+        out = [
+            {"finding": f.as_dict(), "agencies": agencies, "governments": governments}
+            for f, (agencies, governments) in scoped
+        ]
     rules = {
         r.id: {"severity": r.severity, "zh": r.name.get("zh", r.id), "en": r.name.get("en", r.id)}
         for r in book.ordered()

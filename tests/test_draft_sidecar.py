@@ -23,8 +23,8 @@ from govkg.synthetic import generate_workbook
 from govkg.validating.draft_graph import DraftGraph, row_lines
 from govkg.validating.draft_sidecar import (
     SidecarRows,
+    finding_entries,
     open_draft_sidecar,
-    scoped_findings,
     sidecar_key,
 )
 from govkg.validating.draft_store import (
@@ -78,7 +78,10 @@ def test_the_load_writes_it_and_it_answers_as_the_store(loaded: tuple[Path, Path
     sidecar = open_draft_sidecar(store, generation, BASE)
     assert sidecar is not None
     # the findings with their agencies and governments, as the findings graph keeps them
-    assert scoped_findings(sidecar) == stored_scoped_findings(data, BASE)
+    stored = stored_scoped_findings(data, BASE)
+    assert finding_entries(sidecar) == [
+        {"finding": f.as_dict(), "agencies": a, "governments": g} for f, (a, g) in stored
+    ]
     # every row the draft's scope may read, line for line as the store gives it
     graph = DraftGraph(data, read_workbook(draft), BASE)
     on_store = graph.base

@@ -249,10 +249,17 @@ def open_draft_sidecar(store: Path, generation: str, base_iri: str) -> Sidecar |
     return open_sidecar(sidecar_path(store, generation), sidecar_key(generation, base_iri))
 
 
-def scoped_findings(sidecar: Sidecar) -> list[tuple[Finding, Scope]]:
-    """Every finding of the sidecar with its agencies and governments, in report order."""
+def finding_entries(sidecar: Sidecar) -> list[dict[str, Any]]:
+    """Every finding as the server lists it (``as_dict``, its agencies, its governments),
+    in report order, read from the report texts without making findings of them."""
+    out = []
     rows = sidecar.rows("SELECT report, agencies, governments FROM findings ORDER BY position")
-    return [(finding_of(r), (json.loads(a), json.loads(g))) for r, a, g in rows]
+    for report, agencies, governments in rows:
+        finding = json.loads(report)
+        del finding["status"]
+        out.append({"finding": finding, "agencies": json.loads(agencies),
+                    "governments": json.loads(governments)})  # fmt: skip
+    return out
 
 
 def finding_of(report: str) -> Finding:
