@@ -324,6 +324,11 @@ class SidecarRows:
         return out
 
 
+def generations(store: Path) -> list[str]:
+    """The store's generations (the live one, the one before): their sidecars stay."""
+    return [p.name for p in store.glob("gen-*")]
+
+
 def write_after_switch(store: Path, hook: Any, base_iri: str) -> bool:
     """The sidecar of the generation a write just switched to, from what the write's
     findings hook (shapes/findings_store.FindingsWriter) computed; False when it could
@@ -337,10 +342,9 @@ def write_after_switch(store: Path, hook: Any, base_iri: str) -> bool:
     if generation is None:
         return False
     scoped = list(zip(written.findings, written.scopes, strict=True))
-    kept = [p.name for p in store.glob("gen-*")]
     try:
         build_sidecar(data, store, generation, base_iri, hook.book, scoped=scoped,
-                      copy=written.data, keep=kept)  # fmt: skip
+                      copy=written.data, keep=generations(store))  # fmt: skip
     except OSError:
         return False
     return True

@@ -52,6 +52,7 @@ from govkg.validating.draft_sidecar import (
     SidecarRows,
     build_sidecar,
     finding_of,
+    generations,
     open_draft_sidecar,
 )
 from govkg.validating.sources import Outcome
@@ -161,16 +162,11 @@ def generation_sidecar(
     sidecar = open_draft_sidecar(store, generation, base_iri)
     if sidecar is None and oxi.named_graphs(data):
         try:
-            build_sidecar(data, store, generation, base_iri, book, keep=_kept(store))
+            build_sidecar(data, store, generation, base_iri, book, keep=generations(store))
         except OSError:
             return None
         sidecar = open_draft_sidecar(store, generation, base_iri)
     return sidecar
-
-
-def _kept(store: Path) -> list[str]:
-    """The generations whose sidecars stay: the store's (the live one, the one before)."""
-    return [p.name for p in store.glob("gen-*")]
 
 
 def check_draft_on_store(
