@@ -33,7 +33,7 @@ from govkg.shapes.findings import SEVERITIES, Finding, sort_key
 from govkg.shapes.findings_rdf import findings_graph, rules_digest
 from govkg.shapes.findings_scope import Scope, finding_scopes
 from govkg.shapes.findings_store import compute_findings, stored_scoped_findings
-from govkg.shapes.text_rules import TEXT_RULES, duty_rows
+from govkg.shapes.text_rules import TEXT_RULES, DutyRow, duty_rows
 from govkg.store import oxigraph as oxi
 from govkg.store.sidecar import Sidecar, open_sidecar, sidecar_path, write_sidecar
 from govkg.validating.draft_graph import (
@@ -101,14 +101,16 @@ def _rows_and_links(data: Any, scratch: Path, base_iri: str) -> Iterator[tuple[s
     for graph in oxi.named_graphs(data):
         if graph == skip:
             continue
-        with scratch.open("wb") as out:
-            oxi.dump(data, out, format="nt", graph=graph)
-        with scratch.open(encoding="utf-8") as lines:
-            for line in lines:
-                if line.startswith("<"):
-                    end = line.index("> ")
-                    yield line[1:end], line[:-1]
-        scratch.unlink()
+        try:
+            with scratch.open("wb") as out:
+                oxi.dump(data, out, format="nt", graph=graph)
+            with scratch.open(encoding="utf-8") as lines:
+                for line in lines:
+                    if line.startswith("<"):
+                        end = line.index("> ")
+                        yield line[1:end], line[:-1]
+        finally:
+            scratch.unlink(missing_ok=True)
 
 
 def build_sidecar(
@@ -119,18 +121,21 @@ def build_sidecar(
     book: Any,
     *,
     scoped: list[tuple[Finding, Scope]] | None = None,
-    copy: Any = None,
+    duties: list[DutyRow] | None = None,
     keep: Iterable[str] = (),
 ) -> None:
     """Write the sidecar of ``generation`` (``data``, read-only) of the store at ``store``;
     ``scoped``: its findings with their agencies and governments when known (a load has
-    them), else read from the store or validated; ``copy``: an in-memory store holding
-    what the rules see, to read the duties from (else ``data``)."""
+    them), else read from the store or validated; ``duties``: its duties' rows when known
+    (else read from the store)."""
     if scoped is None:
         scoped = stored_scoped_findings(data, base_iri)
     if scoped is None:
         found, copy = compute_findings(data, book, base_iri)
         scoped = list(zip(found, finding_scopes(copy, found), strict=True))
+        duties = duty_rows(copy)
+    if duties is None:
+        duties = duty_rows(data)
     path = sidecar_path(store, generation)
     with write_sidecar(path, keep=keep) as out:
         out.execute("PRAGMA cache_size = -262144")
@@ -142,7 +147,7 @@ def build_sidecar(
         _write_findings(out, scoped)
         out.executemany(
             "INSERT OR IGNORE INTO duties VALUES (?, ?, ?)",
-            ((r.iri, r.government, r.text) for r in duty_rows(copy or data)),
+            ((r.iri, r.government, r.text) for r in duties),
         )
         out.meta.update(sidecar_key(generation, base_iri))
 
@@ -342,9 +347,11 @@ def write_after_switch(store: Path, hook: Any, base_iri: str) -> bool:
     if generation is None:
         return False
     scoped = list(zip(written.findings, written.scopes, strict=True))
+    duties = duty_rows(written.data)  # from the in-memory copy, which then goes
+    del written
     try:
         build_sidecar(data, store, generation, base_iri, hook.book, scoped=scoped,
-                      copy=written.data, keep=generations(store))  # fmt: skip
+                      duties=duties, keep=generations(store))  # fmt: skip
     except OSError:
         return False
     return True
