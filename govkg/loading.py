@@ -16,6 +16,7 @@ from govkg.shapes.findings_rdf import findings_graph
 from govkg.shapes.findings_store import FindingsWriter
 from govkg.store import GraphData, GraphStore
 from govkg.store import oxigraph as oxi
+from govkg.validating.draft_sidecar import write_after_switch
 
 ONTOLOGY_GRAPH = GK.rstrip("#")
 
@@ -105,6 +106,9 @@ def load_sources(
                 removed=[findings_graph(settings.base_iri)],
                 prepare=prepare,
             )
+            if hook is not None:
+                # what draft checks read, beside the new generation (still under the lock)
+                write_after_switch(store.path, hook, settings.base_iri)
     finally:
         if progress:
             progress.close()

@@ -231,11 +231,17 @@ def _language_order(lang: str) -> tuple[int, str]:
 
 
 def findings_data(
-    store: Any, findings: Sequence[Finding], base_iri: str, info: GraphInfo
+    store: Any,
+    findings: Sequence[Finding],
+    base_iri: str,
+    info: GraphInfo,
+    scopes: Sequence[Scope] | None = None,
 ) -> Iterator[str]:
     """Everything the findings graph holds: its description, then the findings (with
-    their agencies and governments when ``info`` says they are stored)."""
+    their agencies and governments when ``info`` says they are stored: ``scopes`` when
+    found already, else found now)."""
     yield graph_ntriples(base_iri, info)
     entities = entity_iris(store, (i for f in findings for i in (f.focus, *f.related)))
-    scopes = finding_scopes(store, findings) if info.involvement_stored else ()
+    if scopes is None:
+        scopes = finding_scopes(store, findings) if info.involvement_stored else ()
     yield from finding_ntriples(findings, base_iri, entities, scopes)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from govkg.shapes.findings_rdf import (
     read_scoped_findings,
     rules_digest,
 )
-from govkg.shapes.findings_scope import Scope
+from govkg.shapes.findings_scope import Scope, finding_scopes
 from govkg.shapes.footprint import visible_predicates
 
 from govkg.store import oxigraph as oxi
@@ -113,24 +114,41 @@ def write_findings(
     scratch: Path,
     *,
     limit: int = MEMORY_COPY_QUADS,
-) -> list[Finding]:
+) -> Written:
     """Validate ``store`` (a generation nobody reads yet) and add its findings graph,
-    replacing any there was; the findings."""
+    replacing any there was; the findings with their scopes."""
     graph = findings_graph(base_iri)
     if graph in oxi.named_graphs(store):
         oxi.clear_graph(store, graph)
     found, data = compute_findings(store, book, base_iri, limit=limit)
+    scopes = finding_scopes(data, found)
     sources = tuple(sorted(g for g in oxi.named_graphs(store) if g != graph))
     info = GraphInfo(sources, _now(), rules_digest(), len(found), involvement_stored=True)
-    _bulk_load(store, data, found, base_iri, info, scratch / "findings.nt")
-    return found
+    _bulk_load(store, data, found, base_iri, info, scratch / "findings.nt", scopes)
+    return Written(found, scopes, data)
+
+
+@dataclass
+class Written:
+    """What a write of the findings leaves: the findings, their agencies and governments,
+    and the store they were computed on (an in-memory copy, or the generation)."""
+
+    findings: list[Finding]
+    scopes: list[Scope]
+    data: Any
 
 
 def _bulk_load(
-    store: Any, data: Any, found: Sequence[Finding], base_iri: str, info: GraphInfo, path: Path
+    store: Any,
+    data: Any,
+    found: Sequence[Finding],
+    base_iri: str,
+    info: GraphInfo,
+    path: Path,
+    scopes: Sequence[Scope],
 ) -> None:
     with path.open("w", encoding="utf-8") as out:
-        for chunk in findings_data(data, found, base_iri, info):
+        for chunk in findings_data(data, found, base_iri, info, scopes):
             out.write(chunk)
     oxi.bulk_load(store, path=path, format="nt", graph=findings_graph(base_iri))
     path.unlink()
@@ -154,10 +172,14 @@ class FindingsWriter:
         # reference cycles that keep its callers' frames (and their stores) alive
         visible_predicates(self.book.sg)
         self.findings: list[Finding] | None = None
+        # the last write's findings with their scopes and copy, until a sidecar is made
+        # of them (govkg/loading.py)
+        self.written: Written | None = None
 
     @property
     def count(self) -> int | None:
         return None if self.findings is None else len(self.findings)
 
     def __call__(self, store: Any) -> None:
-        self.findings = write_findings(store, self.book, self.base_iri, self.scratch)
+        self.written = write_findings(store, self.book, self.base_iri, self.scratch)
+        self.findings = self.written.findings

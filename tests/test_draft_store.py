@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from govkg.loaders.workbook import read_workbook
 from govkg.shapes.findings import as_json
+from govkg.shapes.store_validation import rule_book
 
 from govkg.errors import InputError
 from govkg.loading import load_sources
@@ -23,7 +24,14 @@ from govkg.store import GraphStore
 from govkg.synthetic import generate_workbook
 from govkg.validating.draft import validate_draft
 from govkg.validating.draft_graph import DraftGraph
-from govkg.validating.draft_store import check_draft, validate_draft_on_store
+from govkg.validating.draft_store import (
+    StoreBaseline,
+    check_draft,
+    check_draft_on_store,
+    sidecar_baseline,
+    validate_draft_on_store,
+)
+from govkg.validating.report import json_report
 from tests.conftest import EXAMPLES, run_govkg
 from tests.test_draft_scope import _dicts, _mutate, _owned
 from tests.test_rules import agency, write
@@ -60,6 +68,14 @@ def _store(folder: Path, base: Path) -> object:
     return GraphStore(folder / "store").open_reader()
 
 
+def _sidecar_baseline(folder: Path) -> StoreBaseline:
+    """The baseline of the store's live generation from the sidecar its load wrote."""
+    generation, data = GraphStore(folder / "store").open_generation()
+    baseline = sidecar_baseline(data, folder / "store", generation, BASE, rule_book())
+    assert baseline.sidecar is not None
+    return baseline
+
+
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_the_store_path_gives_the_full_comparison(tmp_path: Path, shape: str) -> None:
     base = tmp_path / "base"
@@ -87,6 +103,10 @@ def test_the_store_path_gives_the_full_comparison(tmp_path: Path, shape: str) ->
         assert plan is not None  # the fast path is taken
         fast = as_json(validate_draft_on_store(data, draft, BASE))
         assert json.dumps(fast) == json.dumps(full)  # every rule, R16 everywhere included
+        # the generation's sidecar gives the store's answer, and streams its report
+        sided = check_draft_on_store(data, draft, BASE, baseline=_sidecar_baseline(tmp_path))
+        assert json.dumps(as_json(sided.findings())) == json.dumps(fast)
+        assert "".join(sided.json_chunks()) == json_report(sided.findings())
         texts = {f["status"] for f in full["findings"] if f["rule"] == "R16"}
         statuses = {f["status"] for f in full["findings"] if f["rule"] != "R16"}
         assert {"new", "unchanged"} <= statuses and "unchanged" in texts

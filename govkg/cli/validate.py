@@ -75,5 +75,23 @@ def write_report(args: argparse.Namespace, findings: list[Finding], book: RuleBo
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     """Validate, write the report, and return 0 (conforms) or 1 (violations)."""
     check_report_options(args)
+    if args.draft is not None and not args.sources and not args.rule and args.format == "json":
+        return _streamed_draft_report(args, settings)
     outcome = outcome_of(args, settings)
     return write_report(args, outcome.findings, outcome.book)
+
+
+def _streamed_draft_report(args: argparse.Namespace, settings: Settings) -> int:
+    """A draft against the store as JSON, written as it is made: a province's hundreds of
+    thousands of unchanged findings are copied from the generation's sidecar."""
+    from govkg.validating.draft_store import draft_report_in_store
+
+    report = draft_report_in_store(settings.store, args.draft, base_iri=settings.base_iri)
+    out = args.output.open("w", encoding="utf-8") if args.output is not None else sys.stdout
+    try:
+        for chunk in report.json_chunks():
+            out.write(chunk)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0 if report.conforms() else 1

@@ -98,6 +98,19 @@ class GraphStore:
                 Problem(str(self.path), f"无法打开存储：{error}", f"cannot open the store: {error}")
             ) from None
 
+    def open_generation(self) -> tuple[str | None, oxi.Store]:
+        """The live generation's name (None when nothing was loaded yet) and its data,
+        read-only: the name read once, so that both are of the same generation."""
+        live = self._live_generation() if self.path.exists() else None
+        if live is None:
+            return None, self.open_reader()
+        try:
+            return live.name, oxi.disk_store(live, read_only=True)
+        except OSError as error:
+            raise StoreError(
+                Problem(str(self.path), f"无法打开存储：{error}", f"cannot open the store: {error}")
+            ) from None
+
     def named_graphs(self) -> list[str]:
         return sorted(oxi.named_graphs(self.open_reader()))
 

@@ -67,7 +67,7 @@ def row_lines(store: Any, iris: Iterable[str]) -> dict[str, Lines]:
     chief data officer post's), the source row number left out."""
     wanted = set(iris)
     found: dict[str, set[str]] = {}
-    extra = {f"{i}/cdo": i for i in wanted if _table(i) == "agencies"}
+    extra = {f"{i}/cdo": i for i in wanted if table_of(i) == "agencies"}
     for values in _chunks(wanted | extra.keys()):
         text = oxi.construct_ntriples(
             store,
@@ -80,7 +80,7 @@ def row_lines(store: Any, iris: Iterable[str]) -> dict[str, Lines]:
     return {iri: frozenset(lines) for iri, lines in found.items() if iri in wanted}
 
 
-def _table(iri: str) -> str:
+def table_of(iri: str) -> str:
     """The table of a row's IRI (its first path segment after the base)."""
     parts = iri.rsplit("/", 2)
     return _TABLES.get(parts[-2], "") if len(parts) == 3 else ""
@@ -120,6 +120,20 @@ class _Store:
         query = f"SELECT ?f WHERE {{ ?f a <{GK}Function> }}"
         return {row["f"].value for row in oxi.select(self.store, query)}
 
+    def rows(self, iris: Iterable[str]) -> dict[str, Lines]:
+        return row_lines(self.store, iris)
+
+    def unit_agencies(self, units: Iterable[str]) -> dict[str, str]:
+        """The agency of each of ``units``."""
+        out: dict[str, str] = {}
+        for values in _chunks(units):
+            for row in oxi.select(
+                self.store,
+                f"SELECT ?u ?a WHERE {{ VALUES ?u {{ {values} }} ?u <{UNIT_OF}> ?a }}",
+            ):
+                out[row["u"].value] = row["a"].value
+        return out
+
 
 @dataclass
 class DraftPlan:
@@ -133,8 +147,20 @@ class DraftPlan:
 class DraftGraph:
     """A draft mapped beside a store: the rows the merge removes, replaces and adds."""
 
-    def __init__(self, store: Any, draft: Workbook, base_iri: str) -> None:
-        self.base = _Store(store)
+    def __init__(
+        self,
+        store: Any,
+        draft: Workbook,
+        base_iri: str,
+        *,
+        rows: Any = None,
+        visible: frozenset[str] | None = None,
+    ) -> None:
+        # the baseline's rows: asked of the store, or of its sidecar (``rows``)
+        self.base = rows or _Store(store)
+        # the predicates the rules see (shapes/footprint.py): the sub-graph keeps only
+        # those, as the store's findings were computed on them (findings_store.py)
+        self.visible = visible
         self.iris = IriMaker(base_iri)
         self.base_iri = base_iri
         entity = self.iris.entity
@@ -156,7 +182,7 @@ class DraftGraph:
             for _, row in data.rows
             if row[0]
         }
-        self.old = row_lines(store, owned | self.draft_rows)
+        self.old = self.base.rows(owned | self.draft_rows)
         self.removed = set(self.old)
         self.draft = draft
         self.draft_store = oxi.memory_store()
@@ -164,12 +190,12 @@ class DraftGraph:
 
     def map_draft(self) -> None:
         """Map the draft's rows (checked against the contract first: see draft_store)."""
-        store, draft = self.base.store, self.draft
+        draft = self.draft
         mapping = TableMapping(self.base_iri)
         # a draft's duty may be held by a unit the baseline keeps: its IRI is a unit's
         mapping.unit_ids.update(
             self.iris.workbook_id(u) or ""
-            for u in row_lines(store, self._held_units(draft)).keys() - self.removed
+            for u in self.base.rows(self._held_units(draft)).keys() - self.removed
         )
         lines = "".join(_mapped(draft, mapping))
         oxi.bulk_load(self.draft_store, lines.encode(), format="nt", graph=DRAFT_GRAPH)
@@ -190,7 +216,7 @@ class DraftGraph:
         """The scope and the sub-graph; None when the draft changes the catalogue beyond
         new leaf functions (the full comparison is needed, as in draft_scope)."""
         old, new = self.changed()
-        functions = [i for i in (*old, *new) if _table(i) == "functions"]
+        functions = [i for i in (*old, *new) if table_of(i) == "functions"]
         if functions:
             broader = {b for lines in self.new.values() for b in objects(lines, f"{SKOS}broader")}
             broader |= self.base.subjects(f"{SKOS}broader", functions).keys()
@@ -199,7 +225,7 @@ class DraftGraph:
         base_agencies = self.base.agencies()
         merged_agencies = dict(base_agencies)
         for iri, lines in self.new.items():
-            if _table(iri) == "agencies":
+            if table_of(iri) == "agencies":
                 ups = objects(lines, f"{GK}administeredBy") + objects(lines, f"{GK}hostedIn")
                 merged_agencies[iri] = (objects(lines, f"{GK}government")[0], ups)
         return _Planner(self, base_agencies, merged_agencies).plan(old, new)
@@ -225,18 +251,11 @@ class _Planner:
         return set(iris) - self.graph.removed
 
     def _new_rows(self, table: str) -> dict[str, Lines]:
-        return {i: lines for i, lines in self.graph.new.items() if _table(i) == table}
+        return {i: lines for i, lines in self.graph.new.items() if table_of(i) == table}
 
     def _unit_agencies(self, units: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
         """The agency of each unit, in the baseline and in the merged graph."""
-        old: dict[str, str] = {}
-        wanted = [u for u in units if _table(u) == "units"]
-        for values in _chunks(wanted):
-            for row in oxi.select(
-                self.base.store,
-                f"SELECT ?u ?a WHERE {{ VALUES ?u {{ {values} }} ?u <{UNIT_OF}> ?a }}",
-            ):
-                old[row["u"].value] = row["a"].value
+        old = self.base.unit_agencies(u for u in units if table_of(u) == "units")
         new = {u: a for u, a in old.items() if u not in self.graph.removed}
         for iri, lines in self._new_rows("units").items():
             new[iri] = objects(lines, UNIT_OF)[0]
@@ -250,7 +269,7 @@ class _Planner:
         scope = self.scope
         for side, rows in ((0, old), (1, new)):
             for iri, lines in rows.items():
-                table = _table(iri)
+                table = table_of(iri)
                 if table == "agencies":
                     agencies.add(iri)
                 elif table == "units":
@@ -276,7 +295,7 @@ class _Planner:
         key = (predicate, frozenset(values))
         if key not in self.asked:
             self.asked[key] = self.base.subjects(predicate, values)
-        out = {s: list(v) for s, v in self.asked[key].items() if _table(s) == table}
+        out = {s: list(v) for s, v in self.asked[key].items() if table_of(s) == table}
         for iri, lines in self._new_rows(table).items():
             hits = [v for v in objects(lines, predicate) if v in values]
             if hits:
@@ -304,7 +323,7 @@ class _Planner:
         transfers = self._rows_on(STATED_BY, ca, "transfers")
         transfers.update(self._rows_on(COUNTERPART, ca, "transfers"))
         # their counterparts in the baseline and in the merged graph
-        ends = [*row_lines(self.base.store, transfers).values(), *self.graph.new.values()]
+        ends = [*self.base.rows(transfers).values(), *self.graph.new.values()]
         counterparts = {c for ls in ends for c in objects(ls, COUNTERPART)}
         scope.transfers = {self._id(t) for t in transfers}
         scope.counterparts = {self._id(c) for c in counterparts}
@@ -315,7 +334,7 @@ class _Planner:
         """The merged lines of rows: the draft's, else the store's (when kept)."""
         wanted = set(iris)
         out = {i: self.graph.new[i] for i in wanted if i in self.graph.new}
-        out.update(row_lines(self.base.store, self._merged(wanted - out.keys())))
+        out.update(self.base.rows(self._merged(wanted - out.keys())))
         return out
 
     def _sub_graph(
@@ -338,11 +357,11 @@ class _Planner:
         rows |= datasets | transfers
         lines = self._lines(rows)
         holders = {h for ls in lines.values() for h in objects(ls, HELD_BY)}
-        unit_rows = self._lines(u for u in holders | owners if _table(u) == "units")
+        unit_rows = self._lines(u for u in holders | owners if table_of(u) == "units")
         lines.update(unit_rows)
         needed = set(holding)
         needed.update(a for ls in unit_rows.values() for a in objects(ls, UNIT_OF))
-        needed.update(h for h in holders if _table(h) == "agencies")
+        needed.update(h for h in holders if table_of(h) == "agencies")
         needed.update(s for d in datasets if d in lines for s in objects(lines[d], SOURCE))
         agencies = self.new
         needed = reaching_up({a: ups for a, (_gov, ups) in agencies.items()}, needed)
@@ -352,13 +371,15 @@ class _Planner:
         mandates = {
             f"{a}/mandate" for t in transfers if t in lines for a in objects(lines[t], STATED_BY)
         }
-        mandate_lines = row_lines(self.base.store, mandates)
+        mandate_lines = self.base.rows(mandates)
         mandate_lines.update(row_lines(self.graph.draft_store, mandates))
         ending = TableMapping(self.graph.base_iri)
         ending.functions = bool(functions)
         ending.governments = {agencies[a][0].rsplit("/", 1)[-1] for a in needed if a in agencies}
+        visible = self.graph.visible
         text = "".join(
-            [*(line + "\n" for ls in (*lines.values(), *mandate_lines.values()) for line in ls),
+            [*(line + "\n" for ls in (*lines.values(), *mandate_lines.values()) for line in ls
+               if visible is None or line.split(" ", 2)[1][1:-1] in visible),
              *ending.ending()]
         )  # fmt: skip
         sub = oxi.memory_store()
