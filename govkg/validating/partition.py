@@ -46,6 +46,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govkg.errors import InputError, Problem
@@ -53,8 +54,10 @@ from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import TABLES, parse_bool
 from govkg.loaders.mapping import IriMaker
 from govkg.loaders.workbook import TableRows, Workbook
-from govkg.shapes.findings import Finding, RuleBook, sort_key
+from govkg.shapes.findings import Finding, RuleBook
 from govkg.shapes.store_validation import validate_store
+from govkg.validating.finding_runs import FindingRuns, write_run
+from govkg.validating.report import Tally
 from govkg.validating.sources import footprint, memory_store
 
 if TYPE_CHECKING:
@@ -167,10 +170,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _validate_part(
-    part: Part, rules: list[str], only_check: bool
-) -> tuple[list[Finding], list[Problem]]:
-    """The findings a part keeps, or the contract's problems of its rows (only those
-    once another part had problems)."""
+    part: Part, rules: list[str], only_check: bool, run: Path
+) -> tuple[Path | None, Tally, list[Problem]]:
+    """The findings a part keeps, written to the file ``run`` (sorted; their tally
+    returned), or the contract's problems of its rows (only those once another part had
+    problems)."""
     plan: StreamPlan = _WORKER["plan"]
     book, base_iri, engine = _WORKER["book"], _WORKER["base_iri"], _WORKER["engine"]
     workbook = plan.workbook(part)
@@ -178,9 +182,9 @@ def _validate_part(
         try:
             check_workbook(workbook, references=plan.references())
         except InputError as error:
-            return [], error.problems
+            return None, Tally(), error.problems
     if not workbook.row_count() or only_check:
-        return [], []
+        return None, Tally(), []
     part.own(workbook, plan)
     store = memory_store([workbook], [], base_iri, book=book)
     del workbook
@@ -188,12 +192,14 @@ def _validate_part(
         store, book, engine=engine, rules=rules, id_of=IriMaker(base_iri).workbook_id,
         weights=plan.weights,
     )  # fmt: skip
-    return [f for f in found if part.keeps(f)], []
+    kept = [f for f in found if part.keeps(f)]
+    return run, write_run(run, kept), []
 
 
 def validate_parts(
     plan: StreamPlan,
     parts: Sequence[Part],
+    folder: Path,
     *,
     book: RuleBook,
     base_iri: str,
@@ -201,53 +207,64 @@ def validate_parts(
     rules: Sequence[str] | None = None,
     workers: int | None = None,
     progress: Callable[[Part, list[Part]], None] | None = None,
-) -> list[Finding]:
+) -> FindingRuns:
     """The findings of the parts, each read back and validated in a worker process
-    (``workers``: the cores), kept where the part owns them; sorted as a whole
-    validation sorts. InputError with every problem of the contract the parts' rows
-    have (the parts after the first problem are only checked). ``progress`` is told
-    of each part done and of the parts still running."""
+    (``workers``: the cores), kept where the part owns them and written by the worker
+    to a file of ``folder``: they are read back merged, sorted as a whole validation
+    sorts (govkg/validating/finding_runs.py). InputError with every problem of the
+    contract the parts' rows have (the parts after the first problem are only checked).
+    ``progress`` is told of each part done and of the parts still running."""
     wanted = set(rules or book.rules)
     todo = [p for p in parts if wanted & set(p.rules)]
     problems: dict[Problem, None] = dict.fromkeys(plan.problems)
     _WORKER.update(plan=plan, book=book, base_iri=base_iri, engine=engine)
     footprint(book)  # computed once, before the fork: every worker inherits it
+    runs = iter(folder / f"{n}.pickle" for n in range(len(todo)))
 
     def submit(part: Part) -> Future:
         asked = [r for r in part.rules if r in wanted]
         log.debug("part %s: rules %s", part.name, " ".join(asked))
-        return pool.submit(_validate_part, part, asked, bool(problems))
+        return pool.submit(_validate_part, part, asked, bool(problems), next(runs))
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    found: dict[tuple, Finding] = {}
+    found = FindingRuns()
     # fork: the workers inherit the plan; frozen, its objects are not copied when the
     # collector would walk them
     gc.freeze()
     context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(workers, mp_context=context)
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            pending: list[tuple[Part, Future]] = []
-            queue = iter(todo)
-            for part in queue:
-                pending.append((part, submit(part)))
-                if len(pending) >= 2 * workers:
-                    break
-            while pending:
-                part, future = pending.pop(0)
-                kept, wrong = future.result()
-                problems.update(dict.fromkeys(wrong))
-                for f in kept:
-                    found.setdefault(f.key, f)
-                following = next(queue, None)
-                if following is not None:
-                    pending.append((following, submit(following)))
-                if progress is not None:
-                    progress(part, [p for p, _ in pending])
+        pending: list[tuple[Part, Future]] = []
+        queue = iter(todo)
+        for part in queue:
+            pending.append((part, submit(part)))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            part, future = pending.pop(0)
+            run, tally, wrong = future.result()
+            problems.update(dict.fromkeys(wrong))
+            found.add(run, tally)
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, submit(following)))
+            if progress is not None:
+                progress(part, [p for p, _ in pending])
+    except BaseException:
+        _stop(pool)  # interrupted: the workers stop now, not after their parts
+        raise
     finally:
+        pool.shutdown(cancel_futures=True)
         gc.unfreeze()
     if problems:
         raise InputError(sorted(problems, key=_problem_order))
-    return sorted(found.values(), key=sort_key)
+    return found
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    # no public way before Python 3.14 (terminate_workers)
+    for worker in list(getattr(pool, "_processes", {}).values()):
+        worker.terminate()
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from govkg.shapes.findings import Finding, RuleBook
 from govkg.shapes.footprint import visible_classes, visible_predicates
 from govkg.shapes.store_validation import check_options, rule_book, validate_store
 from govkg.store import oxigraph as oxi
+from govkg.validating.finding_runs import FindingRuns
 
 # from this size on, the shapes' footprint and a mapping process cost less than they save
 LARGE_FROM_ROWS = 50_000
@@ -40,9 +42,10 @@ STREAMED_FROM_BYTES = 300_000_000
 
 @dataclass
 class Outcome:
-    """The findings of one validation, with the rules they were checked against."""
+    """The findings of one validation, with the rules they were checked against (on
+    disk when validated by government: close them once read)."""
 
-    findings: list[Finding]
+    findings: list[Finding] | FindingRuns
     book: RuleBook
     draft: bool = False
 
@@ -213,26 +216,28 @@ def validate_by_government(
     engine: str = "default",
     rules: Sequence[str] | None = None,
     part_rows: int | None = None,
-) -> list[Finding]:
+) -> FindingRuns:
     """The findings of a workbook (its path: read a block at a time, checked part by
     part; or read and checked already), its governments validated apart in worker
     processes and the cross-government rules on their own parts (govkg/validating/partition.py,
     govkg/validating/government_stream.py). The rows wait in a scratch folder in the system's
-    temporary folder, deleted at the end."""
-    import tempfile
-
+    temporary folder, removed once the parts are validated; the findings, written there
+    part by part, until the runs returned are closed (govkg/validating/scratch.py)."""
     from govkg.validating.government_stream import plan_stream, read_blocks, workbook_blocks
     from govkg.validating.partition import PART_ROWS, Part, validate_parts
+    from govkg.validating.scratch import Scratch
 
     problems: list[Problem] = []
-    with tempfile.TemporaryDirectory(prefix="govkg-parts-") as scratch:
+    scratch = Scratch()
+    try:
+        rows_folder = scratch.sub("rows")
         if isinstance(source, Workbook):
-            plan = plan_stream(workbook_blocks(source), Path(scratch), source.file)
+            plan = plan_stream(workbook_blocks(source), rows_folder, source.file)
         else:
             read = Progress("读取 reading: 行 rows")  # on a terminal: rows read, the table
             try:
                 blocks = _shown(read_blocks(source, problems), read)
-                plan = plan_stream(blocks, Path(scratch), str(source))
+                plan = plan_stream(blocks, rows_folder, str(source))
             finally:
                 read.close()
         if problems:  # what cannot be read: no table, no header
@@ -251,12 +256,18 @@ def validate_by_government(
             shown.set_stage(f"正在校验 running: {names}" if names else "")  # drawn each part
 
         try:
-            return validate_parts(
-                plan, parts, book=book, base_iri=base_iri, engine=engine, rules=rules,
-                progress=progress,
+            found = validate_parts(
+                plan, parts, scratch.sub("findings"), book=book, base_iri=base_iri,
+                engine=engine, rules=rules, progress=progress,
             )  # fmt: skip
         finally:
             shown.close()
+        shutil.rmtree(rows_folder, ignore_errors=True)
+    except BaseException:
+        scratch.close()
+        raise
+    found.scratch = scratch  # the findings' files live until the runs are closed
+    return found
 
 
 def _shown(blocks: Iterator[TableRows], progress: Progress) -> Iterator[TableRows]:
