@@ -8,7 +8,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from govkg.shapes.engine.shapes_model import ShapesGraph
-from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl, sort_key
+from govkg.shapes.findings import (
+    Finding,
+    Names,
+    RuleBook,
+    findings_from_results,
+    rules_ttl,
+    sort_key,
+)
 from govkg.text import Weights
 
 from govkg.errors import InputError, Problem
@@ -46,9 +53,11 @@ def validate_store(
     rules: Sequence[str] | None = None,
     id_of: Callable[[str], str | None] | None = None,
     weights: Weights | None = None,
+    names: Names | None = None,
 ) -> list[Finding]:
     """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
-    an IRI that has no dct:identifier; ``weights``: R16's, when the store is a part."""
+    an IRI that has no dct:identifier; ``weights``: R16's, when the store is a part;
+    ``names``: the ids and names of the nodes the findings name, when known already."""
     from govkg.shapes.engine.sparql_engine import validate  # the engines load lazily
     from govkg.shapes.text_rules import TEXT_RULES, r16_findings
     from govkg.shapes.transfer_rule import judged
@@ -59,7 +68,7 @@ def validate_store(
     report = validate(store, shapes, engine=engine)
     release_freed_memory()  # what the rules' queries used: the findings start lower
     results = judged(report.results, store, book)  # R17's text judgement
-    findings = findings_from_results(results, store, book, id_of=id_of)
+    findings = findings_from_results(results, store, book, id_of=id_of, names=names)
     if not rules or TEXT_RULES & set(rules):
         judged_texts = r16_findings(store, book, id_of=id_of, weights=weights)
         findings = sorted(findings + judged_texts, key=sort_key)

@@ -23,8 +23,10 @@ from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.streamed import checked_triples
 from govkg.loaders.workbook import TableRows, Workbook, read_workbook
+from govkg.ontology.namespaces import GK
 from govkg.pipes import readable_path
 from govkg.progress import Progress
+from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.findings import Finding, RuleBook
 from govkg.shapes.footprint import visible_classes, visible_predicates
 from govkg.shapes.store_validation import check_options, rule_book, validate_store
@@ -88,12 +90,18 @@ def memory_store(
     base_iri: str,
     *,
     book: RuleBook | None = None,
+    rules: frozenset[str] | None = None,
 ) -> Any:
     """An in-memory store holding each source in its own named graph; given the rule
     book, large workbooks leave out the triples no rule can see (shapes/footprint.py),
-    their ids included: the findings read them from the IRIs (``validate_workbooks``)."""
+    their ids included: the findings read them from the IRIs (``validate_workbooks``);
+    given ``rules`` too, any workbook keeps only what those rules can see (their
+    footprint, once computed, costs nothing: validation by government's parts)."""
     large = sum(w.row_count() for w in workbooks) >= LARGE_FROM_ROWS
-    predicates, classes = footprint(book) if book is not None and large else (None, None)
+    if book is not None and (large or rules is not None):
+        predicates, classes = footprint(book, rules)
+    else:
+        predicates, classes = None, None
     store = oxi.memory_store()
     for workbook in workbooks:
         # streamed: a province's N-Triples never sit in memory as one string; mapped
@@ -113,12 +121,29 @@ def memory_store(
 
 
 @functools.cache
-def footprint(book: RuleBook) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """The predicates and the classes a large workbook keeps: what the rules can see,
-    without the ids, which the findings read from the IRIs (a province: 1.4M fewer
-    quads, and 1M fewer without the power items' rdf:type). Once per rule book: its
-    queries are parsed (~3 s), and validation by government maps many parts."""
-    return visible_predicates(book.sg, ids_in_iris=True), visible_classes(book.sg)
+def footprint(
+    book: RuleBook, rules: frozenset[str] | None = None
+) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The predicates and the classes a large workbook keeps: what the rules (or only
+    ``rules``: the shapes of those rules and what they refer to) can see, without the
+    ids, which the findings read from the IRIs (a province: 1.4M fewer quads, and 1M
+    fewer without the power items' rdf:type). Once per rule book and rules: its queries
+    are parsed (~3 s), and validation by government maps many parts."""
+    sg = book.sg if rules is None else _shapes_of(book.sg, rules)
+    return visible_predicates(sg, ids_in_iris=True), visible_classes(sg)
+
+
+def _shapes_of(sg: ShapesGraph, rules: frozenset[str]) -> ShapesGraph:
+    """The shapes of ``rules`` (gk:ruleId) with every node they refer to."""
+    todo = [s for s in sg.subjects(GK + "ruleId") if sg.objects(s, GK + "ruleId")[0].value in rules]
+    seen: set[str] = set()
+    while todo:
+        node = todo.pop()
+        if str(node) not in seen:
+            seen.add(str(node))
+            todo.extend(o for objects in sg.predicates(node).values() for o in objects
+                        if sg.predicates(o))  # fmt: skip
+    return ShapesGraph([t for t in sg.triples if str(t.subject) in seen])
 
 
 def validate_workbooks(
