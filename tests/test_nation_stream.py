@@ -49,7 +49,8 @@ def test_json_written_a_finding_at_a_time_is_json_report_byte_for_byte() -> None
                   score=0.4125, evidence=("数据共享", "统筹"))  # fmt: skip
     plain = Finding("R2", "violation", "F01", ("A1", "A2"), {"zh": "交叉", "en": "overlap"})
     drafted = Finding("R9", "warning", "A1", (), {"zh": "无", "en": "none"}, status="new")
-    for findings in ([], [plain], [plain, r16], [drafted, r16]):
+    odd = Finding("R1", "violation", 'X"\\\x01\t😀', ("", "a\u2028b"), {}, score=1e-07)
+    for findings in ([], [plain], [plain, r16], [drafted, r16], [odd, plain]):
         out = io.StringIO()
         write_report(out, iter(findings), rule_book(), fmt="json", tally=Tally.of(findings))
         assert out.getvalue() == json_report(findings)
@@ -92,6 +93,9 @@ def test_the_parent_holds_a_frame_of_each_part_not_the_findings(
     assert len(every) == len(found) > 20 * len(runs)
     assert found.held == 0 and 0 < found.peak_held <= 2 * len(runs)
     assert found.tally.counts == Tally.of(every).counts
+    out = io.StringIO()  # the report written as it is merged, as json.dumps writes it
+    write_report(out, found, rule_book(), fmt="json", tally=found.tally)
+    assert out.getvalue() == json_report(every)
     folder = found.scratch.folder
     assert folder.parent == scratch_root and not (folder / "rows").exists()  # rows: gone
     found.close()
