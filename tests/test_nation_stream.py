@@ -125,12 +125,13 @@ def test_stale_scratch_of_a_dead_process_removed(tmp_path: Path) -> None:
     assert not scratch.folder.exists()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
 def test_scratch_removed_when_the_process_is_terminated(
     counties: Path, tmp_path: Path, signum: int
 ) -> None:
     """`govkg validate --by-government` stopped by SIGTERM or SIGINT while it works:
-    it exits, its workers too, and its scratch folder is gone."""
+    it exits, its workers too, and its scratch folder is gone; killed outright
+    (SIGKILL), its workers end too and the next run removes the folder."""
     root = tmp_path / "tmp"
     root.mkdir()
     govkg = Path(sys.executable).parent / "govkg"
@@ -147,8 +148,14 @@ def test_scratch_removed_when_the_process_is_terminated(
     assert workers
     child.send_signal(signum)
     assert child.wait(timeout=60) != 0
+    deadline = time.monotonic() + 30
+    while [pid for pid in workers if _running(pid)]:
+        assert time.monotonic() < deadline, "workers left running"
+        time.sleep(0.05)
+    if signum == signal.SIGKILL:
+        assert [p.name.split("-")[2] for p in root.iterdir()] == [str(child.pid)]
+        Scratch(root).close()  # the next run
     assert list(root.iterdir()) == []
-    assert not [pid for pid in workers if _running(pid)]
 
 
 def _children(pid: int) -> list[str]:

@@ -23,6 +23,7 @@ R16's weights (the IDF of every duty text) are computed from the texts read in t
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import zlib
 from collections import Counter, defaultdict
@@ -32,6 +33,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from govkg.errors import InputError, Problem
+from govkg.lifetime import die_with_parent
 from govkg.loaders.checks import check_workbook, duplicate_id
 from govkg.loaders.contract import TABLES, TABLES_BY_NAME, split_list
 from govkg.loaders.workbook import TableRows, Workbook, iter_tables
@@ -352,7 +354,7 @@ def read_blocks(path: str | Path, problems: list[Problem]) -> Iterator[TableRows
     The reader is a block or two ahead at most (the pipe's sends wait for the reads)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    reader = context.Process(target=_read_into, args=(path, send), daemon=True)
+    reader = context.Process(target=_read_into, args=(path, send, os.getpid()), daemon=True)
     reader.start()
     send.close()
     try:
@@ -372,8 +374,9 @@ def read_blocks(path: str | Path, problems: list[Problem]) -> Iterator[TableRows
         reader.join()
 
 
-def _read_into(path: str | Path, send: Connection) -> None:
+def _read_into(path: str | Path, send: Connection, parent: int) -> None:
     """In the reader: each block's rows sent as read, then the problems (and a failure)."""
+    die_with_parent(parent)
     problems: list[Problem] = []
     failure = ""
     try:

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govkg.errors import InputError, Problem
+from govkg.lifetime import die_with_parent
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import TABLES, parse_bool
 from govkg.loaders.mapping import IriMaker
@@ -246,7 +247,9 @@ def validate_parts(
     # collector would walk them
     gc.freeze()
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
     try:
         pending: list[tuple[Part, Future]] = []
         queue = iter(todo)
