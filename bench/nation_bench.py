@@ -10,7 +10,8 @@ seed k; the shared function catalogue is written once (issue 12: the same ids fr
 several sources are refused, so a nation is one workbook, not one per province).
 ``run`` validates each folder in a child process under GNU ``time -v`` (found on PATH) and prints
 wall, CPU, the phases (pass, parts, report: sampled every 0.5 s), peak RSS (of the
-largest process, of govkg's own process, and of all of them summed) and load average as
+largest process, of govkg's own process, and of all of them summed: resident, an upper
+bound, and proportional, what they hold together) and load average as
 JSON lines; every rule runs (``--without-r16`` leaves R16 out). Data is large: keep it under /tmp
 and delete it afterwards.
 """
@@ -91,8 +92,10 @@ def make(out: Path, provinces: int, agencies: int) -> dict[str, int]:
     return counts
 
 
-def tree(group: int) -> dict[int, tuple[int, int]]:
-    """The processes of a process group: pid -> (parent pid, resident bytes)."""
+def tree(group: int) -> dict[int, tuple[int, int, int]]:
+    """The processes of a process group: pid -> (parent pid, resident bytes, proportional
+    bytes: the pages shared by n processes counted 1/n in each, so their sum is what the
+    tree really holds)."""
     found = {}
     page = os.sysconf("SC_PAGE_SIZE")
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -100,8 +103,10 @@ def tree(group: int) -> dict[int, tuple[int, int]]:
             fields = stat.read_text().rsplit(")", 1)[1].split()
             if int(fields[2]) == group:  # the process group: the 5th field of stat
                 rss = int((stat.parent / "statm").read_text().split()[1]) * page
-                found[int(stat.parent.name)] = (int(fields[1]), rss)
-        except (OSError, IndexError, ValueError):
+                rollup = (stat.parent / "smaps_rollup").read_text()
+                pss = int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) * 1024
+                found[int(stat.parent.name)] = (int(fields[1]), rss, pss)
+        except (OSError, IndexError, ValueError, AttributeError):
             continue  # a process that ended meanwhile
     return found
 
@@ -119,12 +124,13 @@ def run(folder: Path, extra: list[str]) -> dict:
         child = subprocess.Popen(
             ["time", "-v", *command, *extra], stderr=err, start_new_session=True
         )
-        peak_tree = peak_parent = 0
+        peak_tree = peak_pss = peak_parent = 0
         parts: list[float] = []  # when the workers were seen
         while child.poll() is None:
             processes = tree(child.pid)
-            peak_tree = max(peak_tree, sum(rss for _, rss in processes.values()))
-            parent = [rss for up, rss in processes.values() if up == child.pid]  # govkg
+            peak_tree = max(peak_tree, sum(rss for _, rss, _ in processes.values()))
+            peak_pss = max(peak_pss, sum(pss for _, _, pss in processes.values()))
+            parent = [rss for up, rss, _ in processes.values() if up == child.pid]  # govkg
             peak_parent = max([peak_parent, *parent])
             if len(processes) > 3:  # time, govkg and workers (the pass: govkg's reader)
                 parts.append(time.perf_counter() - started)
@@ -150,6 +156,7 @@ def run(folder: Path, extra: list[str]) -> dict:
         "peak_rss_gb": round(measured("Maximum resident set size (kbytes)") / 2**20, 2),
         "peak_parent_gb": round(peak_parent / 2**30, 2),
         "peak_tree_gb": round(peak_tree / 2**30, 2),
+        "peak_tree_pss_gb": round(peak_pss / 2**30, 2),
         "rows_per_s": round(rows / wall),
         "load_before": [round(x, 1) for x in load_before],
         "load_after": [round(x, 1) for x in os.getloadavg()],
