@@ -4,7 +4,8 @@ Most rules compare things within one government (``docs/workbook.md``); a few co
 across governments. The workbook is cut, as it is read (govkg/validating/government_stream.py),
 into *government parts* (a few governments each, up to ``PART_ROWS`` rows, so small
 counties share a process), one *cross part* and *base-code parts*; every part is mapped
-and validated in a worker process, and only the findings a part *owns* are kept. The
+and validated in a worker process, and only the findings a part *owns* are kept (the
+worker writes them to a file of its own: govkg/validating/finding_runs.py). The
 union is the whole workbook's findings (tests/test_partition.py).
 
 Cross-government rules:
@@ -195,7 +196,7 @@ def _validate_part(
         weights=plan.weights, names=names,
     )  # fmt: skip
     kept = [f for f in found if part.keeps(f)]
-    return run, write_run(run, kept), []
+    return (run, write_run(run, kept), []) if kept else (None, Tally(), [])
 
 
 def _item_names(workbook: Workbook, base_iri: str) -> Names:
