@@ -9,8 +9,10 @@ the k-th two-digit code of PROVINCE_CODES (so every id but the catalogue's diffe
 seed k; the shared function catalogue is written once (issue 12: the same ids from
 several sources are refused, so a nation is one workbook, not one per province).
 ``run`` validates each folder in a child process under GNU ``time -v`` (found on PATH) and prints
-wall, CPU, peak RSS (of the largest process, and of all of them summed, sampled every
-0.5 s) and load average as JSON lines. Data is large: keep it under /tmp
+wall, CPU, the phases (pass, parts, report: sampled every 0.5 s), peak RSS (of the
+largest process, of govkg's own process, and of all of them summed: resident, an upper
+bound, and proportional, what they hold together) and load average as
+JSON lines; every rule runs (``--without-r16`` leaves R16 out). Data is large: keep it under /tmp
 and delete it afterwards.
 """
 
@@ -90,21 +92,29 @@ def make(out: Path, provinces: int, agencies: int) -> dict[str, int]:
     return counts
 
 
-def tree_rss(group: int) -> int:
-    """The resident memory (bytes) of every process of a process group, summed."""
-    total = 0
+def tree(group: int) -> dict[int, tuple[int, int, int]]:
+    """The processes of a process group: pid -> (parent pid, resident bytes, proportional
+    bytes: the pages shared by n processes counted 1/n in each, so their sum is what the
+    tree really holds)."""
+    found = {}
+    page = os.sysconf("SC_PAGE_SIZE")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
             if int(fields[2]) == group:  # the process group: the 5th field of stat
-                total += int((stat.parent / "statm").read_text().split()[1])
-        except (OSError, IndexError, ValueError):
+                rss = int((stat.parent / "statm").read_text().split()[1]) * page
+                rollup = (stat.parent / "smaps_rollup").read_text()
+                pss = int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) * 1024
+                found[int(stat.parent.name)] = (int(fields[1]), rss, pss)
+        except (OSError, IndexError, ValueError, AttributeError):
             continue  # a process that ended meanwhile
-    return total * os.sysconf("SC_PAGE_SIZE")
+    return found
 
 
 def run(folder: Path, extra: list[str]) -> dict:
-    """``govkg validate folder`` under GNU time -v (on PATH); the whole tree's memory sampled."""
+    """``govkg validate folder`` under GNU time -v (on PATH); the whole tree's memory
+    sampled, and the phases seen in it: the pass (govkg and its reader), the parts (its
+    worker processes), the report (govkg alone again)."""
     rows = sum(sum(1 for _ in p.open("rb")) - 1 for p in folder.glob("*.csv"))  # no headers
     govkg = Path(sys.executable).parent / "govkg"
     command = [str(govkg), "validate", str(folder), "--format", "json", "-o", os.devnull]
@@ -114,9 +124,16 @@ def run(folder: Path, extra: list[str]) -> dict:
         child = subprocess.Popen(
             ["time", "-v", *command, *extra], stderr=err, start_new_session=True
         )
-        peak_tree = 0
+        peak_tree = peak_pss = peak_parent = 0
+        parts: list[float] = []  # when the workers were seen
         while child.poll() is None:
-            peak_tree = max(peak_tree, tree_rss(child.pid))
+            processes = tree(child.pid)
+            peak_tree = max(peak_tree, sum(rss for _, rss, _ in processes.values()))
+            peak_pss = max(peak_pss, sum(pss for _, _, pss in processes.values()))
+            parent = [rss for up, rss, _ in processes.values() if up == child.pid]  # govkg
+            peak_parent = max([peak_parent, *parent])
+            if len(processes) > 3:  # time, govkg and workers (the pass: govkg's reader)
+                parts.append(time.perf_counter() - started)
             time.sleep(0.5)
         wall = time.perf_counter() - started
         err.seek(0)
@@ -133,8 +150,13 @@ def run(folder: Path, extra: list[str]) -> dict:
         "status": child.returncode,
         "wall_s": round(wall, 1),
         "cpu_s": round(measured("User time (seconds)") + measured("System time (seconds)"), 1),
+        "pass_s": round(parts[0], 1) if parts else None,
+        "parts_s": round(parts[-1] - parts[0], 1) if parts else None,
+        "report_s": round(wall - parts[-1], 1) if parts else None,
         "peak_rss_gb": round(measured("Maximum resident set size (kbytes)") / 2**20, 2),
+        "peak_parent_gb": round(peak_parent / 2**30, 2),
         "peak_tree_gb": round(peak_tree / 2**30, 2),
+        "peak_tree_pss_gb": round(peak_pss / 2**30, 2),
         "rows_per_s": round(rows / wall),
         "load_before": [round(x, 1) for x in load_before],
         "load_after": [round(x, 1) for x in os.getloadavg()],
@@ -154,8 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     runner.add_argument(
         "--without-r16",
         action="store_true",
-        help="every rule but R16 (the generator's templated duty texts make 642k R16 findings"
-        " per province, which the report then holds)",
+        help="every rule but R16 (the generator's templated duty texts make ~170k R16"
+        " findings a province)",
     )
     args = parser.parse_args(argv)
     if args.command == "make":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import signal
 import sys
 from typing import NoReturn
 
@@ -54,3 +55,18 @@ def release_freed_memory() -> None:
     """
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process: be sent SIGTERM when the process ``parent`` ends (Linux;
+    elsewhere nothing), and end on it, so that a command killed outright leaves no
+    worker behind (a pool's worker would take the parent's SystemExit for its task's).
+    Tested in tests/test_nation_stream.py."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it ended before: nobody will send the signal
+        raise SystemExit(1)

@@ -8,7 +8,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from govkg.shapes.engine.shapes_model import ShapesGraph
-from govkg.shapes.findings import Finding, RuleBook, findings_from_results, rules_ttl, sort_key
+from govkg.shapes.findings import (
+    Finding,
+    Names,
+    RuleBook,
+    findings_from_results,
+    rules_ttl,
+    sort_key,
+)
 
 from govkg.errors import InputError, Problem
 from govkg.lifetime import release_freed_memory
@@ -44,9 +51,11 @@ def validate_store(
     engine: str = "default",
     rules: Sequence[str] | None = None,
     id_of: Callable[[str], str | None] | None = None,
+    names: Names | None = None,
 ) -> list[Finding]:
     """The findings of a store (all rules, or only ``rules``); ``id_of`` reads an id from
-    an IRI that has no dct:identifier."""
+    an IRI that has no dct:identifier;
+    ``names``: the ids and names of the nodes the findings name, when known already."""
     from govkg.shapes.engine.sparql_engine import validate  # the engines load lazily
     from govkg.shapes.text_rules import TEXT_RULES, r16_findings
     from govkg.shapes.transfer_rule import judged
@@ -57,7 +66,7 @@ def validate_store(
     report = validate(store, shapes, engine=engine)
     release_freed_memory()  # what the rules' queries used: the findings start lower
     results = judged(report.results, store, book)  # R17's text judgement
-    findings = findings_from_results(results, store, book, id_of=id_of)
+    findings = findings_from_results(results, store, book, id_of=id_of, names=names)
     if not rules or TEXT_RULES & set(rules):
         judged_texts = r16_findings(store, book, id_of=id_of)
         findings = sorted(findings + judged_texts, key=sort_key)

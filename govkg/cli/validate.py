@@ -9,7 +9,9 @@ from pathlib import Path
 from govkg.errors import InputError, Problem
 from govkg.settings import Settings
 from govkg.shapes.findings import Finding, RuleBook, conforms
-from govkg.validating.report import json_report, text_report, xlsx_report
+from govkg.validating.finding_runs import FindingRuns
+from govkg.validating.report import write_report as write_report_to
+from govkg.validating.report import xlsx_report
 from govkg.validating.sources import Outcome, validate_disk_store, validate_sources
 
 
@@ -54,22 +56,21 @@ def check_report_options(args: argparse.Namespace) -> None:
         )
 
 
-def write_report(args: argparse.Namespace, findings: list[Finding], book: RuleBook) -> int:
+def write_report(
+    args: argparse.Namespace, findings: list[Finding] | FindingRuns, book: RuleBook
+) -> int:
     """The report in ``--format`` to ``-o`` or standard output; 0 (conforms) or 1
-    (violations), the exit status of ``govkg validate``."""
+    (violations), the exit status of ``govkg validate``. Findings on disk (a nation's)
+    are written a finding at a time."""
+    tally = findings.tally if isinstance(findings, FindingRuns) else None
     if args.format == "xlsx":
-        xlsx_report(args.output, findings, book, args.lang)
+        xlsx_report(args.output, list(findings), book, args.lang)
+    elif args.output is None:
+        write_report_to(sys.stdout, findings, book, fmt=args.format, lang=args.lang, tally=tally)
     else:
-        text = (
-            json_report(findings)
-            if args.format == "json"
-            else text_report(findings, book, args.lang)
-        )
-        if args.output is not None:
-            args.output.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-    return 0 if conforms(findings) else 1
+        with args.output.open("w", encoding="utf-8") as out:
+            write_report_to(out, findings, book, fmt=args.format, lang=args.lang, tally=tally)
+    return 0 if (tally.conforms if tally else conforms(findings)) else 1
 
 
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -78,7 +79,11 @@ def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     if args.draft is not None and not args.sources and not args.rule and args.format == "json":
         return _streamed_draft_report(args, settings)
     outcome = outcome_of(args, settings)
-    return write_report(args, outcome.findings, outcome.book)
+    try:
+        return write_report(args, outcome.findings, outcome.book)
+    finally:
+        if isinstance(outcome.findings, FindingRuns):
+            outcome.findings.close()
 
 
 def _streamed_draft_report(args: argparse.Namespace, settings: Settings) -> int:

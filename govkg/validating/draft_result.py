@@ -12,8 +12,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from govkg.shapes.findings import Finding, counts
-from govkg.validating.draft_sidecar import report_text
-from govkg.validating.report import json_report
+from govkg.validating.report import json_report, report_text
 
 if TYPE_CHECKING:
     from govkg.validating.draft_store import StoreBaseline

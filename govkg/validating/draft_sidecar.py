@@ -49,6 +49,7 @@ from govkg.validating.draft_graph import (
     Lines,
     table_of,
 )
+from govkg.validating.report import report_text
 
 FORMAT = "1"  # of the tables: a sidecar of another format is stale
 _SOURCE_ROW = f"<{GK}sourceRow>"
@@ -73,11 +74,6 @@ def sidecar_key(generation: str, base_iri: str) -> dict[str, str]:
     """What a sidecar's content depends on: stale when any differs."""
     return {"format": FORMAT, "generation": generation, "base_iri": base_iri,
             "rules": rules_digest()}  # fmt: skip
-
-
-def report_text(f: Finding) -> str:
-    """A finding as the JSON report writes it (``json_report``: indent 2, in the list)."""
-    return "    " + json.dumps(f.as_dict(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
 def _object(term: str) -> str:

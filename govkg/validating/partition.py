@@ -4,7 +4,8 @@ Most rules compare things within one government (``docs/workbook.md``); a few co
 across governments. The workbook is cut, as it is read (govkg/validating/government_stream.py),
 into *government parts* (a few governments each, up to ``PART_ROWS`` rows, so small
 counties share a process), one *cross part* and *base-code parts*; every part is mapped
-and validated in a worker process, and only the findings a part *owns* are kept. The
+and validated in a worker process, and only the findings a part *owns* are kept (the
+worker writes them to a file of its own: govkg/validating/finding_runs.py). The
 union is the whole workbook's findings (tests/test_partition.py).
 
 Cross-government rules:
@@ -46,15 +47,19 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govkg.errors import InputError, Problem
+from govkg.lifetime import die_with_parent
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import TABLES, parse_bool
 from govkg.loaders.mapping import IriMaker
 from govkg.loaders.workbook import TableRows, Workbook
-from govkg.shapes.findings import Finding, RuleBook, sort_key
+from govkg.shapes.findings import Finding, Names, RuleBook
 from govkg.shapes.store_validation import validate_store
+from govkg.validating.finding_runs import FindingRuns, write_run
+from govkg.validating.report import Tally
 from govkg.validating.sources import footprint, memory_store
 
 if TYPE_CHECKING:
@@ -167,10 +172,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _validate_part(
-    part: Part, rules: list[str], only_check: bool
-) -> tuple[list[Finding], list[Problem]]:
-    """The findings a part keeps, or the contract's problems of its rows (only those
-    once another part had problems)."""
+    part: Part, rules: list[str], only_check: bool, run: Path
+) -> tuple[Path | None, Tally, list[Problem]]:
+    """The findings a part keeps, written to the file ``run`` (sorted; their tally
+    returned), or the contract's problems of its rows (only those once another part had
+    problems)."""
     plan: StreamPlan = _WORKER["plan"]
     book, base_iri, engine = _WORKER["book"], _WORKER["base_iri"], _WORKER["engine"]
     workbook = plan.workbook(part)
@@ -178,21 +184,37 @@ def _validate_part(
         try:
             check_workbook(workbook, references=plan.references())
         except InputError as error:
-            return [], error.problems
+            return None, Tally(), error.problems
     if not workbook.row_count() or only_check:
-        return [], []
+        return None, Tally(), []
     part.own(workbook, plan)
-    store = memory_store([workbook], [], base_iri, book=book)
+    names = _item_names(workbook, base_iri) if part.kind == R7_PARTS else None
+    store = memory_store([workbook], [], base_iri, book=book, rules=frozenset(rules))
     del workbook
     found = validate_store(
-        store, book, engine=engine, rules=rules, id_of=IriMaker(base_iri).workbook_id
-    )
-    return [f for f in found if part.keeps(f)], []
+        store, book, engine=engine, rules=rules, id_of=IriMaker(base_iri).workbook_id,
+        names=names,
+    )  # fmt: skip
+    kept = [f for f in found if part.keeps(f)]
+    return (run, write_run(run, kept), []) if kept else (None, Tally(), [])
+
+
+def _item_names(workbook: Workbook, base_iri: str) -> Names:
+    """The ids and names of a base-code part's power items, the nodes R7's findings
+    name, from its rows: what the store would answer (a name is the item's only
+    skos:prefLabel), without asking it of ~700,000 items a province (12 s)."""
+    iris, names = IriMaker(base_iri), Names()
+    data = workbook.tables["power_items"]
+    name = data.index("name")
+    for _, row in data.rows:
+        names.add(iris.entity("power_items", row[0]), row[0], "", row[name], "")
+    return names
 
 
 def validate_parts(
     plan: StreamPlan,
     parts: Sequence[Part],
+    folder: Path,
     *,
     book: RuleBook,
     base_iri: str,
@@ -200,53 +222,67 @@ def validate_parts(
     rules: Sequence[str] | None = None,
     workers: int | None = None,
     progress: Callable[[Part, list[Part]], None] | None = None,
-) -> list[Finding]:
+) -> FindingRuns:
     """The findings of the parts, each read back and validated in a worker process
-    (``workers``: the cores), kept where the part owns them; sorted as a whole
-    validation sorts. InputError with every problem of the contract the parts' rows
-    have (the parts after the first problem are only checked). ``progress`` is told
-    of each part done and of the parts still running."""
+    (``workers``: the cores), kept where the part owns them and written by the worker
+    to a file of ``folder``: they are read back merged, sorted as a whole validation
+    sorts (govkg/validating/finding_runs.py). InputError with every problem of the
+    contract the parts' rows have (the parts after the first problem are only checked).
+    ``progress`` is told of each part done and of the parts still running."""
     wanted = set(rules or book.rules)
     todo = [p for p in parts if wanted & set(p.rules)]
     problems: dict[Problem, None] = dict.fromkeys(plan.problems)
     _WORKER.update(plan=plan, book=book, base_iri=base_iri, engine=engine)
-    footprint(book)  # computed once, before the fork: every worker inherits it
+    for part in todo:  # computed once, before the fork: every worker inherits them
+        footprint(book, frozenset(r for r in part.rules if r in wanted))
+    runs = iter(folder / f"{n}.pickle" for n in range(len(todo)))
 
     def submit(part: Part) -> Future:
         asked = [r for r in part.rules if r in wanted]
         log.debug("part %s: rules %s", part.name, " ".join(asked))
-        return pool.submit(_validate_part, part, asked, bool(problems))
+        return pool.submit(_validate_part, part, asked, bool(problems), next(runs))
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    found: dict[tuple, Finding] = {}
+    found = FindingRuns()
     # fork: the workers inherit the plan; frozen, its objects are not copied when the
     # collector would walk them
     gc.freeze()
     context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            pending: list[tuple[Part, Future]] = []
-            queue = iter(todo)
-            for part in queue:
-                pending.append((part, submit(part)))
-                if len(pending) >= 2 * workers:
-                    break
-            while pending:
-                part, future = pending.pop(0)
-                kept, wrong = future.result()
-                problems.update(dict.fromkeys(wrong))
-                for f in kept:
-                    found.setdefault(f.key, f)
-                following = next(queue, None)
-                if following is not None:
-                    pending.append((following, submit(following)))
-                if progress is not None:
-                    progress(part, [p for p, _ in pending])
+        pending: list[tuple[Part, Future]] = []
+        queue = iter(todo)
+        for part in queue:
+            pending.append((part, submit(part)))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            part, future = pending.pop(0)
+            run, tally, wrong = future.result()
+            problems.update(dict.fromkeys(wrong))
+            found.add(run, tally)
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, submit(following)))
+            if progress is not None:
+                progress(part, [p for p, _ in pending])
+    except BaseException:
+        _stop(pool)  # interrupted: the workers stop now, not after their parts
+        raise
     finally:
+        pool.shutdown(cancel_futures=True)
         gc.unfreeze()
     if problems:
         raise InputError(sorted(problems, key=_problem_order))
-    return sorted(found.values(), key=sort_key)
+    return found
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    # no public way before Python 3.14 (terminate_workers)
+    for worker in list(getattr(pool, "_processes", {}).values()):
+        worker.terminate()
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +23,15 @@ from govkg.loaders.rdf_files import rdf_format_of, read_rdf_file
 from govkg.loaders.sources import graph_iri
 from govkg.loaders.streamed import checked_triples
 from govkg.loaders.workbook import TableRows, Workbook, read_workbook
+from govkg.ontology.namespaces import GK
 from govkg.pipes import readable_path
 from govkg.progress import Progress
+from govkg.shapes.engine.shapes_model import ShapesGraph
 from govkg.shapes.findings import Finding, RuleBook
 from govkg.shapes.footprint import visible_classes, visible_predicates
 from govkg.shapes.store_validation import check_options, rule_book, validate_store
 from govkg.store import oxigraph as oxi
+from govkg.validating.finding_runs import FindingRuns
 
 # from this size on, the shapes' footprint and a mapping process cost less than they save
 LARGE_FROM_ROWS = 50_000
@@ -40,9 +44,10 @@ STREAMED_FROM_BYTES = 300_000_000
 
 @dataclass
 class Outcome:
-    """The findings of one validation, with the rules they were checked against."""
+    """The findings of one validation, with the rules they were checked against (on
+    disk when validated by government: close them once read)."""
 
-    findings: list[Finding]
+    findings: list[Finding] | FindingRuns
     book: RuleBook
     draft: bool = False
 
@@ -85,12 +90,18 @@ def memory_store(
     base_iri: str,
     *,
     book: RuleBook | None = None,
+    rules: frozenset[str] | None = None,
 ) -> Any:
     """An in-memory store holding each source in its own named graph; given the rule
     book, large workbooks leave out the triples no rule can see (shapes/footprint.py),
-    their ids included: the findings read them from the IRIs (``validate_workbooks``)."""
+    their ids included: the findings read them from the IRIs (``validate_workbooks``);
+    given ``rules`` too, any workbook keeps only what those rules can see (their
+    footprint, once computed, costs nothing: validation by government's parts)."""
     large = sum(w.row_count() for w in workbooks) >= LARGE_FROM_ROWS
-    predicates, classes = footprint(book) if book is not None and large else (None, None)
+    if book is not None and (large or rules is not None):
+        predicates, classes = footprint(book, rules)
+    else:
+        predicates, classes = None, None
     store = oxi.memory_store()
     for workbook in workbooks:
         # streamed: a province's N-Triples never sit in memory as one string; mapped
@@ -110,12 +121,29 @@ def memory_store(
 
 
 @functools.cache
-def footprint(book: RuleBook) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """The predicates and the classes a large workbook keeps: what the rules can see,
-    without the ids, which the findings read from the IRIs (a province: 1.4M fewer
-    quads, and 1M fewer without the power items' rdf:type). Once per rule book: its
-    queries are parsed (~3 s), and validation by government maps many parts."""
-    return visible_predicates(book.sg, ids_in_iris=True), visible_classes(book.sg)
+def footprint(
+    book: RuleBook, rules: frozenset[str] | None = None
+) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The predicates and the classes a large workbook keeps: what the rules (or only
+    ``rules``: the shapes of those rules and what they refer to) can see, without the
+    ids, which the findings read from the IRIs (a province: 1.4M fewer quads, and 1M
+    fewer without the power items' rdf:type). Once per rule book and rules: its queries
+    are parsed (~3 s), and validation by government maps many parts."""
+    sg = book.sg if rules is None else _shapes_of(book.sg, rules)
+    return visible_predicates(sg, ids_in_iris=True), visible_classes(sg)
+
+
+def _shapes_of(sg: ShapesGraph, rules: frozenset[str]) -> ShapesGraph:
+    """The shapes of ``rules`` (gk:ruleId) with every node they refer to."""
+    todo = [s for s in sg.subjects(GK + "ruleId") if sg.objects(s, GK + "ruleId")[0].value in rules]
+    seen: set[str] = set()
+    while todo:
+        node = todo.pop()
+        if str(node) not in seen:
+            seen.add(str(node))
+            todo.extend(o for objects in sg.predicates(node).values() for o in objects
+                        if sg.predicates(o))  # fmt: skip
+    return ShapesGraph([t for t in sg.triples if str(t.subject) in seen])
 
 
 def validate_workbooks(
@@ -213,26 +241,28 @@ def validate_by_government(
     engine: str = "default",
     rules: Sequence[str] | None = None,
     part_rows: int | None = None,
-) -> list[Finding]:
+) -> FindingRuns:
     """The findings of a workbook (its path: read a block at a time, checked part by
     part; or read and checked already), its governments validated apart in worker
     processes and the cross-government rules on their own parts (govkg/validating/partition.py,
     govkg/validating/government_stream.py). The rows wait in a scratch folder in the system's
-    temporary folder, deleted at the end."""
-    import tempfile
-
+    temporary folder, removed once the parts are validated; the findings, written there
+    part by part, until the runs returned are closed (govkg/validating/scratch.py)."""
     from govkg.validating.government_stream import plan_stream, read_blocks, workbook_blocks
     from govkg.validating.partition import PART_ROWS, Part, validate_parts
+    from govkg.validating.scratch import Scratch
 
     problems: list[Problem] = []
-    with tempfile.TemporaryDirectory(prefix="govkg-parts-") as scratch:
+    scratch = Scratch()
+    try:
+        rows_folder = scratch.sub("rows")
         if isinstance(source, Workbook):
-            plan = plan_stream(workbook_blocks(source), Path(scratch), source.file)
+            plan = plan_stream(workbook_blocks(source), rows_folder, source.file)
         else:
             read = Progress("读取 reading: 行 rows")  # on a terminal: rows read, the table
             try:
                 blocks = _shown(read_blocks(source, problems), read)
-                plan = plan_stream(blocks, Path(scratch), str(source))
+                plan = plan_stream(blocks, rows_folder, str(source))
             finally:
                 read.close()
         if problems:  # what cannot be read: no table, no header
@@ -251,12 +281,18 @@ def validate_by_government(
             shown.set_stage(f"正在校验 running: {names}" if names else "")  # drawn each part
 
         try:
-            return validate_parts(
-                plan, parts, book=book, base_iri=base_iri, engine=engine, rules=rules,
-                progress=progress,
+            found = validate_parts(
+                plan, parts, scratch.sub("findings"), book=book, base_iri=base_iri,
+                engine=engine, rules=rules, progress=progress,
             )  # fmt: skip
         finally:
             shown.close()
+        shutil.rmtree(rows_folder, ignore_errors=True)
+    except BaseException:
+        scratch.close()
+        raise
+    found.scratch = scratch  # the findings' files live until the runs are closed
+    return found
 
 
 def _shown(blocks: Iterator[TableRows], progress: Progress) -> Iterator[TableRows]:

@@ -1,0 +1,84 @@
+"""Findings on disk: a sorted run per part, read back merged.
+
+A nation's findings (millions with R16) do not fit in the memory of the process that
+writes the report, so each worker writes the findings its part keeps to a file of its
+own, sorted as a validation sorts them, in frames of ``FRAME`` findings, and tells the
+parent only their ``Tally`` (govkg/validating/report.py). The report is then written from
+a merge of the runs: the parent holds a frame of each run at a time, never every
+finding (``FindingRuns.peak_held`` counts them, for the tests).
+"""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+from govkg.shapes.findings import Finding, sort_key
+from govkg.validating.report import Tally
+from govkg.validating.scratch import Scratch
+
+FRAME = 256  # findings per frame: what the merge holds of each run at a time
+
+
+def write_run(path: Path, findings: list[Finding]) -> Tally:
+    """Write ``findings`` (sorted) to ``path`` in frames; their tally."""
+    with path.open("wb") as out:
+        for start in range(0, len(findings), FRAME):
+            frame = [
+                (f.rule, f.severity, f.focus, f.related, f.message, f.status, f.score, f.evidence)
+                for f in findings[start : start + FRAME]
+            ]
+            pickle.dump(frame, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return Tally.of(findings)
+
+
+class FindingRuns:
+    """The findings of the parts, in the files the workers wrote: iterated, they come
+    merged in sort order (govkg.shapes.findings.sort_key); ``tally`` says what they are
+    without reading them."""
+
+    def __init__(self) -> None:
+        self.runs: list[Path] = []
+        self.tally = Tally()
+        self.held = 0  # findings read from the runs and not yet passed on
+        self.peak_held = 0
+        self.scratch: Scratch | None = None  # the folder of the runs, removed on close
+
+    def close(self) -> None:
+        if self.scratch is not None:
+            self.scratch.close()
+
+    def add(self, path: Path | None, tally: Tally) -> None:
+        if path is not None:
+            self.runs.append(path)
+        self.tally.add(tally)
+
+    def __len__(self) -> int:
+        return sum(self.tally.groups.values())
+
+    def __iter__(self) -> Iterator[Finding]:
+        return heapq.merge(*(self._read(path) for path in self.runs), key=sort_key)
+
+    def _read(self, path: Path) -> Iterator[Finding]:
+        """A run's findings, a frame in memory at a time (the file opened per frame: a
+        nation has hundreds of runs)."""
+        offset = 0
+        while True:
+            with path.open("rb") as source:
+                source.seek(offset)
+                try:
+                    frame = pickle.load(source)
+                except EOFError:
+                    return
+                offset = source.tell()
+            self._holding(len(frame))
+            for at, fields in enumerate(frame):
+                frame[at] = None  # passed on: the merge holds it no longer than it needs
+                self.held -= 1
+                yield Finding(*fields)
+
+    def _holding(self, n: int) -> None:
+        self.held += n
+        self.peak_held = max(self.peak_held, self.held)
