@@ -156,7 +156,8 @@ def _write_rows(out: Any, lines: Iterable[tuple[str, str]]) -> None:
         out.executemany("INSERT OR IGNORE INTO links VALUES (?, ?, ?)", links)
         links.clear()
 
-    subject, run = "", []
+    subject = ""
+    run: list[str] = []
     for s, line in lines:
         rest = line[len(s) + 3 :]
         predicate, _, term = rest.partition(" ")
@@ -216,7 +217,8 @@ class _Packer:
 def _write_findings(out: Any, scoped: list[tuple[Finding, Scope]]) -> None:
     ordered = sorted(scoped, key=lambda pair: sort_key(pair[0]))
     counts = dict.fromkeys(SEVERITIES, 0)
-    rows, texts = [], []
+    rows: list[tuple[Any, ...]] = []
+    texts: list[tuple[str, int]] = []
     for position, (f, (agencies, governments)) in enumerate(ordered):
         unchanged = Finding(f.rule, f.severity, f.focus, f.related, f.message, "unchanged",
                             f.score, f.evidence)  # fmt: skip
