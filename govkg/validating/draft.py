@@ -187,7 +187,7 @@ def validate_draft(
             base_iri=base_iri,
             folder=cache_dir,
         )
-        # the text rules weigh terms over every duty: judged on the whole merged workbook
+        # the text rules: judged on the whole merged workbook
         after = combine(
             [f for f in before if f.rule not in TEXT_RULES],
             [f for f in whole(sub) if f.rule not in TEXT_RULES],
