@@ -51,10 +51,9 @@ def page_check(found: Sequence[Finding], folder: Path, shown: int) -> dict[str, 
     }
 
 
-def keep(found: Sequence[Finding], folder: Path, now: float | None = None) -> str:
+def keep(found: Sequence[Finding], folder: Path) -> str:
     """Write the findings to a new file of ``folder`` (old ones removed); its token."""
     folder.mkdir(parents=True, exist_ok=True)
-    prune(folder, time.time() if now is None else now)
     token = secrets.token_urlsafe(24)
     rows = [
         [f.rule, f.severity, f.focus, f.related, f.message, f.status, f.score, f.evidence]
@@ -64,6 +63,7 @@ def keep(found: Sequence[Finding], folder: Path, now: float | None = None) -> st
     with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".tmp", delete=False) as out:
         out.write(json.dumps(rows, ensure_ascii=False).encode())
     os.replace(out.name, folder / f"{token}{SUFFIX}")
+    prune(folder, time.time())
     return token
 
 
