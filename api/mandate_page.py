@@ -2,8 +2,8 @@
 the importer read, the check of its draft against the store (new / resolved / unchanged, as
 for a draft workbook), and both as xlsx: the draft workbook, to correct and upload again
 as a draft workbook, and the check report (made when its link is followed, as for a draft
-workbook). The import runs in the compute worker, as
-POST /import/mandate does (same upload handling, same task); nothing is stored."""
+workbook). The import runs in the compute worker, as POST /import/mandate does (same
+upload handling, same task); nothing is stored but the check's findings, for the report."""
 
 from __future__ import annotations
 
