@@ -15,23 +15,16 @@ Reports go to a scratch folder, not beside the store.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import re
 import statistics
+import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
-
-def zipped(folder: Path) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for path in sorted(folder.glob("*.csv")):
-            archive.write(path, path.name)
-    return out.getvalue()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     from fastapi.testclient import TestClient
     from govkg.api.main import create_app
 
+    sys.path.insert(0, str(ROOT))
     from govkg.settings import Settings
+    from tests.test_web_draft_report import zipped
 
     body = zipped(args.draft)
     out: dict = {"store": str(args.store), "load_before": os.getloadavg()}
