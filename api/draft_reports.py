@@ -3,11 +3,13 @@ asked for.
 
 A province's store keeps ~192,000 findings: making their xlsx takes ~13 s, so the compute
 worker answers the page with what it shows (the verdict, the counts, the tally by status,
-the new and resolved findings and the first unchanged ones) and keeps every finding of
-the check in a file of the reports folder (``Settings.draft_reports_folder()``), named by
-a random token; the page's download link asks a worker to make the xlsx from that file
-(GET /ui/draft/report/{token}). Files older than ``MAX_AGE`` or beyond the newest ``KEPT``
-are removed whenever one is written.
+the new and resolved findings and the first unchanged ones) and keeps the check in a
+file of the reports folder (``Settings.draft_reports_folder()``), named by a random token;
+the page's download link asks a worker to make the xlsx from that file
+(GET /ui/draft/report/{token}). A check against a store's sidecar (draft_sidecar.py) keeps
+only what it compared and names the sidecar for the baseline's unchanged findings (a
+province's are ~400 MB of text: writing them took 6 s). Files older than ``MAX_AGE`` or
+beyond the newest ``KEPT`` are removed whenever one is written.
 """
 
 from __future__ import annotations
@@ -19,11 +21,17 @@ import secrets
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from govkg.shapes.findings import Finding, conforms, counts
+
+from govkg.errors import Problem, StoreError
+from govkg.store.sidecar import open_sidecar
+from govkg.validating.draft_result import DraftFindings
+from govkg.validating.draft_sidecar import finding_of
 
 STATUSES = ("new", "resolved", "unchanged")
 MAX_AGE = 3600.0  # seconds a report stays downloadable
@@ -33,9 +41,10 @@ SUFFIX = ".json"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
-def page_check(found: Sequence[Finding], folder: Path, shown: int) -> dict[str, Any]:
+def page_check(check: DraftFindings, folder: Path, shown: int) -> dict[str, Any]:
     """What the page shows of a draft's check (``shown``: how many unchanged findings it
     lists), and the token of the report kept in ``folder``."""
+    found = check.findings()
     tally = Counter(f.status or "unchanged" for f in found)
     groups: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUSES}
     for f in found:
@@ -47,24 +56,46 @@ def page_check(found: Sequence[Finding], folder: Path, shown: int) -> dict[str, 
         "counts": counts(found),
         "tally": {s: tally[s] for s in STATUSES},
         "groups": groups,
-        "token": keep(found, folder),
+        "token": keep(check, folder),
     }
 
 
-def keep(found: Sequence[Finding], folder: Path) -> str:
-    """Write the findings to a new file of ``folder`` (old ones removed); its token."""
+def keep(check: DraftFindings, folder: Path) -> str:
+    """Write the check to a new file of ``folder`` (old ones removed); its token."""
     folder.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
-    rows = [
-        [f.rule, f.severity, f.focus, f.related, f.message, f.status, f.score, f.evidence]
-        for f in found
-    ]
+    sidecar = check.baseline.sidecar if check.baseline is not None else None
+    if sidecar is None:
+        kept: dict[str, Any] = {"findings": _rows(check.findings())}
+    else:  # as DraftFindings.findings(): what it compared, then the baseline's others
+        inside = [[at, _rows([f])[0] if f else None] for at, f in _replaced(check)]
+        kept = {"findings": _rows(check.compared), "sidecar": str(sidecar.path),
+                "meta": sidecar.meta, "inside": inside}  # fmt: skip
     # written whole, then renamed: a download never reads half a file
     with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".tmp", delete=False) as out:
-        out.write(json.dumps(rows, ensure_ascii=False).encode())
+        out.write(json.dumps(kept, ensure_ascii=False).encode())
     os.replace(out.name, folder / f"{token}{SUFFIX}")
     prune(folder, time.time())
     return token
+
+
+def _replaced(check: DraftFindings) -> Iterator[tuple[int, Finding | None]]:
+    """The baseline's positions in the draft's scope, each with its finding still found
+    (None: resolved)."""
+    for at, f in check.inside.items():
+        yield at, check.kept.get(f.key)
+
+
+def _rows(found: Sequence[Finding]) -> list[list[Any]]:
+    return [
+        [f.rule, f.severity, f.focus, f.related, f.message, f.status, f.score, f.evidence]
+        for f in found
+    ]
+
+
+def _finding(row: list[Any]) -> Finding:
+    rule, severity, focus, related, message, status, score, evidence = row
+    return Finding(rule, severity, focus, tuple(related), message, status, score, tuple(evidence))
 
 
 def prune(folder: Path, now: float) -> None:
@@ -93,11 +124,33 @@ def report_file(folder: Path, token: str) -> Path | None:
 
 
 def kept_findings(path: Path) -> list[Finding]:
-    rows = json.loads(path.read_bytes())
-    return [
-        Finding(rule, severity, focus, tuple(related), message, status, score, tuple(evidence))
-        for rule, severity, focus, related, message, status, score, evidence in rows
-    ]
+    """The findings of a check ``keep`` wrote, in report order."""
+    kept = json.loads(path.read_bytes())
+    found = [_finding(row) for row in kept["findings"]]
+    if "sidecar" in kept:
+        found += _unchanged(kept)
+    return found
+
+
+def _unchanged(kept: dict[str, Any]) -> Iterator[Finding]:
+    sidecar = open_sidecar(Path(kept["sidecar"]), kept["meta"])
+    if sidecar is None:  # the store was written twice since: its generation is gone
+        raise StoreError(
+            Problem(
+                "draft report",
+                "存储已更新，这份报告的基准已不在，请重新检查草稿",
+                "the store changed since the check: check the draft again",
+            )
+        )
+    inside = {at: row for at, row in kept["inside"]}
+    try:
+        for at, text in sidecar.rows("SELECT position, report FROM findings ORDER BY position"):
+            if at not in inside:
+                yield replace(finding_of(text), status="unchanged")
+            elif inside[at] is not None:
+                yield _finding(inside[at])
+    finally:
+        sidecar.close()
 
 
 def xlsx_bytes(found: list[Finding], book: Any, lang: str) -> bytes:

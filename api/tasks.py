@@ -277,7 +277,10 @@ def validate_for_page(
 ) -> dict[str, Any]:
     """As ``validate``, as the /ui/draft page shows it, the report kept in the folder
     ``reports`` for download (api/draft_reports.py)."""
-    return page_check(_outcome(paths, draft, base_iri).findings, Path(reports), shown)
+    from govkg.validating.draft_result import DraftFindings
+
+    found = _outcome(paths, draft, base_iri).findings
+    return page_check(DraftFindings(list(found)), Path(reports), shown)
 
 
 def _store_baseline(store: str, data: Any, generation: str | None, base_iri: str) -> Any:
@@ -300,13 +303,13 @@ def validate_draft_store(
     as ``validate_for_page`` answers it."""
     from govkg.loaders.workbook import read_workbook
 
-    from govkg.validating.draft_store import validate_draft_on_store
+    from govkg.validating.draft_store import check_draft_on_store
 
     workbook = read_workbook(Path(draft))
     data = reader(store, generation)
     baseline = _store_baseline(store, data, generation, base_iri)
-    found = validate_draft_on_store(data, workbook, base_iri, baseline=baseline)
-    return page_check(found, Path(reports), shown)
+    check = check_draft_on_store(data, workbook, base_iri, baseline=baseline)
+    return page_check(check, Path(reports), shown)
 
 
 def draft_report(store: str, *, path: str, lang: str) -> bytes:
@@ -383,7 +386,7 @@ def import_mandate(
     from govkg.loaders.workbook import read_workbook
     from govkg.shapes.findings import as_json
 
-    from govkg.validating.draft_store import validate_draft_on_store
+    from govkg.validating.draft_store import check_draft_on_store
 
     data = reader(store, generation)
     baseline = baseline_from_store(data, "store")
@@ -397,11 +400,11 @@ def import_mandate(
         answer["skipped"] = {"zh": zh, "en": en}
         return answer
     baseline = _store_baseline(store, data, generation, base_iri)
-    findings = validate_draft_on_store(data, read_workbook(out), base_iri, baseline=baseline)
+    check = check_draft_on_store(data, read_workbook(out), base_iri, baseline=baseline)
     if reports is None:
-        answer["check"] = as_json(findings)
+        answer["check"] = as_json(check.findings())
     else:
-        answer["check"] = page_check(findings, Path(reports), shown)
+        answer["check"] = page_check(check, Path(reports), shown)
     return answer
 
 

@@ -11,6 +11,7 @@ draft: a generated workbook with planted violations, and a draft re-mandating on
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import re
@@ -33,6 +34,8 @@ from govkg.shapes.findings import Finding
 from govkg.settings import Settings
 from govkg.synthetic import generate_workbook
 from govkg.validating.draft import validate_draft
+from govkg.validating.draft_result import DraftFindings
+from tests.api_server import DRAFT, Server
 from tests.test_draft_scope import _mutate
 from tests.test_rules import write
 
@@ -103,12 +106,10 @@ def test_the_page_lists_the_first_unchanged_and_the_report_holds_all(
     assert got.headers["content-disposition"] == 'attachment; filename="govkg-draft-report.xlsx"'
     report = tmp_path / "report.xlsx"
     report.write_bytes(got.content)
-    in_report: Counter[str] = Counter()
-    for name in sheet_names(report)[1:]:  # after the summary: a sheet per rule
-        rows = list(iter_sheet(report, name))
-        assert rows[0][0] == "状态"
-        in_report.update(STATUS_ZH[row[0]] for row in rows[1:])
-    assert in_report == expected
+    statuses: Counter[str] = Counter()
+    for (status, *_), n in in_report(report).items():
+        statuses[status] += n
+    assert statuses == expected
     # the same report in English when the page was
     english = client.get(link + "?lang=en")
     (english_file := tmp_path / "en.xlsx").write_bytes(english.content)
@@ -142,6 +143,46 @@ def test_a_token_naming_no_report_is_404(
         assert "expired" in error["en"]
 
 
+def in_report(report: Path) -> Counter[tuple[str, str, str, str]]:
+    """(status, rule, focus, related) of every finding of an xlsx report."""
+    out: Counter[tuple[str, str, str, str]] = Counter()
+    for name in sheet_names(report)[1:]:  # after the summary: a sheet per rule
+        rows = list(iter_sheet(report, name))
+        assert rows[0][:4] == ["状态", "严重程度", "对象编码", "相关编码"]
+        rule = name.split()[0]
+        out.update((STATUS_ZH[row[0]], rule, row[2], row[3] or "") for row in rows[1:])
+    return out
+
+
+def test_a_check_on_a_store_keeps_its_unchanged_findings_in_the_sidecar(
+    city_server: Server, tmp_path: Path
+) -> None:
+    """Against a store the report file keeps what the check compared and names the
+    generation's sidecar for the rest: the downloaded report is the whole check."""
+    from govkg.shapes.store_validation import rule_book
+
+    from govkg.store import GraphStore
+    from govkg.validating.draft_store import sidecar_baseline, validate_draft_on_store
+
+    settings = Settings.from_env({}, store=city_server.store, draft_reports=tmp_path / "r")
+    with TestClient(create_app(settings)) as client:
+        sent = client.post("/ui/draft", files={"draft": (DRAFT.name, DRAFT.read_bytes())})
+        assert sent.status_code == 200, sent.text
+        (link,) = re.findall(r'id="download-xlsx"[^>]*href="([^"]+)"', sent.text)
+        got = client.get(link)
+    assert got.status_code == 200, got.text
+    (kept,) = (tmp_path / "r").glob("*.json")
+    assert "sidecar" in json.loads(kept.read_bytes())
+    report = tmp_path / "report.xlsx"
+    report.write_bytes(got.content)
+    generation, data = GraphStore(city_server.store).open_generation()
+    baseline = sidecar_baseline(data, city_server.store, generation, BASE_IRI, rule_book())
+    found = validate_draft_on_store(data, read_workbook(DRAFT), BASE_IRI, baseline=baseline)
+    expected = Counter((f.status, f.rule, f.focus, "; ".join(f.related)) for f in found)
+    assert {status for status, *_ in expected} == {"new", "resolved", "unchanged"}
+    assert in_report(report) == expected
+
+
 def finding(i: int) -> Finding:
     return Finding("R1", "violation", f"A{i}", (), {"zh": "问题", "en": "problem"}, "new")
 
@@ -151,8 +192,8 @@ def test_old_reports_are_removed_when_one_is_written(
 ) -> None:
     folder = tmp_path / "reports"
     now = time.time()
-    old = draft_reports.keep([finding(0)], folder)
-    recent = [draft_reports.keep([finding(i)], folder) for i in range(1, 4)]
+    old = draft_reports.keep(DraftFindings([finding(0)]), folder)
+    recent = [draft_reports.keep(DraftFindings([finding(i)]), folder) for i in range(1, 4)]
     os.utime(folder / f"{old}.json", (now - 2 * 3600, now - 2 * 3600))
     for age, token in enumerate(recent):  # older first: recent[0] 30 s old, ...
         stamp = now - 30 + age
@@ -160,7 +201,7 @@ def test_old_reports_are_removed_when_one_is_written(
     (folder / "left-by-a-killed-worker.tmp").write_bytes(b"[")
     os.utime(folder / "left-by-a-killed-worker.tmp", (now - 7200, now - 7200))
     monkeypatch.setattr(draft_reports, "KEPT", 3)
-    newest = draft_reports.keep([finding(9)], folder)
+    newest = draft_reports.keep(DraftFindings([finding(9)]), folder)
     # the one past an hour and the half-written file go, and the oldest beyond the newest 3
     names = {p.name for p in folder.iterdir()}
     assert names == {f"{t}.json" for t in (recent[1], recent[2], newest)}
