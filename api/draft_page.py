@@ -1,7 +1,9 @@
 """/ui/draft: upload a draft 三定 workbook, see what it brings and what it resolves, and
 take the report away as xlsx. The check runs in the compute worker, as POST /validate
-does (same upload handling, same validator); nothing is stored. The same page takes a
-三定 text too (govkg.api.mandate_page), and shows its check with what is here."""
+does (same upload handling, same validator); nothing is stored but the check's findings,
+kept a while for the report's download (api/draft_reports.py), whose xlsx a worker makes
+when the link is followed. The same page takes a 三定 text too (govkg.api.mandate_page),
+and shows its check with what is here."""
 
 from __future__ import annotations
 
@@ -11,12 +13,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from govkg.api import page_data
 from govkg.api.deps import SnapshotDep, StateDep
+from govkg.api.draft_reports import report_file
 from govkg.api.errors import ApiError, govkg_error_parts
+from govkg.api.state import AppState
 from govkg.api.validate import VALIDATE_TIMEOUT, save
-from govkg.api.web import language, render_page
+from govkg.api.web import PageContext, language, render_page
 from govkg.api.workers import Task
 from starlette.concurrency import run_in_threadpool
 
@@ -25,7 +29,6 @@ from govkg.errors import GovkgError
 router = APIRouter(prefix="/ui", tags=["pages 网页"], include_in_schema=False)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUSES = ("new", "resolved", "unchanged")
 # a province's store keeps hundreds of thousands of findings: the page lists the first of
 # those the draft leaves unchanged, the downloaded report all of them
 SHOWN_UNCHANGED = 500
@@ -46,13 +49,6 @@ def _as_uploaded(problems: list[dict[str, Any]], saved: dict[str, str]) -> list[
             if where == path or where.startswith(path + "/"):
                 where = name + where[len(path) :]
         out.append({**problem, "file": where})
-    return out
-
-
-def _grouped(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {s: [] for s in STATUSES}
-    for finding in report["findings"]:
-        out.setdefault(finding.get("status") or "unchanged", []).append(finding)
     return out
 
 
@@ -88,11 +84,11 @@ async def draft_check(
             args = {
                 "draft": next(iter(saved)),
                 "base_iri": state.settings.base_iri,
-                "lang": language(request),
+                **page_check_args(state),
             }
             if uploaded is not None:
                 saved[paths[0]] = uploaded.filename or ""
-                task = Task("validate_with_xlsx", {**args, "paths": paths})
+                task = Task("validate_for_page", {**args, "paths": paths})
             else:
                 # the baseline is the store: its stored findings, re-validated where the
                 # draft reaches (govkg/validating/draft_store.py)
@@ -110,8 +106,37 @@ async def draft_check(
         "draft.html",
         baseline=stored,
         error=None,
-        result=checked(result["report"], result["xlsx"], name),
+        result=checked(request, result, name),
     )
+
+
+@router.get(
+    "/draft/report/{token}",
+    summary="下载草稿检查报告（xlsx） download a draft check's report (xlsx)",
+)
+async def draft_report(request: Request, state: StateDep, token: str) -> Response:
+    """The xlsx report of a check the page showed (its link), made now in a worker."""
+    path = report_file(state.settings.draft_reports_folder(), token)
+    if path is None:
+        raise ApiError(
+            404,
+            "未找到这份报告：链接已过期（报告保留一小时）或有误，请重新检查草稿",
+            "no such report: the link has expired (reports are kept an hour) or is wrong; "
+            "check the draft again",
+        )
+    task = Task("draft_report", {"path": str(path), "lang": language(request)})
+    content = await state.compute.run(task, VALIDATE_TIMEOUT)
+    return Response(
+        content,
+        media_type=XLSX_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="govkg-draft-report.xlsx"'},
+    )
+
+
+def page_check_args(state: AppState) -> dict[str, Any]:
+    """What a worker task needs to answer a check as the page shows it
+    (api/draft_reports.py: ``page_check``)."""
+    return {"reports": str(state.settings.draft_reports_folder()), "shown": SHOWN_UNCHANGED}
 
 
 def error_view(exc: ApiError | GovkgError, saved: dict[str, str]) -> dict[str, Any]:
@@ -129,16 +154,14 @@ def data_url(content: bytes) -> str:
     return f"data:{XLSX_TYPE};base64," + base64.b64encode(content).decode()
 
 
-def checked(report: dict[str, Any], xlsx: bytes, name: str) -> dict[str, Any]:
-    """The check of a draft as the page shows it: findings grouped new / resolved /
-    unchanged with their tally, and the xlsx report to download."""
-    groups = _grouped(report)
-    tally = {s: len(groups.get(s, [])) for s in STATUSES}
-    groups["unchanged"] = groups["unchanged"][:SHOWN_UNCHANGED]
+def checked(request: Request, check: dict[str, Any], name: str) -> dict[str, Any]:
+    """The check of a draft as the page shows it (``page_check``'s answer): the verdict,
+    the findings grouped new / resolved / unchanged with their tally, and the link to the
+    xlsx report."""
     return {
-        "report": report,
-        "groups": groups,
-        "tally": tally,
+        "report": {"conforms": check["conforms"], "counts": check["counts"]},
+        "groups": check["groups"],
+        "tally": check["tally"],
         "draft_name": name,
-        "xlsx": data_url(xlsx),
+        "xlsx": PageContext(request).url(f"/ui/draft/report/{check['token']}"),
     }

@@ -1,8 +1,9 @@
 """/ui/draft/mandate: the draft page's second form. Upload a 三定 text; the page shows what
 the importer read, the check of its draft against the store (new / resolved / unchanged, as
 for a draft workbook), and both as xlsx: the draft workbook, to correct and upload again
-as a draft workbook, and the check report. The import runs in the compute worker, as
-POST /import/mandate does (same upload handling, same task); nothing is stored."""
+as a draft workbook, and the check report (made when its link is followed, as for a draft
+workbook). The import runs in the compute worker, as POST /import/mandate does (same
+upload handling, same task); nothing is stored but the check's findings, for the report."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from govkg.api import page_data
 from govkg.api.deps import SnapshotDep, StateDep
-from govkg.api.draft_page import checked, data_url, error_view
+from govkg.api.draft_page import checked, data_url, error_view, page_check_args
 from govkg.api.errors import ApiError
 from govkg.api.mandate import IMPORT_TIMEOUT, save_text, task_args
 from govkg.api.mandate_view import reading
-from govkg.api.web import PageContext, language, render_page
+from govkg.api.web import PageContext, render_page
 from govkg.api.workers import Task
 from starlette.concurrency import run_in_threadpool
 
@@ -65,7 +66,7 @@ async def mandate_check(
             out = Path(scratch) / f"{path.stem}-draft.xlsx"
             args = {
                 **task_args(state, path, name, government or None, out),
-                "lang": language(request),
+                **page_check_args(state),
             }
             result = await state.compute.run(Task("import_mandate", args), IMPORT_TIMEOUT)
             draft_xlsx = out.read_bytes()
@@ -85,7 +86,7 @@ async def mandate_check(
         request,
         "draft.html",
         error=None,
-        result=checked(check, result["xlsx"], name) if check is not None else None,
+        result=checked(request, check, name) if check is not None else None,
         mandate=mandate,
         **context,
     )

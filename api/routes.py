@@ -37,6 +37,6 @@ api_router.include_router(pages.router)  # GET /ui, /ui/agencies/{id}, /ui/funct
 api_router.include_router(overlap_page.router)  # GET /ui/overlaps (R2 side by side, R10)
 api_router.include_router(hidden_overlaps.router)  # POST /ui/overlaps/decide (R16), xlsx
 api_router.include_router(graph_page.router)  # GET /ui/graph?node=
-api_router.include_router(draft_page.router)  # GET, POST /ui/draft
+api_router.include_router(draft_page.router)  # GET, POST /ui/draft; GET /ui/draft/report/{token}
 api_router.include_router(mandate_page.router)  # POST /ui/draft/mandate (a 三定 text)
 api_router.include_router(mandate.router)  # POST /import/mandate

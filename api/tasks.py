@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from govkg.api.draft_reports import kept_findings, page_check, xlsx_bytes
 from govkg.loaders.archives import ArchiveLimits, use_limits
 from govkg.ontology.namespaces import sparql_prefixes
 
@@ -272,17 +272,15 @@ def validate(store: str, *, paths: list[str], draft: str | None, base_iri: str) 
     return as_json(_outcome(paths, draft, base_iri).findings)
 
 
-def validate_with_xlsx(
-    store: str, *, paths: list[str], draft: str | None, base_iri: str, lang: str
+def validate_for_page(
+    store: str, *, paths: list[str], draft: str | None, base_iri: str, reports: str, shown: int
 ) -> dict[str, Any]:
-    """As ``validate``, with the xlsx report (summary sheet, a sheet per rule) as bytes."""
-    from govkg.shapes.findings import as_json
+    """As ``validate``, as the /ui/draft page shows it, the report kept in the folder
+    ``reports`` for download (api/draft_reports.py)."""
+    from govkg.validating.draft_result import DraftFindings
 
-    outcome = _outcome(paths, draft, base_iri)
-    return {
-        "report": as_json(outcome.findings),
-        "xlsx": _xlsx(outcome.findings, outcome.book, lang),
-    }
+    found = _outcome(paths, draft, base_iri).findings
+    return page_check(DraftFindings(list(found)), Path(reports), shown)
 
 
 def _store_baseline(store: str, data: Any, generation: str | None, base_iri: str) -> Any:
@@ -299,30 +297,24 @@ def _store_baseline(store: str, data: Any, generation: str | None, base_iri: str
 
 
 def validate_draft_store(
-    store: str, *, draft: str, generation: str | None, base_iri: str, lang: str
+    store: str, *, draft: str, generation: str | None, base_iri: str, reports: str, shown: int
 ) -> dict[str, Any]:
     """A draft workbook checked against a generation of the store (govkg/validating/draft_store.py),
-    with the xlsx report as bytes."""
+    as ``validate_for_page`` answers it."""
     from govkg.loaders.workbook import read_workbook
-    from govkg.shapes.findings import as_json
 
-    from govkg.validating.draft_store import validate_draft_on_store
+    from govkg.validating.draft_store import check_draft_on_store
 
     workbook = read_workbook(Path(draft))
     data = reader(store, generation)
     baseline = _store_baseline(store, data, generation, base_iri)
-    found = validate_draft_on_store(data, workbook, base_iri, baseline=baseline)
-    return {"report": as_json(found), "xlsx": _xlsx(found, _rule_book(), lang)}
+    check = check_draft_on_store(data, workbook, base_iri, baseline=baseline)
+    return page_check(check, Path(reports), shown)
 
 
-def _xlsx(found: list[Any], book: Any, lang: str) -> bytes:
-    """The xlsx report of findings (summary sheet, a sheet per rule), as bytes."""
-    from govkg.validating.report import xlsx_report
-
-    with tempfile.TemporaryDirectory(prefix="govkg-report-") as scratch:
-        target = Path(scratch) / "report.xlsx"
-        xlsx_report(target, found, book, lang)
-        return target.read_bytes()
+def draft_report(store: str, *, path: str, lang: str) -> bytes:
+    """The xlsx report of a check the page kept (``page_check``)."""
+    return xlsx_bytes(kept_findings(Path(path)), _rule_book(), lang)
 
 
 def load(store: str, *, paths: list[str], settings: Settings) -> dict[str, Any]:
@@ -382,10 +374,11 @@ def import_mandate(
     generation: str | None,
     base_iri: str,
     out: str,
-    lang: str | None = None,
+    reports: str | None = None,
+    shown: int = 0,
 ) -> dict[str, Any]:
     """A 三定 upload as a draft (written to ``out``) checked against the store's graph;
-    with ``lang``, the check's xlsx report too (as ``validate_with_xlsx``)."""
+    with ``reports``, the check as the /ui/draft page shows it (as ``validate_for_page``)."""
     from govkg.loaders.mandate.baseline import baseline_from_store
     from govkg.loaders.mandate.drafting import skipped
     from govkg.loaders.mandate.importer import build_draft, read_mandate
@@ -393,7 +386,7 @@ def import_mandate(
     from govkg.loaders.workbook import read_workbook
     from govkg.shapes.findings import as_json
 
-    from govkg.validating.draft_store import validate_draft_on_store
+    from govkg.validating.draft_store import check_draft_on_store
 
     data = reader(store, generation)
     baseline = baseline_from_store(data, "store")
@@ -407,10 +400,11 @@ def import_mandate(
         answer["skipped"] = {"zh": zh, "en": en}
         return answer
     baseline = _store_baseline(store, data, generation, base_iri)
-    findings = validate_draft_on_store(data, read_workbook(out), base_iri, baseline=baseline)
-    answer["check"] = as_json(findings)
-    if lang is not None:
-        answer["xlsx"] = _xlsx(findings, _rule_book(), lang)
+    check = check_draft_on_store(data, read_workbook(out), base_iri, baseline=baseline)
+    if reports is None:
+        answer["check"] = as_json(check.findings())
+    else:
+        answer["check"] = page_check(check, Path(reports), shown)
     return answer
 
 
@@ -422,8 +416,9 @@ TASKS: dict[str, Callable[..., Any]] = {
     "sparql": sparql,
     "findings": findings,
     "validate": validate,
-    "validate_with_xlsx": validate_with_xlsx,
+    "validate_for_page": validate_for_page,
     "validate_draft_store": validate_draft_store,
+    "draft_report": draft_report,
     "load": load,
     "update": update,
     "import_mandate": import_mandate,

@@ -45,6 +45,7 @@ class Settings:
     row_limit: int = 10_000
     max_body_bytes: int = 50 * 1024 * 1024
     findings_cache: Path | None = None  # a folder keeping baseline findings for drafts
+    draft_reports: Path | None = None  # the /ui/draft reports awaiting download
     neo4j_uri: str | None = None  # bolt:// or neo4j:// (docs/neo4j.md)
     neo4j_user: str = "neo4j"
     neo4j_database: str | None = None
@@ -90,6 +91,11 @@ class Settings:
             docx_max_bytes=self.docx_max_bytes,
         )
 
+    def draft_reports_folder(self) -> Path:
+        """Where the /ui/draft page keeps its reports until downloaded (api/draft_reports.py):
+        ``draft_reports``, else beside the store's generations."""
+        return self.draft_reports or self.store / "draft-reports"
+
     def with_options(self, **options: object) -> Settings:
         return replace(self, **_coerce({k: v for k, v in options.items() if v is not None}))
 
@@ -98,6 +104,7 @@ def _coerce(values: dict[str, object]) -> dict[str, Any]:
     types = {
         "store": Path,
         "findings_cache": Path,
+        "draft_reports": Path,
         "port": int,
         "query_timeout": float,
         "row_limit": int,
