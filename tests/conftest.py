@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +31,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A command run without --store uses the default store; in the tests that is one of
+    # the session's own, never the user's ~/.local/share/govkg/store (the README's first
+    # command loads the example there, and the tests must not depend on what it holds).
+    data_home = Path(tempfile.mkdtemp(prefix="govkg-tests-data-"))
+    os.environ["XDG_DATA_HOME"] = str(data_home)
+    config.add_cleanup(lambda: shutil.rmtree(data_home, ignore_errors=True))
 
 
 def write_csv_workbook(folder: Path, tables: dict[str, list[list[str]]]) -> Path:
