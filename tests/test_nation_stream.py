@@ -165,8 +165,6 @@ def _children(pid: int) -> list[str]:
 
 def _running(pid: int) -> bool:
     """Whether a process is there and not a zombie (nobody may reap an orphan here)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    found = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True)
+    state = found.stdout.strip()
+    return bool(state) and not state.startswith("Z")
