@@ -70,3 +70,15 @@ def die_with_parent(parent: int) -> None:
         ctypes.CDLL("libc.so.6").prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent:  # it ended before: nobody will send the signal
         raise SystemExit(1)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` is there (another user's counts: it cannot be signalled,
+    but is not gone), so what it left behind is still its own."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from govkg.lifetime import process_alive
+
 SIDECARS = "sidecars"
 SUFFIX = ".sqlite"
 # VALUES of an IN (...) per statement (SQLite's default limit is 32,766 variables)
@@ -131,10 +133,4 @@ def _abandoned(entry: Path) -> bool:
     parts = entry.name.split(".")
     if entry.suffix != ".tmp" or len(parts) < 3 or not parts[-2].isdigit():
         return False
-    try:
-        os.kill(int(parts[-2]), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return not process_alive(int(parts[-2]))

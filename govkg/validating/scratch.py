@@ -14,6 +14,8 @@ import threading
 import weakref
 from pathlib import Path
 
+from govkg.lifetime import process_alive
+
 PREFIX = "govkg-parts-"
 
 
@@ -29,22 +31,12 @@ def _exit_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, _terminated)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
 def remove_stale(root: Path) -> list[Path]:
     """Remove the scratch folders under ``root`` whose process is gone; those removed."""
     removed = []
     for folder in root.glob(f"{PREFIX}*-*"):
         pid = folder.name[len(PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and folder.is_dir() and not _alive(int(pid)):
+        if pid.isdigit() and folder.is_dir() and not process_alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
