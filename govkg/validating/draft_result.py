@@ -12,7 +12,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from govkg.shapes.findings import Finding, counts
-from govkg.validating.report import json_report, report_text
+from govkg.validating.report import json_chunks, json_report, report_text
 
 if TYPE_CHECKING:
     from govkg.validating.draft_store import StoreBaseline
@@ -62,24 +62,16 @@ class DraftFindings:
             yield json_report(self.findings())
             return
         tally = self.counts()
-        conforms = json.dumps(tally["violation"] == 0)
-        tallied = json.dumps(tally, indent=2).replace("\n", "\n  ")
-        yield f'{{\n  "conforms": {conforms},\n  "counts": {tallied},\n  "findings": ['
-
-        texts = chain(
-            (report_text(f) for f in self.compared),
-            self._unchanged_texts(
-                sidecar.rows("SELECT position, report FROM findings ORDER BY position")
+        yield from json_chunks(
+            tally,
+            tally["violation"] == 0,
+            chain(
+                map(report_text, self.compared),
+                self._unchanged_texts(
+                    sidecar.rows("SELECT position, report FROM findings ORDER BY position")
+                ),
             ),
         )
-        first = next(texts, None)
-        if first is None:
-            yield "]\n}\n"
-            return
-        yield "\n" + first
-        for text in texts:
-            yield ",\n" + text
-        yield "\n  ]\n}\n"
 
     def _unchanged_texts(self, rows: Iterable[tuple[int, str]]) -> Iterator[str]:
         for at, text in rows:

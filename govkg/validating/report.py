@@ -180,15 +180,21 @@ def json_report(findings: list[Finding]) -> str:
 def write_json_report(out: TextIO, findings: Iterable[Finding], tally: Tally) -> None:
     """What ``json_report`` writes, a finding at a time (``tally``: the counts and the
     verdict, known beforehand)."""
-    head = {"conforms": tally.conforms, "counts": tally.counts, "findings": []}
+    out.writelines(json_chunks(tally.counts, tally.conforms, map(report_text, findings)))
+
+
+def json_chunks(counts: dict[str, int], conforms: bool, texts: Iterable[str]) -> Iterator[str]:
+    """``json_report``'s text in pieces, from the verdict, the counts and the findings'
+    ``report_text``s."""
+    head = {"conforms": conforms, "counts": counts, "findings": []}
     opening = json.dumps(head, ensure_ascii=False, indent=2)
     assert opening.endswith("[]\n}")
-    out.write(opening[: -len("]\n}")])
+    yield opening[: -len("]\n}")]
     separator = "\n"
-    for f in findings:
-        out.write(separator + report_text(f))
+    for text in texts:
+        yield separator + text
         separator = ",\n"
-    out.write("]\n}\n" if separator == "\n" else "\n  ]\n}\n")
+    yield "]\n}\n" if separator == "\n" else "\n  ]\n}\n"
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # a string or number: in C
