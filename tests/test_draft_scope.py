@@ -152,7 +152,9 @@ def test_fast_path_equals_full(tmp_path: Path, seed: int) -> None:
         assert "new" in statuses and "unchanged" in statuses
 
 
-def test_catalogue_change_takes_the_full_path(tmp_path: Path) -> None:
+def catalogue_change(tmp_path: Path) -> tuple[Path, Workbook, Path]:
+    """A generated baseline (its folder and workbook) and a draft that re-mandates its
+    first agency and changes a function of the catalogue (its folder)."""
     base = tmp_path / "base"
     generate_workbook(base, agencies=45, units=60, power_items=90, datasets=60, violations=0.2)
     workbook = read_workbook(base)
@@ -162,6 +164,11 @@ def test_catalogue_change_takes_the_full_path(tmp_path: Path) -> None:
     draft = write(
         tmp_path / "draft", {**{t: r for t, r in rows.items() if r}, "functions": [function]}
     )
+    return base, workbook, draft
+
+
+def test_catalogue_change_takes_the_full_path(tmp_path: Path) -> None:
+    base, workbook, draft = catalogue_change(tmp_path)
     merged, _ = merge(workbook, read_workbook(draft))
     assert draft_scope(workbook, merged) is None
     fast, full = _both(base, draft)

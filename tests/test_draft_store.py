@@ -33,7 +33,7 @@ from govkg.validating.draft_store import (
 )
 from govkg.validating.report import json_report
 from tests.conftest import EXAMPLES, run_govkg
-from tests.test_draft_scope import _dicts, _mutate, _owned
+from tests.test_draft_scope import _mutate, catalogue_change
 from tests.test_rules import agency, write
 
 BASE = "https://govkg.test/"
@@ -118,16 +118,8 @@ def test_the_store_path_gives_the_full_comparison(tmp_path: Path, shape: str) ->
 
 
 def test_a_catalogue_change_takes_the_full_comparison(tmp_path: Path) -> None:
-    base = tmp_path / "base"
-    generate_workbook(base, agencies=45, units=60, power_items=90, datasets=60, violations=0.2)
+    base, _, draft_path = catalogue_change(tmp_path)
     data = _store(tmp_path, base)
-    workbook = read_workbook(base)
-    function = _dicts(workbook, "functions")[3]
-    function["mandatory"] = "" if function["mandatory"] else "是"
-    rows = _owned(workbook, [_dicts(workbook, "agencies")[0]["id"]])
-    draft_path = write(
-        tmp_path / "draft", {**{t: r for t, r in rows.items() if r}, "functions": [function]}
-    )
     draft = read_workbook(draft_path)
     graph = DraftGraph(data, draft, BASE)
     graph.map_draft()
