@@ -82,6 +82,15 @@ class Finding:
             out["evidence"] = list(self.evidence)
         return out
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        """The finding of an ``as_dict`` (as JSON gives it back), its status left out: a
+        stored baseline's findings are compared afresh."""
+        return cls(
+            d["rule"], d["severity"], d["focus"], tuple(d["related"]), d["message"],
+            score=d.get("score"), evidence=tuple(d.get("evidence", ())),
+        )  # fmt: skip
+
 
 def rule_number(rule: str) -> int:
     found = _RULE_NUMBER.search(rule)

@@ -256,11 +256,7 @@ def finding_entries(sidecar: Sidecar) -> list[dict[str, Any]]:
 
 def finding_of(report: str) -> Finding:
     """The finding of a report text (its status left out)."""
-    d = json.loads(report)
-    return Finding(
-        d["rule"], d["severity"], d["focus"], tuple(d["related"]), d["message"],
-        score=d.get("score"), evidence=tuple(d.get("evidence", ())),
-    )  # fmt: skip
+    return Finding.from_dict(json.loads(report))
 
 
 class SidecarRows:

@@ -48,13 +48,6 @@ def cache_entry(path: Path, *, engine: str, base_iri: str, folder: Path | None) 
     return entry if entry.is_file() else None
 
 
-def _finding(d: dict) -> Finding:
-    return Finding(
-        d["rule"], d["severity"], d["focus"], tuple(d["related"]), d["message"],
-        score=d.get("score"), evidence=tuple(d.get("evidence", ())),
-    )  # fmt: skip
-
-
 def cached_findings(
     path: Path,
     compute: Callable[[], list[Finding]],
@@ -69,7 +62,7 @@ def cached_findings(
         return compute()
     entry = Path(folder) / f"{cache_key(path, engine=engine, base_iri=base_iri)}.json"
     if entry.is_file():
-        return [_finding(d) for d in json.loads(entry.read_text(encoding="utf-8"))]
+        return [Finding.from_dict(d) for d in json.loads(entry.read_text(encoding="utf-8"))]
     found = compute()
     entry.parent.mkdir(parents=True, exist_ok=True)
     scratch = entry.with_suffix(f".{os.getpid()}.tmp")
