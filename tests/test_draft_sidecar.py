@@ -20,7 +20,8 @@ from govkg.settings import Settings
 from govkg.store import GraphStore
 from govkg.store.sidecar import sidecar_path, write_sidecar
 from govkg.synthetic import generate_workbook
-from govkg.validating.draft_graph import DraftGraph, row_lines
+from govkg.validating.draft_graph import DraftGraph
+from govkg.validating.draft_rows import row_lines
 from govkg.validating.draft_sidecar import (
     SidecarRows,
     finding_entries,

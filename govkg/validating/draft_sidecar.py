@@ -35,7 +35,7 @@ from govkg.shapes.findings_store import compute_findings, stored_scoped_findings
 from govkg.shapes.text_rules import TEXT_RULES
 from govkg.store import oxigraph as oxi
 from govkg.store.sidecar import Sidecar, open_sidecar, sidecar_path, write_sidecar
-from govkg.validating.draft_graph import (
+from govkg.validating.draft_rows import (
     BASE_CODE,
     COUNTERPART,
     HELD_BY,
@@ -77,7 +77,7 @@ def sidecar_key(generation: str, base_iri: str) -> dict[str, str]:
 
 
 def _object(term: str) -> str:
-    """An N-Triples object as ``_Store.subjects`` gives it: an IRI without brackets, a
+    """An N-Triples object as ``StoreRows.subjects`` gives it: an IRI without brackets, a
     literal's text in quotes."""
     if term.startswith("<"):
         return term[1:-1]
@@ -260,7 +260,7 @@ def finding_of(report: str) -> Finding:
 
 
 class SidecarRows:
-    """The questions the draft's scope asks of the baseline (draft_graph._Store's),
+    """The questions the draft's scope asks of the baseline (draft_rows.StoreRows'),
     answered from the sidecar."""
 
     def __init__(self, sidecar: Sidecar) -> None:
@@ -294,7 +294,7 @@ class SidecarRows:
         return {s for (s,) in rows}
 
     def rows(self, iris: Iterable[str]) -> dict[str, Lines]:
-        """As draft_graph.row_lines: an agency's lines with its chief data officer's."""
+        """As draft_rows.row_lines: an agency's lines with its chief data officer's."""
         wanted = set(iris)
         extra = {f"{i}/cdo": i for i in wanted if table_of(i) == "agencies"}
         found: dict[str, set[str]] = {}

@@ -44,7 +44,8 @@ from govkg.store import oxigraph as oxi
 from govkg.store.sidecar import Sidecar
 from govkg.text import SAME_RESPONSIBILITY
 from govkg.validating.draft import check_merged, merge
-from govkg.validating.draft_graph import DraftGraph, DraftPlan
+from govkg.validating.draft_graph import DraftGraph
+from govkg.validating.draft_planner import DraftPlan
 from govkg.validating.draft_result import DraftFindings
 from govkg.validating.draft_scope import RULES, Scope
 from govkg.validating.draft_sidecar import (
