@@ -105,7 +105,7 @@ def test_a_restart_reads_the_agencies_and_governments_stored_with_the_findings(
     """A server starting on a store reads each finding's agencies and governments from
     the findings graph; a store written before they were kept gives the same rows, found
     again; both are what finding_scopes finds on the data."""
-    from govkg.api import tasks
+    from govkg.api import readers, tasks
     from govkg.shapes import findings_scope
 
     # the county keeps a catalogue of its own: two sources may not hold one id
@@ -141,7 +141,7 @@ def test_a_restart_reads_the_agencies_and_governments_stored_with_the_findings(
         rows = tasks.findings(str(store), generation=generation, base_iri=BASE)["findings"]
     assert rows == expected
     # an older store: its findings graph keeps no agencies or governments
-    tasks._readers.clear()
+    readers._readers.clear()
     writable = oxi.disk_store(store / generation)
     kept = ", ".join(
         f"<https://govkg.org/ontology#{name}>"
