@@ -54,18 +54,18 @@ Readings chosen where workbook.md leaves room (the most literal one each time):
   USCC, then ``000``, then 12 ASCII digits; the rest (joined with "-") is the base code
   and must equal base_code; area code starts with the agency's government; USCC valid
   (``uscc_is_valid``) and equal to the agency's uscc where it has one.
-- R17: only transfers with a counterpart_id; 划出 and 交给 are findings when no duty held
-  by the counterpart or by one of its units states the transfer's text, 划入 when one
-  does; 下放 and 取消 never are. "States" is the one text judgement the rules share
-  (workbook.md: "the same judgement as R16"), ``states_same(transfer, duty) >= SAME`` of
-  govkg.shapes.transfer_judgement: the oracle uses that function, not a copy of it, and
-  everything around it is its own.
-- Draft: the agencies of the draft's agencies table are re-mandated; the baseline loses
-  their agency rows, their units, the duties / data duties held by them or by those
-  units, the power items whose agency they are, the transfers they state and the division rows
-  naming them; all
-  the draft's rows of those tables are then added. Draft functions and datasets replace
-  the baseline row with the same id or are added. A finding is new / resolved /
+- R17 (tests/oracle_texts.py, with R16): only transfers with a counterpart_id; 划出 and 交给
+  are findings when no duty held by the counterpart or by one of its units states the
+  transfer's text, 划入 when one does; 下放 and 取消 never are. "States" is the one text
+  judgement the rules share (workbook.md: "the same judgement as R16"),
+  ``states_same(transfer, duty) >= SAME`` of govkg.shapes.transfer_judgement: the oracle
+  uses that function, not a copy of it, and everything around it is its own.
+- Draft (tests/oracle_draft.py): the agencies of the draft's agencies table are
+  re-mandated; the baseline loses their agency rows, their units, the duties / data
+  duties held by them or by those units, the power items whose agency they are, the
+  transfers they state and the division rows naming them; all the draft's rows of those
+  tables are then added. Draft functions and datasets replace the baseline row with the
+  same id or are added. A finding is new / resolved /
   unchanged by its (rule, focus, related).
 """
 
@@ -78,10 +78,9 @@ from pathlib import Path
 from govkg.loaders import read_workbook
 from govkg.loaders.codes import uscc_is_valid
 from govkg.loaders.contract import TABLES_BY_NAME, parse_bool, split_list
-from govkg.loaders.workbook import TableRows, Workbook
-from govkg.shapes.transfer_judgement import SAME, states_same
-from govkg.text import SAME_RESPONSIBILITY
-from govkg.text.judging import Weights, read, score
+from govkg.loaders.workbook import Workbook
+
+from tests.oracle_texts import r16, r17
 
 SEVERITY = {
     "R1": "violation",
@@ -117,7 +116,7 @@ def records(workbook: Workbook, table: str) -> list[dict[str, str]]:
     return [dict(zip(names, cells, strict=True)) for _, cells in workbook.rows(table)]
 
 
-class _Model:
+class Model:
     def __init__(self, workbook: Workbook) -> None:
         self.agencies = {a["id"]: a for a in records(workbook, "agencies")}
         self.units = {u["id"]: u for u in records(workbook, "units")}
@@ -172,7 +171,7 @@ class _Model:
         return seen
 
 
-def _r1(m: _Model) -> list[Finding]:
+def _r1(m: Model) -> list[Finding]:
     out = []
     for ds in m.datasets:
         sources = sorted(set(split_list(ds["sources"])))
@@ -181,7 +180,7 @@ def _r1(m: _Model) -> list[Finding]:
     return out
 
 
-def _r2(m: _Model) -> list[Finding]:
+def _r2(m: Model) -> list[Finding]:
     leads: dict[tuple[str, str], set[str]] = defaultdict(set)  # (government, function)
     for duty in m.duties:
         agency = m.agency_of(duty["holder"])
@@ -203,7 +202,7 @@ def _r2(m: _Model) -> list[Finding]:
     return out
 
 
-def _r3(m: _Model) -> list[Finding]:
+def _r3(m: Model) -> list[Finding]:
     governments = {a["government"] for a in m.agencies.values()}
     covered: dict[str, set[str]] = defaultdict(set)  # government -> functions covered
     for duty in m.duties:
@@ -219,7 +218,7 @@ def _r3(m: _Model) -> list[Finding]:
     return out
 
 
-def _data_duties_by_agency(m: _Model) -> dict[str, list[dict[str, str]]]:
+def _data_duties_by_agency(m: Model) -> dict[str, list[dict[str, str]]]:
     result: dict[str, list[dict[str, str]]] = defaultdict(list)
     for dd in m.data_duties:
         agency = m.agency_of(dd["holder"])
@@ -228,7 +227,7 @@ def _data_duties_by_agency(m: _Model) -> dict[str, list[dict[str, str]]]:
     return result
 
 
-def _r4(m: _Model) -> list[Finding]:
+def _r4(m: Model) -> list[Finding]:
     sourced: dict[str, set[str]] = defaultdict(set)
     for ds in m.datasets:
         for source in split_list(ds["sources"]):
@@ -241,12 +240,12 @@ def _r4(m: _Model) -> list[Finding]:
     return out
 
 
-def _r5(m: _Model) -> list[Finding]:
+def _r5(m: Model) -> list[Finding]:
     holders = {d["holder"] for d in m.duties}
     return [("R5", uid, ()) for uid in m.units if uid not in holders]
 
 
-def _r6(m: _Model) -> list[Finding]:
+def _r6(m: Model) -> list[Finding]:
     units: dict[str, set[str]] = defaultdict(set)
     for duty in m.duties:
         unit = m.units.get(duty["holder"])
@@ -255,7 +254,7 @@ def _r6(m: _Model) -> list[Finding]:
     return [("R6", a, tuple(sorted(us))) for a, us in units.items() if len(us) >= 2]
 
 
-def _r7(m: _Model) -> list[Finding]:
+def _r7(m: Model) -> list[Finding]:
     groups: dict[str, list[dict[str, str]]] = defaultdict(list)
     for item in m.power_items:
         groups[item["base_code"]].append(item)
@@ -266,20 +265,20 @@ def _r7(m: _Model) -> list[Finding]:
     return out
 
 
-def _r8(m: _Model) -> list[Finding]:
+def _r8(m: Model) -> list[Finding]:
     codes: dict[tuple[str, str], set[str]] = defaultdict(set)  # (agency, code) -> sources
     for item in m.power_items:
         codes[(item["agency"], item["base_code"])].add(item["source"])
     return [("R8", a, (code,)) for (a, code), sources in codes.items() if len(sources) == 1]
 
 
-def _r9(m: _Model) -> list[Finding]:
+def _r9(m: Model) -> list[Finding]:
     return [
         ("R9", aid, ()) for aid, a in m.agencies.items() if a["kind"] in CDO_KINDS and not a["cdo"]
     ]
 
 
-def _r11(m: _Model) -> dict[str, set[str]]:
+def _r11(m: Model) -> dict[str, set[str]]:
     """Agency -> related, for every agency R11 reports."""
     reported: dict[str, set[str]] = {}
     for aid, a in m.agencies.items():
@@ -302,7 +301,7 @@ def _r11(m: _Model) -> dict[str, set[str]]:
     return reported
 
 
-def _r10(m: _Model, r11: dict[str, set[str]]) -> list[Finding]:
+def _r10(m: Model, r11: dict[str, set[str]]) -> list[Finding]:
     holders: dict[str, set[str]] = defaultdict(set)  # government -> agencies
     for duty in m.duties:
         agency = m.agency_of(duty["holder"])
@@ -322,7 +321,7 @@ def _r10(m: _Model, r11: dict[str, set[str]]) -> list[Finding]:
     return out
 
 
-def _r12(m: _Model) -> list[Finding]:
+def _r12(m: Model) -> list[Finding]:
     staffed: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for uid, u in m.units.items():
         if u["staffing"]:
@@ -335,7 +334,7 @@ def _r12(m: _Model) -> list[Finding]:
     return out
 
 
-def _r13(m: _Model) -> list[Finding]:
+def _r13(m: Model) -> list[Finding]:
     provided: dict[str, set[str]] = defaultdict(set)  # dataset -> agencies providing
     for dd in m.data_duties:
         agency = m.agency_of(dd["holder"])
@@ -350,7 +349,7 @@ def _r13(m: _Model) -> list[Finding]:
     return out
 
 
-def _r14(m: _Model) -> list[Finding]:
+def _r14(m: Model) -> list[Finding]:
     own: dict[str, set[str]] = defaultdict(set)  # agency -> functions of its own duties
     for duty in m.duties:
         if duty["holder"] in m.agencies and duty["function"]:
@@ -390,7 +389,7 @@ def impl_code_ok(item: dict[str, str], agencies: dict[str, dict[str, str]]) -> b
     return not (agency["uscc"] and agency["uscc"] != uscc)
 
 
-def _r15(m: _Model) -> list[Finding]:
+def _r15(m: Model) -> list[Finding]:
     return [
         ("R15", item["id"], (item["agency"],))
         for item in m.power_items
@@ -398,140 +397,15 @@ def _r15(m: _Model) -> list[Finding]:
     ]
 
 
-def _r17(m: _Model) -> list[Finding]:
-    out = []
-    by_government = _weights(m)
-    for transfer in m.transfers:
-        counterpart, kind = transfer["counterpart_id"], transfer["kind"]
-        if not counterpart or kind not in ("划出", "交给", "划入"):
-            continue
-        held = [d["text"] for d in m.duties if m.agency_of(d["holder"]) == counterpart]
-        # the terms weighed as R16 weighs them in the counterpart's government
-        weights = by_government.get(m.agencies.get(counterpart, {}).get("government", ""))
-        stated = any(states_same(transfer["text"], text, weights=weights) >= SAME for text in held)
-        if stated == (kind == "划入"):
-            out.append(("R17", transfer["id"], (counterpart,)))
-    return out
-
-
-def _weights(m: _Model) -> dict[str, Weights]:
-    """Each government's term weights: the IDF over the texts of its duties (its agencies'
-    and their units'), one document per duty."""
-    texts: dict[str, list[str]] = defaultdict(list)
-    for duty in m.duties:
-        agency = m.agency_of(duty["holder"])
-        if agency in m.agencies and duty["text"]:
-            texts[m.agencies[agency]["government"]].append(duty["text"])
-    return {government: Weights.of(held) for government, held in texts.items()}
-
-
-def _r16(m: _Model) -> list[Finding]:
-    """Every pair of duties of two agencies of one government whose texts the text
-    judgement (taken as given: govkg.text) scores at the threshold or more, compared
-    pair by pair (the engine goes through an index of terms); less those on one function
-    whose agencies a division row of it names. Each government's terms are weighed by
-    their IDF over its own duties (:func:`_weights`)."""
-    weights = _weights(m)
-    held = []
-    for duty in m.duties:
-        agency = m.agency_of(duty["holder"])
-        if agency not in m.agencies or not duty["text"]:
-            continue
-        name = m.functions.get(duty["function"], {}).get("name", "")
-        government = m.agencies[agency]["government"]
-        held.append((duty, agency, read(duty["text"], weights[government], name)))
-    divided = {
-        (row["function"], a, b)
-        for row in m.divisions
-        for a in split_list(row["agencies"])
-        for b in split_list(row["agencies"])
-    }
-    out = []
-    for i, (d1, a1, r1) in enumerate(held):
-        for d2, a2, r2 in held[i + 1 :]:
-            if a1 == a2 or m.agencies[a1]["government"] != m.agencies[a2]["government"]:
-                continue
-            same_function = d1["function"] and d1["function"] == d2["function"]
-            if same_function and (d1["function"], a1, a2) in divided:
-                continue
-            if score(r1, r2) >= SAME_RESPONSIBILITY:
-                low, high = sorted((d1["id"], d2["id"]))
-                out.append(("R16", low, (high,)))
-    return out
-
-
 def findings(workbook: Workbook | str | Path) -> set[Finding]:
     """Every finding of the workbook: (rule, severity, focus, sorted related)."""
     if not isinstance(workbook, Workbook):
         workbook = read_workbook(workbook)
-    m = _Model(workbook)
+    m = Model(workbook)
     r11 = _r11(m)
     found: list[tuple[str, str, tuple[str, ...]]] = []
-    for rule in (_r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8, _r9, _r12, _r13, _r14, _r15, _r16, _r17):
+    for rule in (_r1, _r2, _r3, _r4, _r5, _r6, _r7, _r8, _r9, _r12, _r13, _r14, _r15, r16, r17):
         found.extend(rule(m))
     found.extend(_r10(m, r11))
     found.extend(("R11", aid, tuple(sorted(rel))) for aid, rel in r11.items())
     return {(rule, SEVERITY[rule], focus, related) for rule, focus, related in found}
-
-
-# The draft merge --------------------------------------------------------------------
-
-# Column naming the agency (or holder, or agencies) a row belongs to, per table.
-_OWNER = {
-    "units": "agency",
-    "duties": "holder",
-    "data_duties": "holder",
-    "power_items": "agency",
-    "divisions": "agencies",
-    "transfers": "agency",
-}
-
-
-def merge(baseline: Workbook, draft: Workbook) -> Workbook:
-    """The baseline with the draft merged in, as workbook.md says."""
-    remandated = {a["id"] for a in records(draft, "agencies")}
-    old_units = {u["id"] for u in records(baseline, "units") if u["agency"] in remandated}
-    tables: dict[str, TableRows] = {}
-    for name, table in TABLES_BY_NAME.items():
-        names = [c.name for c in table.columns]
-        base_rows = baseline.rows(name)
-        draft_rows = draft.rows(name)
-        if name not in baseline.tables and name not in draft.tables:
-            continue
-        kept: list[tuple[int, tuple[str, ...]]] = []
-        if name == "agencies":
-            kept = [r for r in base_rows if r[1][0] not in remandated]
-            kept += draft_rows
-        elif name in ("functions", "datasets"):
-            replaced = {cells[0] for _, cells in draft_rows}
-            kept = [r for r in base_rows if r[1][0] not in replaced] + draft_rows
-        else:
-            owner = names.index(_OWNER[name])
-            for row in base_rows:
-                cell = row[1][owner]
-                if name == "divisions":
-                    gone = bool(set(split_list(cell)) & remandated)
-                elif name in ("duties", "data_duties"):
-                    gone = cell in remandated or cell in old_units
-                else:
-                    gone = cell in remandated
-                if not gone:
-                    kept.append(row)
-            kept += draft_rows
-        tables[name] = TableRows(table, table.zh, baseline.file, kept)
-    return Workbook(baseline.file, tables)
-
-
-def draft_findings(
-    baseline: Workbook | str | Path, draft: Workbook | str | Path
-) -> set[tuple[str, str, str, tuple[str, ...], str]]:
-    """Findings of baseline + draft with their status: new, resolved or unchanged."""
-    if not isinstance(baseline, Workbook):
-        baseline = read_workbook(baseline)
-    if not isinstance(draft, Workbook):
-        draft = read_workbook(draft)
-    before = findings(baseline)
-    after = findings(merge(baseline, draft))
-    result = {(*f, "unchanged" if f in before else "new") for f in after}
-    result |= {(*f, "resolved") for f in before - after}
-    return result

@@ -14,7 +14,8 @@ import pytest
 
 from govkg.synthetic import generate_workbook
 from tests.conftest import EXAMPLES, run_govkg, write_csv_workbook
-from tests.rules_oracle import SEVERITY, draft_findings, findings
+from tests.oracle_draft import draft_findings
+from tests.rules_oracle import SEVERITY, findings
 
 USCC_A1 = "91100000MA0000001G"
 USCC_OTHER = "121000004000000010"

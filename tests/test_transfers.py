@@ -28,7 +28,8 @@ from govkg.store import GraphStore
 from govkg.synthetic import generate_workbook
 from govkg.validating.sources import memory_store, read_sources
 from tests.conftest import run_govkg, write_csv_workbook
-from tests.rules_oracle import draft_findings, findings
+from tests.oracle_draft import draft_findings
+from tests.rules_oracle import findings
 
 BASE = "https://id.govkg.org/"
 AGENCIES = [
