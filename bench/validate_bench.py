@@ -330,7 +330,7 @@ def make_draft(wb: Path, out: Path) -> None:
     import random
 
     from tests.test_draft_scope import _mutate
-    from tests.test_rules import write
+    from tests.workbook_rows import write
 
     rows = _mutate(read_workbook(wb), random.Random(0), 1, 0)
     write(out, {t: r for t, r in rows.items() if r})

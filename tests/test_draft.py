@@ -11,7 +11,7 @@ from govkg.loaders import read_workbook
 from govkg.cli import main
 from govkg.validating.draft import merge
 from tests.conftest import EXAMPLES
-from tests.test_rules import agency, duty, function, power, write
+from tests.workbook_rows import agency, duty, function, power, write
 
 BASELINE = {
     "agencies": [agency("A1", staffing="10"), agency("A2"), agency("A3")],

@@ -19,7 +19,7 @@ from govkg.shapes.findings import as_json
 from govkg.synthetic import generate_workbook
 from govkg.validating.draft import merge, validate_draft
 from govkg.validating.draft_scope import draft_scope
-from tests.test_rules import agency, write
+from tests.workbook_rows import agency, write
 
 BASE = "https://govkg.test/"
 Rows = dict[str, list[dict[str, str]]]

@@ -36,7 +36,7 @@ from govkg.validating.draft_store import (
 from govkg.validating.report import json_report
 from tests.conftest import run_govkg
 from tests.test_draft_scope import _mutate
-from tests.test_rules import write
+from tests.workbook_rows import write
 
 BASE = "https://govkg.test/"
 

@@ -34,7 +34,7 @@ from govkg.validating.draft_store import (
 from govkg.validating.report import json_report
 from tests.conftest import EXAMPLES, run_govkg
 from tests.test_draft_scope import _mutate, catalogue_change
-from tests.test_rules import agency, write
+from tests.workbook_rows import agency, write
 
 BASE = "https://govkg.test/"
 SHAPES = {

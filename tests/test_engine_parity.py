@@ -20,7 +20,7 @@ import pytest
 from govkg.cli import main
 from govkg.synthetic import generate_workbook
 from tests.test_draft import BASELINE, DRAFT
-from tests.test_rules import write
+from tests.workbook_rows import write
 
 ENGINES = ("default", "pyshacl")
 

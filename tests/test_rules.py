@@ -6,51 +6,15 @@ default engine and pyshacl before asserting (rule, focus, related).
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from govkg.loaders.codes import uscc_check_character
 from govkg.shapes.findings import Finding
 
 from govkg.validating.sources import validate_sources
 from tests.conftest import SMALL_CITY, write_csv_workbook
+from tests.workbook_rows import agency, duty, function, power, uscc, write
 
 BASE = "https://id.govkg.org/"
-
-
-def uscc(serial: int) -> str:
-    first = f"11329900MB{serial:07d}"
-    return first + (uscc_check_character(first) or "")
-
-
-def agency(aid: str, **cells: str) -> dict[str, str]:
-    row = {
-        "id": aid,
-        "name": f"机构{aid}",
-        "kind": "政府组成部门",
-        "government": "329900",
-        "level": "市",
-        "parent": "",
-        "hosted_in": "",
-        "uscc": "",
-        "staffing": "",
-        "cdo": "分管副局长",
-    }
-    row.update(cells)
-    return row
-
-
-def write(folder: Path, tables: dict[str, list[dict[str, str]]]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in tables.items():
-        header: list[str] = []
-        for row in rows:
-            header += [k for k in row if k not in header]
-        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows([[row.get(k, "") for k in header] for row in rows])
-    return folder
 
 
 def both(path: Path) -> list[Finding]:
@@ -65,15 +29,6 @@ def fired(tmp_path: Path, rule: str, tables: dict[str, list[dict[str, str]]]) ->
     for f in findings:
         assert f.message["zh"] and f.message["en"] and "http" not in f.message["zh"]
     return {(f.focus, f.related) for f in findings if f.rule == rule}
-
-
-def duty(did: str, holder: str, function: str, role: str = "") -> dict[str, str]:
-    return {"id": did, "holder": holder, "text": f"职责{did}", "function": function, "role": role}
-
-
-def function(fid: str, broader: str = "", mandatory: str = "", category: str = "") -> dict:
-    return {"id": fid, "name": f"职能{fid}", "broader": broader, "mandatory": mandatory,
-            "category": category}  # fmt: skip
 
 
 def test_r1_one_source(tmp_path: Path) -> None:
@@ -218,13 +173,6 @@ def test_r6_several_it_units(tmp_path: Path) -> None:
         ],
     }
     assert fired(tmp_path, "R6", tables) == {("A1", ("U1", "U2"))}
-
-
-def power(pid: str, base: str, agency_id: str, **cells: str) -> dict[str, str]:
-    row = {"id": pid, "base_code": base, "name": "许可", "type": "行政许可", "agency": agency_id,
-           "basis": "某法", "source": "编办", "impl_code": ""}  # fmt: skip
-    row.update(cells)
-    return row
 
 
 def test_r7_four_same(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from govkg.validating.draft import validate_draft
 from govkg.validating.draft_result import DraftFindings
 from tests.api_server import DRAFT, Server
 from tests.test_draft_scope import _mutate
-from tests.test_rules import write
+from tests.workbook_rows import write
 
 BASE_IRI = Settings.from_env({}).base_iri
 STATUS_ZH = {"新增": "new", "已解决": "resolved", "未变": "unchanged"}
