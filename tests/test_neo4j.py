@@ -241,6 +241,45 @@ def test_graphs_union_and_large_batches(conn: Connection) -> None:
     assert len(expected) == 2000 and isomorphic(as_rdflib(pull(conn)), expected)
 
 
+def test_a_node_split_across_graphs_is_written_whole(conn: Connection) -> None:
+    """A push writes each node as soon as the mapping has its run of triples; a subject
+    whose triples are spread over several graphs was written before the later ones were
+    mapped, and is mapped again and overwritten: labels, a value of one type in each
+    graph (they must move to their ^^datatype keys together), a list grown in the second
+    graph. Into an empty database, then again, then after the second graph is gone."""
+    from govkg.store import oxigraph as oxi
+
+    first = (
+        "<http://e.org/a> a <http://e.org/v/Thing> .\n"
+        '<http://e.org/a> <http://e.org/v/mixed> "text" .\n'
+        '<http://e.org/a> <http://e.org/v/tag> "b" .\n'
+        "<http://e.org/a> <http://e.org/v/next> <http://e.org/b> .\n"
+        '<http://e.org/b> <http://e.org/v/tag> "x" .\n'
+    )
+    second = (
+        "<http://e.org/a> a <https://govkg.org/ontology#Agency> .\n"
+        "<http://e.org/a> <http://e.org/v/mixed> 3 .\n"
+        '<http://e.org/a> <http://e.org/v/tag> "a", "c" .\n'
+        "<http://e.org/a> <http://e.org/v/next> <http://e.org/c> .\n"
+    )
+    store = oxi.memory_store()
+    oxi.load(store, first, format="ttl", graph="http://e.org/g1")
+    oxi.load(store, second, format="ttl", graph="http://e.org/g2")
+    for _ in range(2):
+        report = push(store, conn, batch=1)
+        assert (report.nodes, report.relationships) == (3, 2)
+        assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+    (node,) = conn.read(
+        "MATCH (n:Resource {uri: 'http://e.org/a'}) RETURN labels(n) AS labels, "
+        "n.ns11__tag AS tag, n.ns11__mixed AS mixed, n.`ns11__mixed^^xsd__integer` AS number"
+    )
+    assert sorted(node["labels"]) == ["Agency", "Resource", "ns11__Thing"]
+    assert (node["tag"], node["mixed"], node["number"]) == (["a", "b", "c"], None, "3")
+    oxi.clear_graph(store, "http://e.org/g2")
+    push(store, conn)
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+
+
 def test_relationships_to_one_target_from_many_sources(conn: Connection) -> None:
     """Relationships are written grouped by target, at most SOURCES_PER_ROW sources a
     row: a target with several rows' worth of sources gets each relationship once."""

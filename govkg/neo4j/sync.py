@@ -24,10 +24,12 @@ from govkg.neo4j.mapping import (
     URI,
     Namespaces,
     PropertyGraph,
+    node_term,
     node_triples,
     property_graph,
     relationship_triple,
 )
+from govkg.neo4j.node_writes import NodeWrites
 from govkg.neo4j.row_writer import RowWriter
 from govkg.store import oxigraph as oxi
 
@@ -57,7 +59,7 @@ def read_namespaces(conn: Connection) -> dict[str, str]:
 
 def store_graph(store: Any, ns: Namespaces) -> PropertyGraph:
     """The property graph of the union of a store's graphs."""
-    return property_graph(oxi.union_triples(store), ns)
+    return property_graph(oxi.union_quads(store), ns)
 
 
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
@@ -76,8 +78,7 @@ def push(
     (rows written, stage, rows in all) after every batch."""
     started = time.perf_counter()
     ns = Namespaces(read_namespaces(conn))
-    graph = store_graph(store, ns)
-    total = len(graph.nodes) + graph.relationship_count()
+    total = 0  # known once the mapping is done
 
     def report(count: int, stage: str) -> None:
         if on_progress is not None:
@@ -91,8 +92,15 @@ def push(
     ids = {uri: node for uri, (node, _labels) in known.items()}
     with conn.writes() as writes:
         report(0, "nodes")
-        created = _write_nodes(writes, graph, known, stamp, batch, report)
-    ids.update(created())
+        # each node written as soon as the mapping has it whole: the server writes
+        # while Python maps the rest
+        nodes = NodeWrites(writes, known, stamp, batch, report)
+        graph = property_graph(oxi.union_quads(store), ns, on_node=nodes.add)
+        total = nodes.count + graph.relationship_count()
+        nodes.flush()
+    ids.update(nodes.created())
+    if graph.reopened:
+        _rewrite_reopened(store, conn, graph, ids, stamp, batch, report)
     # what rules and the next push look nodes up by; into an empty database it is built
     # once over the nodes (not node by node), in the background while the relationships
     # are written (they find their ends by id)
@@ -118,83 +126,27 @@ def push(
     )
 
 
-def _write_nodes(
-    writes: RowWriter,
+def _rewrite_reopened(
+    store: Any,
+    conn: Connection,
     graph: PropertyGraph,
-    known: dict[str, tuple[Any, list[str]]],
+    ids: dict[str, Any],
     stamp: str,
     batch: int,
     report: Callable[[int, str], None],
-) -> Callable[[], dict[str, Any]]:
-    """Every node, one query per set of labels; a node already there (``known``: its id
-    and labels) is overwritten and loses the labels it no longer has. Returns what gives,
-    once the writes are done, the ids of the nodes created (uri -> id)."""
-    node_id = writes.node_id
-    gone: dict[str, list[list[Any]]] = {}  # label -> rows [id] of nodes losing it
-    created: dict[str, Any] = {}  # uri -> id, filled by the writing threads
-    expected = 0  # nodes created
-
-    def took(uris: list[str]) -> Callable[[int, list[Any]], None]:
-        def ids_of(offset: int, ids: list[Any]) -> None:
-            part = uris[offset : offset + len(ids)]
-            created.update(zip(part, ids, strict=True))
-
-        return ids_of
-
-    for group, (keys, uris) in graph.node_groups().items():
-        set_labels = "".join(f":{quote_name(label)}" for label in group)
-
-        # the keys go in the text, the rows are lists: no key is sent once per node
-        def body(first: int, keys: list[str] = keys) -> str:
-            return ", ".join(
-                [f"{URI}: r[{first}]", f"{STAMP}: $stamp"]
-                + [f"{quote_name(key)}: r[{i}]" for i, key in enumerate(keys, first + 1)]
-            )
-
-        # new nodes are CREATEd (on FalkorDB a MERGE of nodes made earlier in the same
-        # batch costs ~8 times a CREATE), returning their ids in the order of the rows
-        create = (
-            f"UNWIND $rows AS r CREATE (n:{RESOURCE}{set_labels} {{{body(0)}}}) "
-            f"RETURN collect({node_id}(n)) AS ids"
+) -> None:
+    """The nodes written before all their triples were mapped (a subject in several
+    graphs), mapped again from their own triples and overwritten by id."""
+    again = property_graph(oxi.union_quads(store, map(node_term, graph.reopened)), graph.namespaces)
+    with conn.writes() as writes:
+        nodes = NodeWrites(
+            writes, {uri: (ids[uri], []) for uri in graph.reopened}, stamp, batch, report
         )
-        update = (
-            f"UNWIND $rows AS r WITH r, r[0] AS i MATCH (n) WHERE {node_id}(n) = i "
-            f"SET n = {{{body(1)}}}"
-        )
-        if set_labels:
-            update += f" SET n{set_labels}"
-        kept = {RESOURCE, *group}
-        new: list[str] = []
-        old: list[str] = []
-        for uri in uris:
-            found = known.get(uri)
-            if found is None:
-                new.append(uri)
-                continue
-            old.append(uri)
-            for label in found[1]:
-                if label not in kept:
-                    gone.setdefault(label, []).append([found[0]])
-        expected += len(new)
-        for part in _batches(new, batch):
-            writes.rows(create, graph.node_rows(keys, part), {"stamp": stamp}, took(part))
-            report(len(part), "nodes")
-        for part in _batches(old, batch):
-            rows = [[known[row[0]][0], *row] for row in graph.node_rows(keys, part)]
-            writes.rows(update, rows, {"stamp": stamp})
-            report(len(part), "nodes")
-    for label, rows in sorted(gone.items()):
-        query = f"UNWIND $rows AS r WITH r[0] AS i MATCH (n) WHERE {node_id}(n) = i "
-        query += f"REMOVE n:{quote_name(label)}"
-        for part in _batches(rows, batch):
-            writes.rows(query, part, {})
-
-    def ids() -> dict[str, Any]:
-        if len(created) != expected:
-            raise RuntimeError("the server did not return the id of every node created")
-        return created
-
-    return ids
+        for uri in graph.reopened:
+            graph.nodes[uri] = again.nodes[uri]
+            graph.labels[uri] = again.labels.get(uri, ())
+            nodes.add(uri, graph.labels[uri], graph.nodes[uri])
+        nodes.flush()
 
 
 def _write_relationships(
