@@ -145,23 +145,6 @@ class PropertyGraph:
     triples: int
     reopened: set[str] = field(default_factory=set)  # see property_graph
 
-    def node_groups(self) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
-        """The nodes by their labels: (the property keys any of them has, their uris).
-        One query per group writes them, with the keys in its text and rows as lists."""
-        uris: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        keys: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        no_labels: tuple[str, ...] = ()
-        for uri, props in self.nodes.items():
-            group = self.labels.get(uri, no_labels)
-            uris[group].append(uri)
-            keys[group].update(props)
-        return {group: (sorted(keys[group]), uris[group]) for group in sorted(uris)}
-
-    def node_rows(self, keys: list[str], uris: list[str]) -> list[list[Any]]:
-        """``[uri, value of keys[0], ...]`` per node (null where a node lacks a key)."""
-        nodes = self.nodes
-        return [[uri, *map(nodes[uri].get, keys)] for uri in uris]
-
     def relationship_count(self) -> int:
         return sum(len(pairs) for pairs in self.relationships.values())
 
