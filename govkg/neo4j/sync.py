@@ -136,7 +136,8 @@ def _rewrite_reopened(
     report: Callable[[int, str], None],
 ) -> None:
     """The nodes written before all their triples were mapped (a subject in several
-    graphs), mapped again from their own triples and overwritten by id."""
+    graphs, or whose triples the store gave in two runs), mapped again from all their
+    triples and overwritten by id."""
     again = property_graph(oxi.union_quads(store, map(node_term, graph.reopened)), graph.namespaces)
     with conn.writes() as writes:
         nodes = NodeWrites(
