@@ -242,11 +242,10 @@ def test_graphs_union_and_large_batches(conn: Connection) -> None:
 
 
 def test_a_node_split_across_graphs_is_written_whole(conn: Connection) -> None:
-    """A push writes each node as soon as the mapping has its run of triples; a subject
-    whose triples are spread over several graphs was written before the later ones were
-    mapped, and is mapped again and overwritten: labels, a value of one type in each
-    graph (they must move to their ^^datatype keys together), a list grown in the second
-    graph. Into an empty database, then again, then after the second graph is gone."""
+    """A subject whose triples are spread over several graphs is one node with all of
+    them: labels from both, a value of one type in each graph (they must move to their
+    ^^datatype keys together), a list grown in the second graph. Into an empty
+    database, then again, then after the second graph is gone."""
     from govkg.store import oxigraph as oxi
 
     first = (

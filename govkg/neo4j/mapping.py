@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from govkg.ontology.namespaces import GK, PREFIXES, RDF, XSD
@@ -143,31 +143,19 @@ class PropertyGraph:
     labels: dict[str, tuple[str, ...]]  # sorted; only nodes that have labels
     relationships: dict[str, list[tuple[str, str]]]
     triples: int
-    reopened: set[str] = field(default_factory=set)  # see property_graph
 
     def relationship_count(self) -> int:
         return sum(len(pairs) for pairs in self.relationships.values())
 
 
-def property_graph(
-    quads: Iterable[Any],
-    ns: Namespaces,
-    *,
-    on_node: Callable[[str, tuple[str, ...], dict[str, Any]], None] | None = None,
-) -> PropertyGraph:
+def property_graph(quads: Iterable[Any], ns: Namespaces) -> PropertyGraph:
     """The property graph of distinct RDF triples, given as quads (oxi.union_quads).
 
     The loop runs once per triple of a province (~17M), so it does as little per triple
     as it can: a subject's node is looked up once for its run of triples (a store lists
     a graph's triples subject by subject; any order is still right), predicates are
     found by their term (each shortened once), node keys are interned (relationships
-    share them) and literals of the common kinds skip literal_entry.
-
-    With ``on_node``, each node is given to it (uri, labels, properties) as soon as it
-    is complete, so that it can be written while the rest is mapped: a subject when its
-    run of triples ends, a node that is only an object at the end. A subject whose
-    triples come again after its node was given (a store of several graphs) is listed
-    in ``reopened``: its node as given lacks them, and its entry here may be unsettled."""
+    share them) and literals of the common kinds skip literal_entry."""
     iri, literal_type = oxi.IRI_TYPE, oxi.LITERAL_TYPE
     nodes: dict[str, dict[str, Any]] = {}
     labels: dict[str, list[str]] = defaultdict(list)
@@ -175,42 +163,22 @@ def property_graph(
     names: dict[str, str] = {}
     predicates: dict[Any, tuple[str, bool]] = {}  # term -> (name, whether rdf:type)
     several: list[tuple[str, str]] = []  # (node, key) with more than one value
-    given: set[str] = set()  # nodes given to on_node
-    reopened: set[str] = set()
     intern = sys.intern
     xsd_string = oxi.named_node(XSD + "string")
     xsd_integer = oxi.named_node(XSD + "integer")
     xsd_boolean = oxi.named_node(XSD + "boolean")
     booleans = {"true": True, "false": False}
-    no_labels: tuple[str, ...] = ()
-
-    def give(node: str) -> None:
-        props = nodes[node]
-        for _node, key in several:  # all of this node's: cleared after each
-            _settle(props, key, ns)
-        several.clear()
-        given.add(node)
-        found = labels.get(node)
-        on_node(node, tuple(sorted(found)) if found else no_labels, props)  # type: ignore[misc]
-
     count = 0
     last = subject = props = None
     for quad in quads:
         count += 1
         s, p, o = quad.subject, quad.predicate, quad.object
         if s != last:
-            if on_node is not None and subject is not None:
-                if subject in given:  # reopened: the caller maps it again
-                    several.clear()
-                else:
-                    give(subject)
             last = s
             subject = intern(s.value if type(s) is iri else "_:" + s.value)
             props = nodes.get(subject)
             if props is None:
                 props = nodes[subject] = {}
-            elif on_node is not None and subject in given:
-                reopened.add(subject)
         found = predicates.get(p)
         if found is None:
             found = predicates[p] = (ns.shorten(p.value), p.value == RDF_TYPE)
@@ -257,23 +225,14 @@ def property_graph(
             if target not in nodes:
                 nodes[target] = {}
             relationships[name].append((subject, target))  # type: ignore[arg-type]
-    if on_node is not None:
-        if subject is not None and subject not in given:
-            give(subject)
-        several.clear()  # a reopened subject's
-        for node in nodes:  # the nodes that are only objects
-            if node not in given:
-                give(node)
-    else:
-        for node, key in several:
-            _settle(nodes[node], key, ns)
+    for node, key in several:
+        _settle(nodes[node], key, ns)
     return PropertyGraph(
         ns,
         nodes,
         {uri: tuple(sorted(found)) for uri, found in labels.items()},
         dict(relationships),
         count,
-        reopened,
     )
 
 

@@ -1,5 +1,5 @@
-"""The push's node writes, made as the mapping gives each node (govkg/neo4j/sync.py):
-the server writes nodes while the rest of the store is still being mapped."""
+"""The push's node writes (govkg/neo4j/sync.py): nodes batched by shape, each row the
+node's values in the order the mapping gave them (no look-up a key)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,6 @@ from govkg.neo4j.mapping import (
     URI,
     Namespaces,
     PropertyGraph,
-    node_term,
     node_triples,
     property_graph,
     relationship_triple,
@@ -78,7 +77,8 @@ def push(
     (rows written, stage, rows in all) after every batch."""
     started = time.perf_counter()
     ns = Namespaces(read_namespaces(conn))
-    total = 0  # known once the mapping is done
+    graph = store_graph(store, ns)
+    total = len(graph.nodes) + graph.relationship_count()
 
     def report(count: int, stage: str) -> None:
         if on_progress is not None:
@@ -92,15 +92,12 @@ def push(
     ids = {uri: node for uri, (node, _labels) in known.items()}
     with conn.writes() as writes:
         report(0, "nodes")
-        # each node written as soon as the mapping has it whole: the server writes
-        # while Python maps the rest
         nodes = NodeWrites(writes, known, stamp, batch, report)
-        graph = property_graph(oxi.union_quads(store), ns, on_node=nodes.add)
-        total = nodes.count + graph.relationship_count()
+        no_labels: tuple[str, ...] = ()
+        for uri, props in graph.nodes.items():
+            nodes.add(uri, graph.labels.get(uri, no_labels), props)
         nodes.flush()
     ids.update(nodes.created())
-    if graph.reopened:
-        _rewrite_reopened(store, conn, graph, ids, stamp, batch, report)
     # what rules and the next push look nodes up by; into an empty database it is built
     # once over the nodes (not node by node), in the background while the relationships
     # are written (they find their ends by id)
@@ -124,30 +121,6 @@ def push(
         deleted_rels,
         time.perf_counter() - started,
     )
-
-
-def _rewrite_reopened(
-    store: Any,
-    conn: Connection,
-    graph: PropertyGraph,
-    ids: dict[str, Any],
-    stamp: str,
-    batch: int,
-    report: Callable[[int, str], None],
-) -> None:
-    """The nodes written before all their triples were mapped (a subject in several
-    graphs, or whose triples the store gave in two runs), mapped again from all their
-    triples and overwritten by id."""
-    again = property_graph(oxi.union_quads(store, map(node_term, graph.reopened)), graph.namespaces)
-    with conn.writes() as writes:
-        nodes = NodeWrites(
-            writes, {uri: (ids[uri], []) for uri in graph.reopened}, stamp, batch, report
-        )
-        for uri in graph.reopened:
-            graph.nodes[uri] = again.nodes[uri]
-            graph.labels[uri] = again.labels.get(uri, ())
-            nodes.add(uri, graph.labels[uri], graph.nodes[uri])
-        nodes.flush()
 
 
 def _write_relationships(

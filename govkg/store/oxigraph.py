@@ -205,12 +205,11 @@ def quads_of(store: ox.Store, graph: str | None = None) -> Iterable[Any]:
     return store.quads_for_pattern(None, None, None, None if graph is None else _graph(graph))
 
 
-def union_quads(store: ox.Store, subjects: Iterable[Any] | None = None) -> Iterator[Any]:
+def union_quads(store: ox.Store) -> Iterator[Any]:
     """The quads of the union of the store's graphs, each triple once (``.subject``,
     ``.predicate``, ``.object``): a triple already given from an earlier graph is
-    skipped (a lookup only when there are several). One graph's quads come subject by
-    subject (its GSPO index), and a store of one graph gives them without a Python loop.
-    With ``subjects``, only the triples of those subjects (terms).
+    skipped (a lookup only when there are several). A store of one graph gives its
+    quads without a Python loop.
 
     >>> store = memory_store()
     >>> for g in ("http://e/g1", "http://e/g2"):
@@ -220,22 +219,19 @@ def union_quads(store: ox.Store, subjects: Iterable[Any] | None = None) -> Itera
     """
     graphs = [ox.DefaultGraph(), *store.named_graphs()]
     filled = [g for g in graphs if next(iter(store.quads_for_pattern(None, None, None, g)), None)]
-    if subjects is None and len(filled) == 1:
+    if len(filled) == 1:
         return store.quads_for_pattern(None, None, None, filled[0])
-    return _union_quads(store, filled, subjects)
+    return _union_quads(store, filled)
 
 
-def _union_quads(
-    store: ox.Store, graphs: list[Any], subjects: Iterable[Any] | None
-) -> Iterator[Any]:
-    for subject in [None] if subjects is None else subjects:
-        for index, graph in enumerate(graphs):
-            earlier = graphs[:index]
-            for quad in store.quads_for_pattern(subject, None, None, graph):
-                s, p, o = quad.subject, quad.predicate, quad.object
-                if earlier and any(ox.Quad(s, p, o, g) in store for g in earlier):
-                    continue
-                yield quad
+def _union_quads(store: ox.Store, graphs: list[Any]) -> Iterator[Any]:
+    for index, graph in enumerate(graphs):
+        earlier = graphs[:index]
+        for quad in store.quads_for_pattern(None, None, None, graph):
+            s, p, o = quad.subject, quad.predicate, quad.object
+            if earlier and any(ox.Quad(s, p, o, g) in store for g in earlier):
+                continue
+            yield quad
 
 
 # The term classes, for loops over millions of terms, where ``type(t) is IRI_TYPE`` costs
