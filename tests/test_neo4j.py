@@ -10,6 +10,7 @@ start, these tests fail: they never skip. The tests at the end need real Neo4j b
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import re
@@ -268,6 +269,7 @@ def test_a_node_split_across_graphs_is_written_whole(conn: Connection) -> None:
         report = push(store, conn, batch=1)
         assert (report.nodes, report.relationships) == (3, 2)
         assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+        assert gc.isenabled()  # paused during the push only
     (node,) = conn.read(
         "MATCH (n:Resource {uri: 'http://e.org/a'}) RETURN labels(n) AS labels, "
         "n.ns11__tag AS tag, n.ns11__mixed AS mixed, n.`ns11__mixed^^xsd__integer` AS number"
