@@ -37,11 +37,9 @@ class NodeWrites:
         self._gone: dict[str, list[list[Any]]] = {}  # label -> rows [id] of nodes losing it
         self._created: dict[str, Any] = {}  # uri -> id, filled by the writing threads
         self._expected = 0  # nodes created
-        self.count = 0
 
     def add(self, uri: str, labels: tuple[str, ...], props: dict[str, Any]) -> None:
         """One node (``props`` holds no null: a key absent writes nothing)."""
-        self.count += 1
         shape = (labels, tuple(props))
         found = self._known.get(uri)
         if found is None:
