@@ -110,7 +110,7 @@ def escaped_row(row: list[Any]) -> tuple[list[Any], int]:
     return out, size
 
 
-class Rows(list):  # type: ignore[type-arg]
+class Rows(list):
     """The rows of a write, as sent. The driver formats every query's parameters for its
     debug log even when nothing is logged (``" ".join(map(repr, fields))`` in
     ``Bolt5x5.run``): with this short repr, a push's rows are not formatted again
