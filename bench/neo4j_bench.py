@@ -1,6 +1,6 @@
 """Neo4j benchmark: push rate and the time of each rule in Cypher (not part of the tests).
 
-python bench/neo4j_bench.py --agencies 500 [--power-items N] [--push-only]
+python bench/neo4j_bench.py --agencies 500 [--power-items N] [--push-only] [--disk]
                             [--uri bolt://... --user U]
 
 Without --uri it starts the local FalkorDB 4.18 Bolt server (govkg.neo4j.falkordb_server). It
@@ -9,8 +9,10 @@ triple: no rule footprint), pushes it twice (into an empty database, then the sa
 again), runs every rule in Cypher and the SHACL engine on the same graph, checks that
 both give the same findings, and prints Markdown tables: each push's stages, peak memory
 (this process during the push, the local server at the end) and the load average seen
-every 5 s. The machine is shared: numbers are noisy, so each push also gives the CPU
-seconds of this process and of the local server (``/proc``), which the load changes less.
+every 5 s. ``--disk`` pushes from an on-disk copy of the store (read-only, as the CLI's
+push reads its store) instead of the in-memory one. The machine is shared: numbers are
+noisy, so each push also gives the CPU seconds of this process and of the local server
+(``/proc``), which the load changes less.
 The rules run as ``validate --neo4j`` runs them (once per government where they take
 ``$government``); R16 is timed on its own.
 """
@@ -32,6 +34,7 @@ from govkg.neo4j.client import Connection
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.rules import rule_results, validate_neo4j
 from govkg.neo4j.sync import PushReport, push
+from govkg.store import oxigraph as oxi
 from govkg.synthetic import generate_workbook
 from govkg.validating.sources import memory_store, read_sources
 
@@ -100,6 +103,18 @@ def timed_push(
     return report, stages, memory_mb()
 
 
+def on_disk(store: object, folder: Path) -> object:
+    """The store copied into an on-disk store in ``folder``, opened read-only (as the
+    CLI's push reads its store)."""
+    with (folder / "all.nq").open("wb") as out:
+        oxi.dump(store, out, format="nq")
+    oxi.bulk_load(
+        oxi.disk_store(folder / "store"), path=folder / "all.nq", format="nq", trusted=True
+    )
+    (folder / "all.nq").unlink()
+    return oxi.disk_store(folder / "store", read_only=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=int, default=500)
@@ -108,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--governments", type=int, help="default: one per 40 agencies")
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--push-only", action="store_true", help="no rules, no SHACL")
+    parser.add_argument(
+        "--disk", action="store_true", help="push from an on-disk store, as `govkg neo4j push` does"
+    )
     parser.add_argument("--uri", help="a running server (default: start FalkorDB here)")
     parser.add_argument("--user", default="falkordb")
     parser.add_argument("--password-env", default="NEO4J_PASSWORD")
@@ -117,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     sampler.start()
     server = None if args.uri else FalkorServer().start()
     uri = args.uri or server.uri  # type: ignore[union-attr]
+    stack = contextlib.ExitStack()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
@@ -130,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"workbook: {sum(counts.values()):,} rows, {len(store):,} triples "
                   f"({time.perf_counter() - started:.1f} s to make; this process "
                   f"{memory_mb(field='VmRSS'):,.0f} MB)", file=sys.stderr, flush=True)  # fmt: skip
+        if args.disk:
+            store = on_disk(store, Path(stack.enter_context(tempfile.TemporaryDirectory())))
         password = os.environ.get(args.password_env, "")
         with Connection(uri, args.user, password) as conn:
             conn.run("MATCH (n) DETACH DELETE n")
@@ -170,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"server exit code {server.process.poll()}; its log:\n{part}", file=sys.stderr)
         raise
     finally:
+        stack.close()
         sampler.done.set()
         if server is not None:
             server.stop()
@@ -197,7 +219,8 @@ def print_pushes(
 ) -> None:
     first = pushes[0][1]
     name = "FalkorDB 4.18.3 (Bolt), local" if server else args.uri
-    print(f"server: {name}; agencies {args.agencies:,}; {first.triples:,} triples; "
+    print(f"server: {name}; agencies {args.agencies:,}; {first.triples:,} triples "
+          f"({'on disk' if args.disk else 'in memory'}); "
           f"batch {args.batch}; load average {sampler.summary()}")  # fmt: skip
     print()
     print("| push | nodes | relationships | seconds | nodes/s | relationships/s | items/s "

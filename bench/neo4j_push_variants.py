@@ -9,7 +9,7 @@ shared, and CPU time changes less with the load than wall time) and the server's
 each stage. Variants:
 
 - ``push``: ``govkg.neo4j.sync.push`` as it is (the mapping included);
-- ``bulk``: the push's node writes (``UNWIND … CREATE``) without an index, the index made
+- ``bulk``: the push's node writes (``UNWIND … CREATE``, by shape) without an index, the index made
   afterwards (waiting until it is OPERATIONAL), relationships grouped by target, CREATE;
 - ``bulk_merge``: the same with MERGE for the relationships (as the push does);
 - ``bulk_index_first``: the index made before the nodes, CREATE;
@@ -33,6 +33,7 @@ from govkg.neo4j import sync
 from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.mapping import Namespaces, PropertyGraph
+from govkg.neo4j.node_writes import NodeWrites
 from govkg.synthetic import generate_workbook
 from govkg.validating.sources import memory_store, read_sources
 
@@ -60,8 +61,12 @@ class Run:
             time.sleep(0.05)
 
     def nodes(self) -> None:
+        graph = self.graph
         with self.conn.writes() as writes:
-            sync._write_nodes(writes, self.graph, {}, STAMP, 1000, lambda *_: None)
+            nodes = NodeWrites(writes, {}, STAMP, 1000, lambda *_: None)
+            for uri, props in graph.nodes.items():
+                nodes.add(uri, graph.labels.get(uri, ()), props)
+            nodes.flush()
 
     def relationships(self, verb: str) -> None:
         with self.conn.writes() as writes:
@@ -84,7 +89,7 @@ class Run:
         graph = self.graph
         key = {uri: number for number, uri in enumerate(graph.nodes)}
         with self.conn.writes() as writes:
-            for group, (keys, uris) in graph.node_groups().items():
+            for group, (keys, uris) in node_groups(graph).items():
                 labels = "".join(f":{quote_name(label)}" for label in group)
                 body = ", ".join(
                     ["uri: r[0]", "_k: r[1]", "_stamp: $stamp"]
@@ -107,6 +112,17 @@ class Run:
                 for start in range(0, len(pairs), 1000):
                     rows = [[key[a], key[b]] for a, b in pairs[start : start + 1000]]
                     writes.rows(query, rows, {"stamp": STAMP})
+
+
+def node_groups(graph: PropertyGraph) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
+    """The nodes by their labels: (the property keys any of them has, their uris)."""
+    uris: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    keys: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for uri, props in graph.nodes.items():
+        group = graph.labels.get(uri, ())
+        uris[group].append(uri)
+        keys[group].update(props)
+    return {group: (sorted(keys[group]), uris[group]) for group in sorted(uris)}
 
 
 def variant(name: str, run: Run, store: object) -> None:

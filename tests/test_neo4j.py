@@ -10,6 +10,7 @@ start, these tests fail: they never skip. The tests at the end need real Neo4j b
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import re
@@ -239,6 +240,45 @@ def test_graphs_union_and_large_batches(conn: Connection) -> None:
     assert (report.triples, report.nodes, report.relationships) == (2000, 1001, 1000)
     expected = as_rdflib((q.subject, q.predicate, q.object) for q in store)
     assert len(expected) == 2000 and isomorphic(as_rdflib(pull(conn)), expected)
+
+
+def test_a_node_split_across_graphs_is_written_whole(conn: Connection) -> None:
+    """A subject whose triples are spread over several graphs is one node with all of
+    them: labels from both, a value of one type in each graph (they must move to their
+    ^^datatype keys together), a list grown in the second graph. Into an empty
+    database, then again, then after the second graph is gone."""
+    from govkg.store import oxigraph as oxi
+
+    first = (
+        "<http://e.org/a> a <http://e.org/v/Thing> .\n"
+        '<http://e.org/a> <http://e.org/v/mixed> "text" .\n'
+        '<http://e.org/a> <http://e.org/v/tag> "b" .\n'
+        "<http://e.org/a> <http://e.org/v/next> <http://e.org/b> .\n"
+        '<http://e.org/b> <http://e.org/v/tag> "x" .\n'
+    )
+    second = (
+        "<http://e.org/a> a <https://govkg.org/ontology#Agency> .\n"
+        "<http://e.org/a> <http://e.org/v/mixed> 3 .\n"
+        '<http://e.org/a> <http://e.org/v/tag> "a", "c" .\n'
+        "<http://e.org/a> <http://e.org/v/next> <http://e.org/c> .\n"
+    )
+    store = oxi.memory_store()
+    oxi.load(store, first, format="ttl", graph="http://e.org/g1")
+    oxi.load(store, second, format="ttl", graph="http://e.org/g2")
+    for _ in range(2):
+        report = push(store, conn, batch=1)
+        assert (report.nodes, report.relationships) == (3, 2)
+        assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+        assert gc.isenabled()  # paused during the push only
+    (node,) = conn.read(
+        "MATCH (n:Resource {uri: 'http://e.org/a'}) RETURN labels(n) AS labels, "
+        "n.ns11__tag AS tag, n.ns11__mixed AS mixed, n.`ns11__mixed^^xsd__integer` AS number"
+    )
+    assert sorted(node["labels"]) == ["Agency", "Resource", "ns11__Thing"]
+    assert (node["tag"], node["mixed"], node["number"]) == (["a", "b", "c"], None, "3")
+    oxi.clear_graph(store, "http://e.org/g2")
+    push(store, conn)
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
 
 
 def test_relationships_to_one_target_from_many_sources(conn: Connection) -> None:

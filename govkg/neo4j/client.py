@@ -70,7 +70,7 @@ def packed_size(value: Any) -> int:
     kind = type(value)
     if kind is str:
         return 5 + (len(value) if value.isascii() else 3 * len(value))
-    if kind is list or kind is tuple:
+    if isinstance(value, list | tuple):
         return 5 + sum(map(packed_size, value))
     if isinstance(value, Mapping):
         return 5 + sum(packed_size(k) + packed_size(v) for k, v in value.items())
@@ -108,6 +108,18 @@ def escaped_row(row: list[Any]) -> tuple[list[Any], int]:
             size += 9
         out.append(value)
     return out, size
+
+
+class Rows(list):
+    """The rows of a write, as sent. The driver formats every query's parameters for its
+    debug log even when nothing is logged (``" ".join(map(repr, fields))`` in
+    ``Bolt5x5.run``): with this short repr, a push's rows are not formatted again
+    (~0.2 ms a 30 KB message)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
 
 
 def quote_name(name: str) -> str:
@@ -211,11 +223,11 @@ class Connection:
         to send: one, or on FalkorDB as many as keep every message under
         FALKORDB_MESSAGE_BYTES (the rows in order, none split)."""
         if self.dialect != "falkordb":
-            yield {**params, "rows": rows}
+            yield {**params, "rows": Rows(rows)}
             return
         fixed = self._params(params)
         room = FALKORDB_MESSAGE_BYTES - len(query.encode()) - packed_size(fixed) - 64
-        part: list[Any] = []
+        part = Rows()
         size = 0
         for row in rows:
             # the row's repr, made in C: without a backslash, a double quote or a brace,
@@ -230,7 +242,7 @@ class Connection:
                 escaped, row_size = row, len(text.encode()) + 2 * len(row) + 8
             if part and size + row_size > room:
                 yield {**fixed, "rows": part}
-                part, size = [], 0
+                part, size = Rows(), 0
             part.append(escaped)
             size += row_size
         if part:

@@ -144,29 +144,12 @@ class PropertyGraph:
     relationships: dict[str, list[tuple[str, str]]]
     triples: int
 
-    def node_groups(self) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
-        """The nodes by their labels: (the property keys any of them has, their uris).
-        One query per group writes them, with the keys in its text and rows as lists."""
-        uris: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        keys: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        no_labels: tuple[str, ...] = ()
-        for uri, props in self.nodes.items():
-            group = self.labels.get(uri, no_labels)
-            uris[group].append(uri)
-            keys[group].update(props)
-        return {group: (sorted(keys[group]), uris[group]) for group in sorted(uris)}
-
-    def node_rows(self, keys: list[str], uris: list[str]) -> list[list[Any]]:
-        """``[uri, value of keys[0], ...]`` per node (null where a node lacks a key)."""
-        nodes = self.nodes
-        return [[uri, *map(nodes[uri].get, keys)] for uri in uris]
-
     def relationship_count(self) -> int:
         return sum(len(pairs) for pairs in self.relationships.values())
 
 
-def property_graph(triples: Iterable[tuple[Any, Any, Any]], ns: Namespaces) -> PropertyGraph:
-    """The property graph of distinct RDF triples (oxi.union_triples gives them).
+def property_graph(quads: Iterable[Any], ns: Namespaces) -> PropertyGraph:
+    """The property graph of distinct RDF triples, given as quads (oxi.union_quads).
 
     The loop runs once per triple of a province (~17M), so it does as little per triple
     as it can: a subject's node is looked up once for its run of triples (a store lists
@@ -179,7 +162,7 @@ def property_graph(triples: Iterable[tuple[Any, Any, Any]], ns: Namespaces) -> P
     relationships: dict[str, list[tuple[str, str]]] = defaultdict(list)
     names: dict[str, str] = {}
     predicates: dict[Any, tuple[str, bool]] = {}  # term -> (name, whether rdf:type)
-    several: set[tuple[str, str]] = set()  # (node, key) with more than one value
+    several: list[tuple[str, str]] = []  # (node, key) with more than one value
     intern = sys.intern
     xsd_string = oxi.named_node(XSD + "string")
     xsd_integer = oxi.named_node(XSD + "integer")
@@ -187,8 +170,9 @@ def property_graph(triples: Iterable[tuple[Any, Any, Any]], ns: Namespaces) -> P
     booleans = {"true": True, "false": False}
     count = 0
     last = subject = props = None
-    for s, p, o in triples:
+    for quad in quads:
         count += 1
+        s, p, o = quad.subject, quad.predicate, quad.object
         if s != last:
             last = s
             subject = intern(s.value if type(s) is iri else "_:" + s.value)
@@ -230,7 +214,7 @@ def property_graph(triples: Iterable[tuple[Any, Any, Any]], ns: Namespaces) -> P
                 old.append(value)
             else:
                 props[key] = [old, value]  # type: ignore[index]
-                several.add((subject, key))  # type: ignore[arg-type]
+                several.append((subject, key))  # type: ignore[arg-type]
         elif found[1] and kind is iri:
             label = names.get(o.value)
             if label is None:

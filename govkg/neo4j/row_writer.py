@@ -46,6 +46,10 @@ class RowWriter:
                                 session, query, params, returns=True
                             )
                             on_result(offset, returned)
+                        # the driver keeps each query's parameters in reference cycles
+                        # that only the cycle collector frees (paused during a push):
+                        # emptied, the rows go at once
+                        params["rows"].clear()
                     except BaseException as error:  # raised in the caller's thread
                         self._error = error
 

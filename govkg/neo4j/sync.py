@@ -9,10 +9,12 @@ a mixture that the next push repairs.
 
 from __future__ import annotations
 
+import gc
 import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ from govkg.neo4j.mapping import (
     property_graph,
     relationship_triple,
 )
+from govkg.neo4j.node_writes import NodeWrites
 from govkg.neo4j.row_writer import RowWriter
 from govkg.store import oxigraph as oxi
 
@@ -57,7 +60,7 @@ def read_namespaces(conn: Connection) -> dict[str, str]:
 
 def store_graph(store: Any, ns: Namespaces) -> PropertyGraph:
     """The property graph of the union of a store's graphs."""
-    return property_graph(oxi.union_triples(store), ns)
+    return property_graph(oxi.union_quads(store), ns)
 
 
 def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
@@ -65,6 +68,21 @@ def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
         yield rows[start : start + size]
 
 
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """A push makes millions of objects (nodes' properties, rows, messages) and no
+    cycles; Python's cycle collector, passing over them again and again, took ~15 % of
+    its CPU. What cycles the driver makes meanwhile are collected afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+@_cycle_collector_paused()
 def push(
     store: Any,
     conn: Connection,
@@ -91,8 +109,12 @@ def push(
     ids = {uri: node for uri, (node, _labels) in known.items()}
     with conn.writes() as writes:
         report(0, "nodes")
-        created = _write_nodes(writes, graph, known, stamp, batch, report)
-    ids.update(created())
+        nodes = NodeWrites(writes, known, stamp, batch, report)
+        no_labels: tuple[str, ...] = ()
+        for uri, props in graph.nodes.items():
+            nodes.add(uri, graph.labels.get(uri, no_labels), props)
+        nodes.flush()
+    ids.update(nodes.created())
     # what rules and the next push look nodes up by; into an empty database it is built
     # once over the nodes (not node by node), in the background while the relationships
     # are written (they find their ends by id)
@@ -116,85 +138,6 @@ def push(
         deleted_rels,
         time.perf_counter() - started,
     )
-
-
-def _write_nodes(
-    writes: RowWriter,
-    graph: PropertyGraph,
-    known: dict[str, tuple[Any, list[str]]],
-    stamp: str,
-    batch: int,
-    report: Callable[[int, str], None],
-) -> Callable[[], dict[str, Any]]:
-    """Every node, one query per set of labels; a node already there (``known``: its id
-    and labels) is overwritten and loses the labels it no longer has. Returns what gives,
-    once the writes are done, the ids of the nodes created (uri -> id)."""
-    node_id = writes.node_id
-    gone: dict[str, list[list[Any]]] = {}  # label -> rows [id] of nodes losing it
-    created: dict[str, Any] = {}  # uri -> id, filled by the writing threads
-    expected = 0  # nodes created
-
-    def took(uris: list[str]) -> Callable[[int, list[Any]], None]:
-        def ids_of(offset: int, ids: list[Any]) -> None:
-            part = uris[offset : offset + len(ids)]
-            created.update(zip(part, ids, strict=True))
-
-        return ids_of
-
-    for group, (keys, uris) in graph.node_groups().items():
-        set_labels = "".join(f":{quote_name(label)}" for label in group)
-
-        # the keys go in the text, the rows are lists: no key is sent once per node
-        def body(first: int, keys: list[str] = keys) -> str:
-            return ", ".join(
-                [f"{URI}: r[{first}]", f"{STAMP}: $stamp"]
-                + [f"{quote_name(key)}: r[{i}]" for i, key in enumerate(keys, first + 1)]
-            )
-
-        # new nodes are CREATEd (on FalkorDB a MERGE of nodes made earlier in the same
-        # batch costs ~8 times a CREATE), returning their ids in the order of the rows
-        create = (
-            f"UNWIND $rows AS r CREATE (n:{RESOURCE}{set_labels} {{{body(0)}}}) "
-            f"RETURN collect({node_id}(n)) AS ids"
-        )
-        update = (
-            f"UNWIND $rows AS r WITH r, r[0] AS i MATCH (n) WHERE {node_id}(n) = i "
-            f"SET n = {{{body(1)}}}"
-        )
-        if set_labels:
-            update += f" SET n{set_labels}"
-        kept = {RESOURCE, *group}
-        new: list[str] = []
-        old: list[str] = []
-        for uri in uris:
-            found = known.get(uri)
-            if found is None:
-                new.append(uri)
-                continue
-            old.append(uri)
-            for label in found[1]:
-                if label not in kept:
-                    gone.setdefault(label, []).append([found[0]])
-        expected += len(new)
-        for part in _batches(new, batch):
-            writes.rows(create, graph.node_rows(keys, part), {"stamp": stamp}, took(part))
-            report(len(part), "nodes")
-        for part in _batches(old, batch):
-            rows = [[known[row[0]][0], *row] for row in graph.node_rows(keys, part)]
-            writes.rows(update, rows, {"stamp": stamp})
-            report(len(part), "nodes")
-    for label, rows in sorted(gone.items()):
-        query = f"UNWIND $rows AS r WITH r[0] AS i MATCH (n) WHERE {node_id}(n) = i "
-        query += f"REMOVE n:{quote_name(label)}"
-        for part in _batches(rows, batch):
-            writes.rows(query, part, {})
-
-    def ids() -> dict[str, Any]:
-        if len(created) != expected:
-            raise RuntimeError("the server did not return the id of every node created")
-        return created
-
-    return ids
 
 
 def _write_relationships(

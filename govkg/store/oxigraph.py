@@ -205,25 +205,33 @@ def quads_of(store: ox.Store, graph: str | None = None) -> Iterable[Any]:
     return store.quads_for_pattern(None, None, None, None if graph is None else _graph(graph))
 
 
-def union_triples(store: ox.Store) -> Iterator[tuple[Any, Any, Any]]:
-    """Each (subject, predicate, object) of the union of the store's graphs once: a triple
-    already yielded from an earlier graph is skipped (a lookup only when there are several).
+def union_quads(store: ox.Store) -> Iterator[Any]:
+    """The quads of the union of the store's graphs, each triple once (``.subject``,
+    ``.predicate``, ``.object``): a triple already given from an earlier graph is
+    skipped (a lookup only when there are several). A store of one graph gives its
+    quads without a Python loop.
 
     >>> store = memory_store()
     >>> for g in ("http://e/g1", "http://e/g2"):
     ...     load(store, b'<http://e/a> <http://e/p> "x" .', format="nt", graph=g)
-    >>> len(list(union_triples(store)))
+    >>> len(list(union_quads(store)))
     1
     """
-    earlier: list[Any] = []
-    for graph in [ox.DefaultGraph(), *store.named_graphs()]:
+    graphs = [ox.DefaultGraph(), *store.named_graphs()]
+    filled = [g for g in graphs if next(iter(store.quads_for_pattern(None, None, None, g)), None)]
+    if len(filled) == 1:
+        return store.quads_for_pattern(None, None, None, filled[0])
+    return _union_quads(store, filled)
+
+
+def _union_quads(store: ox.Store, graphs: list[Any]) -> Iterator[Any]:
+    for index, graph in enumerate(graphs):
+        earlier = graphs[:index]
         for quad in store.quads_for_pattern(None, None, None, graph):
             s, p, o = quad.subject, quad.predicate, quad.object
             if earlier and any(ox.Quad(s, p, o, g) in store for g in earlier):
                 continue
-            yield s, p, o
-        if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None:
-            earlier.append(graph)
+            yield quad
 
 
 # The term classes, for loops over millions of terms, where ``type(t) is IRI_TYPE`` costs
