@@ -6,8 +6,8 @@ folder) and keeps only what the cuts and the cross-government rules need: the ag
 rows (every part needs its link targets, R11 needs them all), each unit's agency, the
 function catalogue, the ids references may name, the datasets whose sources are not all
 in one government with their data duties, and of the power items, per base code, the
-name, type and basis seen first and whether another was seen (R7). The rows of the power
-items go a second time to files by base code.
+name, type and basis seen first and whether another was seen (R7). What R7 reads of the
+power items (id, base code, name, type, basis) goes a second time to files by base code.
 
 The parts (govkg/validating/partition.py says which rows each holds and which findings it keeps)
 are read back from those files one at a time, in the worker that validates them:
@@ -15,7 +15,8 @@ are read back from those files one at a time, in the worker that validates them:
     government parts   a few governments each, every rule but R7 and R11
     the cross part     every agency row (R11), the cross-government datasets (R1, R13)
     base-code parts    R7, on the power items of the base codes that were seen with more
-                       than one name, type or basis, a range of base codes per part
+                       than one name, type or basis, a range of base codes per part,
+                       from their rows (govkg/validating/base_codes.py)
 
 R16 weighs its terms over one government's duties: a part holds all of them, the pass
 needs no texts.
@@ -32,15 +33,18 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from govkg.errors import InputError, Problem
 from govkg.lifetime import die_with_parent
 from govkg.loaders.checks import check_workbook, duplicate_id
 from govkg.loaders.contract import TABLES, TABLES_BY_NAME, split_list
 from govkg.loaders.workbook import TableRows, Workbook, iter_tables
+from govkg.validating.base_codes import R7_COLUMNS
 from govkg.validating.partition import CROSS, GOVERNMENT_RULES, R7_PARTS, Catalogue, Part, groups
 
 Row = tuple[int, tuple[str, ...]]
+Filed = tuple[Any, ...]  # a row, or what R7 reads of a power item (R7_COLUMNS)
 BLOCK = 20_000  # rows read before they are written to the governments' files
 FLUSH_ROWS = 1_000_000  # rows held in the files' buffers at most (a flush opens every file)
 BASE_CODES_PER_PART = 500_000  # power items, about, in one base-code part
@@ -48,9 +52,6 @@ CODE_FILES = 256  # the power items' files by base code
 ID_FILES = 64  # the files of the ids that are checked for duplicates only
 # the tables no reference names: their ids are kept nowhere, but filed by their hash
 _ID_FILED = frozenset({"duties", "divisions", "power_items", "data_duties", "transfers"})
-# the power items' cells no cross-government rule reads (R7 compares base code, name,
-# type and basis): blanked in the base-code parts, which map them at half the cost
-_R7_UNREAD = ("time_limit", "materials", "impl_code")
 
 
 class Spill:
@@ -60,10 +61,10 @@ class Spill:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.files: dict[str, Path] = {}
-        self.buffers: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        self.buffers: dict[str, dict[str, list[Filed]]] = defaultdict(lambda: defaultdict(list))
         self.buffered = 0
 
-    def add(self, key: str, table: str, row: Row) -> None:
+    def add(self, key: str, table: str, row: Filed) -> None:
         self.buffers[key][table].append(row)
         self.buffered += 1
         if self.buffered >= FLUSH_ROWS:
@@ -77,9 +78,9 @@ class Spill:
         self.buffers.clear()
         self.buffered = 0
 
-    def read(self, key: str) -> dict[str, list[Row]]:
+    def read(self, key: str) -> dict[str, list[Filed]]:
         """The rows written under ``key``, per table, in the order written."""
-        found: dict[str, list[Row]] = defaultdict(list)
+        found: dict[str, list[Filed]] = defaultdict(list)
         path = self.files.get(key)
         if path is None:
             return found
@@ -183,6 +184,7 @@ class StreamPlan:
     def _power_items(self, data: TableRows) -> None:
         at, code = data.index("agency"), data.index("base_code")
         name, kind, basis = (data.index(c) for c in ("name", "type", "basis"))
+        read = [data.index(c) for c in R7_COLUMNS]
         signatures = self.signatures
         for item in data.rows:
             row = item[1]
@@ -192,7 +194,7 @@ class StreamPlan:
             if first is not None and first != signature:
                 signatures[row[code]] = None
             bucket = zlib.crc32(row[code].encode()) % CODE_FILES
-            self.spill.add(f"R7 {bucket}", "power_items", item)
+            self.spill.add(f"R7 {bucket}", "power_items", tuple(row[i] for i in read))
         self.items += len(data.rows)
 
     def _datasets(self, data: TableRows) -> None:
@@ -273,11 +275,10 @@ class StreamPlan:
         return [*governments, Part(CROSS, ("R1", "R11", "R13"), kind=CROSS), *base_codes]
 
     def workbook(self, part: Part) -> Workbook:
-        """The rows of a part, read back (in the order of the workbook)."""
+        """The rows of a government part or the cross part, read back (in the order of
+        the workbook)."""
         if part.kind == CROSS:
             chosen = self._cross_rows()
-        elif part.kind == R7_PARTS:
-            chosen = self._base_code_rows(part)
         else:
             chosen = self._government_rows(part.governments)
         tables = {}
@@ -317,17 +318,16 @@ class StreamPlan:
         chosen["units"] = [units[n] for n in sorted(units)]
         return chosen
 
-    def _base_code_rows(self, part: Part) -> dict[str, list[Row]]:
-        data = self.tables["power_items"]
-        code = data.index("base_code")
-        unread = {data.index(c) for c in _R7_UNREAD}
-        rows = [
-            (n, tuple("" if i in unread else cell for i, cell in enumerate(row)))
+    def base_code_items(self, part: Part) -> list[tuple[str, ...]]:
+        """The power items of a base-code part, as R7 reads them (R7_COLUMNS): those of
+        its base codes that were seen with more than one name, type or basis."""
+        signatures = self.signatures
+        return [
+            item
             for key in part.keys
-            for n, row in self.spill.read(key)["power_items"]
-            if self.signatures[row[code]] is None
+            for item in self.spill.read(key)["power_items"]
+            if signatures[item[1]] is None
         ]
-        return {"power_items": sorted(rows)}
 
 
 def plan_stream(blocks: Iterable[TableRows], folder: Path, file: str) -> StreamPlan:
