@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from multiprocessing.connection import Connection
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,8 @@ CODE_FILES = 256  # the power items' files by base code
 ID_FILES = 64  # the files of the ids that are checked for duplicates only
 # the tables no reference names: their ids are kept nowhere, but filed by their hash
 _ID_FILED = frozenset({"duties", "divisions", "power_items", "data_duties", "transfers"})
+_ID_KEYS = [f"ids {bucket}" for bucket in range(ID_FILES)]
+_R7_KEYS = [f"R7 {bucket}" for bucket in range(CODE_FILES)]
 
 
 class Spill:
@@ -64,9 +67,18 @@ class Spill:
         self.buffers: dict[str, dict[str, list[Filed]]] = defaultdict(lambda: defaultdict(list))
         self.buffered = 0
 
-    def add(self, key: str, table: str, row: Filed) -> None:
-        self.buffers[key][table].append(row)
-        self.buffered += 1
+    def add(self, table: str, keyed: Iterable[tuple[str, Filed]]) -> None:
+        """Rows of ``table``, each under its key (a block of them: one call, and one
+        list looked up per key, not per row)."""
+        buffers, lists = self.buffers, {}
+        n = 0
+        for key, row in keyed:
+            rows = lists.get(key)
+            if rows is None:
+                rows = lists[key] = buffers[key][table]
+            rows.append(row)
+            n += 1
+        self.buffered += n
         if self.buffered >= FLUSH_ROWS:
             self.flush()
 
@@ -126,9 +138,10 @@ class StreamPlan:
         if "agencies" in self.tables and not self.gov:
             self._index_agencies()
         if name in _ID_FILED:  # their ids are checked for duplicates at the end
-            for number, row in data.rows:
-                bucket = zlib.crc32(row[0].encode()) % ID_FILES
-                self.spill.add(f"ids {bucket}", name, (number, (row[0],)))
+            self.spill.add(name, (
+                (_ID_KEYS[zlib.crc32(row[0].encode()) % ID_FILES], (number, (row[0],)))
+                for number, row in data.rows
+            ))  # fmt: skip
         getattr(self, f"_{name}")(data)
 
     def _index_agencies(self) -> None:
@@ -150,8 +163,13 @@ class StreamPlan:
 
     def _to(self, govs: Iterable[str], table: str, row: Row) -> None:
         for gov in govs:
-            self.spill.add(gov, table, row)
+            self.spill.add(table, ((gov, row),))
             self.rows_per_gov[gov] += 1
+
+    def _to_each(self, govs: list[str], table: str, rows: list[Row]) -> None:
+        """Each row to the one government ``govs`` says (a list as long as ``rows``)."""
+        self.spill.add(table, zip(govs, rows, strict=True))
+        self.rows_per_gov.update(govs)
 
     def _seen(
         self, data: TableRows, number: int, value: str, ids: Iterable[AbstractSet[str]]
@@ -169,12 +187,13 @@ class StreamPlan:
             unit = item[1][0]
             self._seen(data, item[0], unit, (self.gov.keys(), self.unit_agency.keys()))
             self.unit_agency[unit] = item[1][at]
-            self._to((self.gov.get(item[1][at], ""),), "units", item)
+        gov = self.gov.get
+        self._to_each([gov(row[at], "") for _, row in data.rows], "units", data.rows)
 
     def _duties(self, data: TableRows) -> None:
         holder = data.index("holder")
-        for item in data.rows:
-            self._to((self.gov_of(item[1][holder]),), "duties", item)
+        govs = [self.gov_of(row[holder]) for _, row in data.rows]
+        self._to_each(govs, "duties", data.rows)
 
     def _divisions(self, data: TableRows) -> None:
         at = data.index("agencies")
@@ -184,18 +203,19 @@ class StreamPlan:
     def _power_items(self, data: TableRows) -> None:
         at, code = data.index("agency"), data.index("base_code")
         name, kind, basis = (data.index(c) for c in ("name", "type", "basis"))
-        read = [data.index(c) for c in R7_COLUMNS]
-        signatures = self.signatures
-        for item in data.rows:
-            row = item[1]
-            self._to((self.gov.get(row[at], ""),), "power_items", item)
-            signature = (row[name], row[kind], row[basis])
-            first = signatures.setdefault(row[code], signature)
-            if first is not None and first != signature:
+        rows = data.rows
+        gov = self.gov.get
+        self._to_each([gov(row[at], "") for _, row in rows], "power_items", rows)
+        signatures, signature = self.signatures, itemgetter(name, kind, basis)
+        for _, row in rows:
+            first = signatures.setdefault(row[code], signature(row))
+            if first is not None and first != signature(row):
                 signatures[row[code]] = None
-            bucket = zlib.crc32(row[code].encode()) % CODE_FILES
-            self.spill.add(f"R7 {bucket}", "power_items", tuple(row[i] for i in read))
-        self.items += len(data.rows)
+        read = itemgetter(*(data.index(c) for c in R7_COLUMNS))
+        self.spill.add("power_items", (
+            (_R7_KEYS[zlib.crc32(row[code].encode()) % CODE_FILES], read(row)) for _, row in rows
+        ))  # fmt: skip
+        self.items += len(rows)
 
     def _datasets(self, data: TableRows) -> None:
         at = data.index("sources")
@@ -210,10 +230,10 @@ class StreamPlan:
 
     def _data_duties(self, data: TableRows) -> None:
         holder, dataset = data.index("holder"), data.index("dataset")
-        for item in data.rows:
-            self._to((self.gov_of(item[1][holder]),), "data_duties", item)
-            if item[1][dataset] in self.cross_datasets:
-                self.cross["data_duties"].append(item)
+        govs = [self.gov_of(row[holder]) for _, row in data.rows]
+        self._to_each(govs, "data_duties", data.rows)
+        cross = self.cross_datasets
+        self.cross["data_duties"].extend(item for item in data.rows if item[1][dataset] in cross)
 
     def _transfers(self, data: TableRows) -> None:
         # R17 reads the counterpart's duties: a transfer goes to its government's part too
@@ -243,7 +263,7 @@ class StreamPlan:
         """The ids given twice in the tables whose ids no one refers to (a file of ids
         at a time: the same id is always in the same file)."""
         for bucket in range(ID_FILES):
-            for table, rows in self.spill.read(f"ids {bucket}").items():
+            for table, rows in self.spill.read(_ID_KEYS[bucket]).items():
                 data, seen = self.tables[table], set()
                 for number, (value,) in sorted(rows):
                     if value and value in seen:
@@ -269,7 +289,7 @@ class StreamPlan:
         ranges = max(1, min(CODE_FILES, self.items // BASE_CODES_PER_PART))
         base_codes = [
             Part(f"{R7_PARTS} {k + 1}/{ranges}", ("R7",), frozenset(), kind=R7_PARTS,
-                 keys=tuple(f"R7 {b}" for b in range(k, CODE_FILES, ranges)))
+                 keys=tuple(_R7_KEYS[b] for b in range(k, CODE_FILES, ranges)))
             for k in range(ranges)
         ]  # fmt: skip
         return [*governments, Part(CROSS, ("R1", "R11", "R13"), kind=CROSS), *base_codes]
