@@ -27,6 +27,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import queue
+import threading
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -47,6 +49,7 @@ from govkg.validating.partition import CROSS, GOVERNMENT_RULES, R7_PARTS, Catalo
 Row = tuple[int, tuple[str, ...]]
 Filed = tuple[Any, ...]  # a row, or what R7 reads of a power item (R7_COLUMNS)
 BLOCK = 20_000  # rows read before they are written to the governments' files
+READ_AHEAD = 4  # blocks the reader holds beyond the one being sent
 FLUSH_ROWS = 1_000_000  # rows held in the files' buffers at most (a flush opens every file)
 BASE_CODES_PER_PART = 500_000  # power items, about, in one base-code part
 CODE_FILES = 256  # the power items' files by base code
@@ -364,7 +367,7 @@ def read_blocks(path: str | Path, problems: list[Problem]) -> Iterator[TableRows
     """The tables of the workbook at ``path`` a block of rows at a time, read (the CSV
     parsed, the cells checked for shape) in a forked process while this one files the
     blocks before: the pass on two cores (a province's reading is half of its 15 s).
-    The reader is a block or two ahead at most (the pipe's sends wait for the reads)."""
+    The reader is a few blocks ahead at most (READ_AHEAD: its sends wait for the reads)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     reader = context.Process(target=_read_into, args=(path, send, os.getpid()), daemon=True)
@@ -388,18 +391,33 @@ def read_blocks(path: str | Path, problems: list[Problem]) -> Iterator[TableRows
 
 
 def _read_into(path: str | Path, send: Connection, parent: int) -> None:
-    """In the reader: each block's rows sent as read, then the problems (and a failure)."""
+    """In the reader: each block's rows sent as read, then the problems (and a failure).
+    A thread sends them, so that the reading goes on while a send waits for govkg to
+    take the block before (sent from this thread, each waited: the two processes took
+    turns, at ~60 % of a core each)."""
     die_with_parent(parent)
     problems: list[Problem] = []
     failure = ""
+    blocks: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=READ_AHEAD)
+    sender = threading.Thread(target=_send_each, args=(blocks, send), daemon=True)
+    sender.start()
     try:
         for data in iter_tables(path, problems, block=BLOCK):
-            send.send((data.table.name, data.sheet, data.file, data.rows, data.encoding))
+            blocks.put((data.table.name, data.sheet, data.file, data.rows, data.encoding))
             data.rows = []
     except Exception as error:  # not the input's problems: those are in problems
         failure = repr(error)
-    send.send((None, problems, failure))
+    blocks.put((None, problems, failure))
+    sender.join()
     send.close()
+
+
+def _send_each(blocks: queue.Queue[tuple[Any, ...]], send: Connection) -> None:
+    while True:
+        message = blocks.get()
+        send.send(message)
+        if message[0] is None:
+            return
 
 
 def workbook_blocks(workbook: Workbook) -> Iterator[TableRows]:
