@@ -128,6 +128,11 @@ def _passes(column: Column, spaces: Spaces) -> Callable[[str], bool] | None:
     return None
 
 
+def _where(sheet: str, number: int, column: Column) -> dict[str, Any]:
+    # made for a problem only: a province's cells are millions
+    return {"table": sheet, "row": number, "column": column.zh}
+
+
 def check_workbook(
     workbook: Workbook,
     *,
@@ -155,13 +160,14 @@ def check_workbook(
                 continue
             for number, row in checked:
                 value = row[index]
-                where: dict[str, Any] = {"table": data.sheet, "row": number, "column": column.zh}
                 if not value:
                     if column.required:
+                        where = _where(data.sheet, number, column)
                         problems.append(
                             Problem(data.file, "必填单元格为空", "required cell is empty", **where)
                         )
                 elif passes is not None and not passes(value):
+                    where = _where(data.sheet, number, column)
                     for zh, en in _check_cell(column, value, spaces):
                         problems.append(Problem(data.file, zh, en, **where))
     if problems:

@@ -249,18 +249,28 @@ def _read_table(
     # and enumerations repeat, and so do power items' names and bases (四级四同): a
     # province's rows take less than half the memory (docs/benchmarks.md#load).
     shared: list[dict[str, str] | None] = [None if c.kind in UNIQUE else {} for c in table.columns]
+    columns = list(zip(order, shared, strict=True))
+    # a row as wide as the header's columns (the common case) needs no test per cell
+    wide = 1 + max((i for i in order if i is not None), default=-1)
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue  # blank lines are common at the end of spreadsheets
-        width = len(row)
-        cells = []
-        for i, values in zip(order, shared, strict=True):
-            cell = row[i] if i is not None and i < width else ""
-            cells.append(cell if values is None else values.setdefault(cell, cell))
+        if len(row) >= wide:
+            cells = [
+                "" if i is None else row[i] if values is None else values.setdefault(row[i], row[i])
+                for i, values in columns
+            ]
+        else:
+            cells = [_cell(row, i, values) for i, values in columns]
         result.rows.append((number, tuple(cells)))
         if block and len(result.rows) % block == 0:
             yield result
     yield result
+
+
+def _cell(row: list[str], i: int | None, values: dict[str, str] | None) -> str:
+    cell = row[i] if i is not None and i < len(row) else ""
+    return cell if values is None else values.setdefault(cell, cell)
 
 
 def empty_workbook(file: str = "") -> Workbook:

@@ -6,8 +6,8 @@ folder) and keeps only what the cuts and the cross-government rules need: the ag
 rows (every part needs its link targets, R11 needs them all), each unit's agency, the
 function catalogue, the ids references may name, the datasets whose sources are not all
 in one government with their data duties, and of the power items, per base code, the
-name, type and basis seen first and whether another was seen (R7). The rows of the power
-items go a second time to files by base code.
+name, type and basis seen first and whether another was seen (R7). What R7 reads of the
+power items (id, base code, name, type, basis) goes a second time to files by base code.
 
 The parts (govkg/validating/partition.py says which rows each holds and which findings it keeps)
 are read back from those files one at a time, in the worker that validates them:
@@ -15,7 +15,8 @@ are read back from those files one at a time, in the worker that validates them:
     government parts   a few governments each, every rule but R7 and R11
     the cross part     every agency row (R11), the cross-government datasets (R1, R13)
     base-code parts    R7, on the power items of the base codes that were seen with more
-                       than one name, type or basis, a range of base codes per part
+                       than one name, type or basis, a range of base codes per part,
+                       from their rows (govkg/validating/base_codes.py)
 
 R16 weighs its terms over one government's duties: a part holds all of them, the pass
 needs no texts.
@@ -26,31 +27,37 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import queue
+import threading
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from multiprocessing.connection import Connection
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from govkg.errors import InputError, Problem
 from govkg.lifetime import die_with_parent
 from govkg.loaders.checks import check_workbook, duplicate_id
 from govkg.loaders.contract import TABLES, TABLES_BY_NAME, split_list
 from govkg.loaders.workbook import TableRows, Workbook, iter_tables
+from govkg.validating.base_codes import R7_COLUMNS
 from govkg.validating.partition import CROSS, GOVERNMENT_RULES, R7_PARTS, Catalogue, Part, groups
 
 Row = tuple[int, tuple[str, ...]]
+Filed = tuple[Any, ...]  # a row, or what R7 reads of a power item (R7_COLUMNS)
 BLOCK = 20_000  # rows read before they are written to the governments' files
+READ_AHEAD = 4  # blocks the reader holds beyond the one being sent
 FLUSH_ROWS = 1_000_000  # rows held in the files' buffers at most (a flush opens every file)
 BASE_CODES_PER_PART = 500_000  # power items, about, in one base-code part
 CODE_FILES = 256  # the power items' files by base code
 ID_FILES = 64  # the files of the ids that are checked for duplicates only
 # the tables no reference names: their ids are kept nowhere, but filed by their hash
 _ID_FILED = frozenset({"duties", "divisions", "power_items", "data_duties", "transfers"})
-# the power items' cells no cross-government rule reads (R7 compares base code, name,
-# type and basis): blanked in the base-code parts, which map them at half the cost
-_R7_UNREAD = ("time_limit", "materials", "impl_code")
+_ID_KEYS = [f"ids {bucket}" for bucket in range(ID_FILES)]
+_R7_KEYS = [f"R7 {bucket}" for bucket in range(CODE_FILES)]
 
 
 class Spill:
@@ -60,12 +67,21 @@ class Spill:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.files: dict[str, Path] = {}
-        self.buffers: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        self.buffers: dict[str, dict[str, list[Filed]]] = defaultdict(lambda: defaultdict(list))
         self.buffered = 0
 
-    def add(self, key: str, table: str, row: Row) -> None:
-        self.buffers[key][table].append(row)
-        self.buffered += 1
+    def add(self, table: str, keyed: Iterable[tuple[str, Filed]]) -> None:
+        """Rows of ``table``, each under its key (a block of them: one call, and one
+        list looked up per key, not per row)."""
+        buffers, lists = self.buffers, {}
+        n = 0
+        for key, row in keyed:
+            rows = lists.get(key)
+            if rows is None:
+                rows = lists[key] = buffers[key][table]
+            rows.append(row)
+            n += 1
+        self.buffered += n
         if self.buffered >= FLUSH_ROWS:
             self.flush()
 
@@ -77,9 +93,9 @@ class Spill:
         self.buffers.clear()
         self.buffered = 0
 
-    def read(self, key: str) -> dict[str, list[Row]]:
+    def read(self, key: str) -> dict[str, list[Filed]]:
         """The rows written under ``key``, per table, in the order written."""
-        found: dict[str, list[Row]] = defaultdict(list)
+        found: dict[str, list[Filed]] = defaultdict(list)
         path = self.files.get(key)
         if path is None:
             return found
@@ -125,9 +141,10 @@ class StreamPlan:
         if "agencies" in self.tables and not self.gov:
             self._index_agencies()
         if name in _ID_FILED:  # their ids are checked for duplicates at the end
-            for number, row in data.rows:
-                bucket = zlib.crc32(row[0].encode()) % ID_FILES
-                self.spill.add(f"ids {bucket}", name, (number, (row[0],)))
+            self.spill.add(name, (
+                (_ID_KEYS[zlib.crc32(row[0].encode()) % ID_FILES], (number, (row[0],)))
+                for number, row in data.rows
+            ))  # fmt: skip
         getattr(self, f"_{name}")(data)
 
     def _index_agencies(self) -> None:
@@ -149,8 +166,13 @@ class StreamPlan:
 
     def _to(self, govs: Iterable[str], table: str, row: Row) -> None:
         for gov in govs:
-            self.spill.add(gov, table, row)
+            self.spill.add(table, ((gov, row),))
             self.rows_per_gov[gov] += 1
+
+    def _to_each(self, govs: list[str], table: str, rows: list[Row]) -> None:
+        """Each row to the one government ``govs`` says (a list as long as ``rows``)."""
+        self.spill.add(table, zip(govs, rows, strict=True))
+        self.rows_per_gov.update(govs)
 
     def _seen(
         self, data: TableRows, number: int, value: str, ids: Iterable[AbstractSet[str]]
@@ -168,12 +190,13 @@ class StreamPlan:
             unit = item[1][0]
             self._seen(data, item[0], unit, (self.gov.keys(), self.unit_agency.keys()))
             self.unit_agency[unit] = item[1][at]
-            self._to((self.gov.get(item[1][at], ""),), "units", item)
+        gov = self.gov.get
+        self._to_each([gov(row[at], "") for _, row in data.rows], "units", data.rows)
 
     def _duties(self, data: TableRows) -> None:
         holder = data.index("holder")
-        for item in data.rows:
-            self._to((self.gov_of(item[1][holder]),), "duties", item)
+        govs = [self.gov_of(row[holder]) for _, row in data.rows]
+        self._to_each(govs, "duties", data.rows)
 
     def _divisions(self, data: TableRows) -> None:
         at = data.index("agencies")
@@ -183,17 +206,19 @@ class StreamPlan:
     def _power_items(self, data: TableRows) -> None:
         at, code = data.index("agency"), data.index("base_code")
         name, kind, basis = (data.index(c) for c in ("name", "type", "basis"))
-        signatures = self.signatures
-        for item in data.rows:
-            row = item[1]
-            self._to((self.gov.get(row[at], ""),), "power_items", item)
-            signature = (row[name], row[kind], row[basis])
-            first = signatures.setdefault(row[code], signature)
-            if first is not None and first != signature:
+        rows = data.rows
+        gov = self.gov.get
+        self._to_each([gov(row[at], "") for _, row in rows], "power_items", rows)
+        signatures, signature = self.signatures, itemgetter(name, kind, basis)
+        for _, row in rows:
+            first = signatures.setdefault(row[code], signature(row))
+            if first is not None and first != signature(row):
                 signatures[row[code]] = None
-            bucket = zlib.crc32(row[code].encode()) % CODE_FILES
-            self.spill.add(f"R7 {bucket}", "power_items", item)
-        self.items += len(data.rows)
+        read = itemgetter(*(data.index(c) for c in R7_COLUMNS))
+        self.spill.add("power_items", (
+            (_R7_KEYS[zlib.crc32(row[code].encode()) % CODE_FILES], read(row)) for _, row in rows
+        ))  # fmt: skip
+        self.items += len(rows)
 
     def _datasets(self, data: TableRows) -> None:
         at = data.index("sources")
@@ -208,10 +233,10 @@ class StreamPlan:
 
     def _data_duties(self, data: TableRows) -> None:
         holder, dataset = data.index("holder"), data.index("dataset")
-        for item in data.rows:
-            self._to((self.gov_of(item[1][holder]),), "data_duties", item)
-            if item[1][dataset] in self.cross_datasets:
-                self.cross["data_duties"].append(item)
+        govs = [self.gov_of(row[holder]) for _, row in data.rows]
+        self._to_each(govs, "data_duties", data.rows)
+        cross = self.cross_datasets
+        self.cross["data_duties"].extend(item for item in data.rows if item[1][dataset] in cross)
 
     def _transfers(self, data: TableRows) -> None:
         # R17 reads the counterpart's duties: a transfer goes to its government's part too
@@ -241,7 +266,7 @@ class StreamPlan:
         """The ids given twice in the tables whose ids no one refers to (a file of ids
         at a time: the same id is always in the same file)."""
         for bucket in range(ID_FILES):
-            for table, rows in self.spill.read(f"ids {bucket}").items():
+            for table, rows in self.spill.read(_ID_KEYS[bucket]).items():
                 data, seen = self.tables[table], set()
                 for number, (value,) in sorted(rows):
                     if value and value in seen:
@@ -267,17 +292,16 @@ class StreamPlan:
         ranges = max(1, min(CODE_FILES, self.items // BASE_CODES_PER_PART))
         base_codes = [
             Part(f"{R7_PARTS} {k + 1}/{ranges}", ("R7",), frozenset(), kind=R7_PARTS,
-                 keys=tuple(f"R7 {b}" for b in range(k, CODE_FILES, ranges)))
+                 keys=tuple(_R7_KEYS[b] for b in range(k, CODE_FILES, ranges)))
             for k in range(ranges)
         ]  # fmt: skip
         return [*governments, Part(CROSS, ("R1", "R11", "R13"), kind=CROSS), *base_codes]
 
     def workbook(self, part: Part) -> Workbook:
-        """The rows of a part, read back (in the order of the workbook)."""
+        """The rows of a government part or the cross part, read back (in the order of
+        the workbook)."""
         if part.kind == CROSS:
             chosen = self._cross_rows()
-        elif part.kind == R7_PARTS:
-            chosen = self._base_code_rows(part)
         else:
             chosen = self._government_rows(part.governments)
         tables = {}
@@ -317,17 +341,16 @@ class StreamPlan:
         chosen["units"] = [units[n] for n in sorted(units)]
         return chosen
 
-    def _base_code_rows(self, part: Part) -> dict[str, list[Row]]:
-        data = self.tables["power_items"]
-        code = data.index("base_code")
-        unread = {data.index(c) for c in _R7_UNREAD}
-        rows = [
-            (n, tuple("" if i in unread else cell for i, cell in enumerate(row)))
+    def base_code_items(self, part: Part) -> list[tuple[str, ...]]:
+        """The power items of a base-code part, as R7 reads them (R7_COLUMNS): those of
+        its base codes that were seen with more than one name, type or basis."""
+        signatures = self.signatures
+        return [
+            item
             for key in part.keys
-            for n, row in self.spill.read(key)["power_items"]
-            if self.signatures[row[code]] is None
+            for item in self.spill.read(key)["power_items"]
+            if signatures[item[1]] is None
         ]
-        return {"power_items": sorted(rows)}
 
 
 def plan_stream(blocks: Iterable[TableRows], folder: Path, file: str) -> StreamPlan:
@@ -344,7 +367,7 @@ def read_blocks(path: str | Path, problems: list[Problem]) -> Iterator[TableRows
     """The tables of the workbook at ``path`` a block of rows at a time, read (the CSV
     parsed, the cells checked for shape) in a forked process while this one files the
     blocks before: the pass on two cores (a province's reading is half of its 15 s).
-    The reader is a block or two ahead at most (the pipe's sends wait for the reads)."""
+    The reader is a few blocks ahead at most (READ_AHEAD: its sends wait for the reads)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     reader = context.Process(target=_read_into, args=(path, send, os.getpid()), daemon=True)
@@ -368,18 +391,33 @@ def read_blocks(path: str | Path, problems: list[Problem]) -> Iterator[TableRows
 
 
 def _read_into(path: str | Path, send: Connection, parent: int) -> None:
-    """In the reader: each block's rows sent as read, then the problems (and a failure)."""
+    """In the reader: each block's rows sent as read, then the problems (and a failure).
+    A thread sends them, so that the reading goes on while a send waits for govkg to
+    take the block before (sent from this thread, each waited: the two processes took
+    turns, at ~60 % of a core each)."""
     die_with_parent(parent)
     problems: list[Problem] = []
     failure = ""
+    blocks: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=READ_AHEAD)
+    sender = threading.Thread(target=_send_each, args=(blocks, send), daemon=True)
+    sender.start()
     try:
         for data in iter_tables(path, problems, block=BLOCK):
-            send.send((data.table.name, data.sheet, data.file, data.rows, data.encoding))
+            blocks.put((data.table.name, data.sheet, data.file, data.rows, data.encoding))
             data.rows = []
     except Exception as error:  # not the input's problems: those are in problems
         failure = repr(error)
-    send.send((None, problems, failure))
+    blocks.put((None, problems, failure))
+    sender.join()
     send.close()
+
+
+def _send_each(blocks: queue.Queue[tuple[Any, ...]], send: Connection) -> None:
+    while True:
+        message = blocks.get()
+        send.send(message)
+        if message[0] is None:
+            return
 
 
 def workbook_blocks(workbook: Workbook) -> Iterator[TableRows]:

@@ -12,7 +12,8 @@ Cross-government rules:
 
     R7   a base code is shared by all governments (四级四同): on base-code parts, the
          power items of the base codes seen with more than one name, type or basis, a
-         range of base codes per part
+         range of base codes per part (found from their rows, not a store:
+         govkg/validating/base_codes.py)
     R11  a link may lead to another government, a cycle may pass several: the cross
          part, every agency row
     R1, R13  for the datasets whose sources are not all in one government (none, or
@@ -56,8 +57,9 @@ from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import TABLES, parse_bool
 from govkg.loaders.mapping import IriMaker
 from govkg.loaders.workbook import TableRows, Workbook
-from govkg.shapes.findings import Finding, Names, RuleBook
+from govkg.shapes.findings import Finding, RuleBook
 from govkg.shapes.store_validation import validate_store
+from govkg.validating.base_codes import base_code_findings
 from govkg.validating.finding_runs import FindingRuns, write_run
 from govkg.validating.report import Tally
 from govkg.validating.sources import footprint, memory_store
@@ -179,36 +181,26 @@ def _validate_part(
     problems)."""
     plan: StreamPlan = _WORKER["plan"]
     book, base_iri, engine = _WORKER["book"], _WORKER["base_iri"], _WORKER["engine"]
+    if part.kind == R7_PARTS:  # its items' rows are checked in their government parts
+        if only_check:
+            return None, Tally(), []
+        kept = base_code_findings(plan.base_code_items(part), book.rules["R7"])
+        return (run, write_run(run, kept), []) if kept else (None, Tally(), [])
     workbook = plan.workbook(part)
-    if part.kind != R7_PARTS:  # a base-code part's rows are its government parts' rows
-        try:
-            check_workbook(workbook, references=plan.references())
-        except InputError as error:
-            return None, Tally(), error.problems
+    try:
+        check_workbook(workbook, references=plan.references())
+    except InputError as error:
+        return None, Tally(), error.problems
     if not workbook.row_count() or only_check:
         return None, Tally(), []
     part.own(workbook, plan)
-    names = _item_names(workbook, base_iri) if part.kind == R7_PARTS else None
     store = memory_store([workbook], [], base_iri, book=book, rules=frozenset(rules))
     del workbook
     found = validate_store(
-        store, book, engine=engine, rules=rules, id_of=IriMaker(base_iri).workbook_id,
-        names=names,
-    )  # fmt: skip
+        store, book, engine=engine, rules=rules, id_of=IriMaker(base_iri).workbook_id
+    )
     kept = [f for f in found if part.keeps(f)]
     return (run, write_run(run, kept), []) if kept else (None, Tally(), [])
-
-
-def _item_names(workbook: Workbook, base_iri: str) -> Names:
-    """The ids and names of a base-code part's power items, the nodes R7's findings
-    name, from its rows: what the store would answer (a name is the item's only
-    skos:prefLabel), without asking it of ~700,000 items a province (12 s)."""
-    iris, names = IriMaker(base_iri), Names()
-    data = workbook.tables["power_items"]
-    name = data.index("name")
-    for _, row in data.rows:
-        names.add(iris.entity("power_items", row[0]), row[0], "", row[name], "")
-    return names
 
 
 def validate_parts(
@@ -234,7 +226,8 @@ def validate_parts(
     problems: dict[Problem, None] = dict.fromkeys(plan.problems)
     _WORKER.update(plan=plan, book=book, base_iri=base_iri, engine=engine)
     for part in todo:  # computed once, before the fork: every worker inherits them
-        footprint(book, frozenset(r for r in part.rules if r in wanted))
+        if part.kind != R7_PARTS:  # R7 is found from the rows (validating/base_codes.py)
+            footprint(book, frozenset(r for r in part.rules if r in wanted))
     runs = iter(folder / f"{n}.pickle" for n in range(len(todo)))
 
     def submit(part: Part) -> Future:

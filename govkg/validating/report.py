@@ -179,8 +179,14 @@ def json_report(findings: list[Finding]) -> str:
 
 def write_json_report(out: TextIO, findings: Iterable[Finding], tally: Tally) -> None:
     """What ``json_report`` writes, a finding at a time (``tally``: the counts and the
-    verdict, known beforehand)."""
-    out.writelines(json_chunks(tally.counts, tally.conforms, map(report_text, findings)))
+    verdict, known beforehand; findings on disk come with their texts)."""
+    from govkg.validating.finding_runs import FindingRuns
+
+    if isinstance(findings, FindingRuns):
+        texts = findings.report_texts()
+    else:
+        texts = map(report_text, findings)
+    out.writelines(json_chunks(tally.counts, tally.conforms, texts))
 
 
 def json_chunks(counts: dict[str, int], conforms: bool, texts: Iterable[str]) -> Iterator[str]:
