@@ -23,7 +23,9 @@ from govkg.shapes.findings import Finding, Rule, finding_text, sort_key
 R7_COLUMNS = ("id", "base_code", "name", "type", "basis")
 # a type as mapped (gk:itemType): the contract's values; an unknown one (the contract
 # check reports it elsewhere) compares as written
-_TYPES = dict(next(c for c in TABLES_BY_NAME["power_items"].columns if c.name == "type").values)
+_TYPES = dict(
+    next(c for c in TABLES_BY_NAME["power_items"].columns if c.name == "type").values or {}
+)
 
 
 def base_code_findings(items: Iterable[tuple[str, ...]], rule: Rule) -> list[Finding]:

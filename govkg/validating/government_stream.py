@@ -73,7 +73,8 @@ class Spill:
     def add(self, table: str, keyed: Iterable[tuple[str, Filed]]) -> None:
         """Rows of ``table``, each under its key (a block of them: one call, and one
         list looked up per key, not per row)."""
-        buffers, lists = self.buffers, {}
+        buffers = self.buffers
+        lists: dict[str, list[Filed]] = {}
         n = 0
         for key, row in keyed:
             rows = lists.get(key)
