@@ -33,6 +33,10 @@ from govkg.loaders.contract import TABLES
 
 from govkg.synthetic import generate_workbook
 
+# run as a script (python bench/x.py), bench/ is on the path, not the repository
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.processes import session_processes  # noqa: E402
+
 # the provinces' division codes (GB/T 2260), 31 of them
 PROVINCE_CODES = [
     "11",
@@ -92,25 +96,6 @@ def make(out: Path, provinces: int, agencies: int) -> dict[str, int]:
     return counts
 
 
-def tree(group: int) -> dict[int, tuple[int, int, int]]:
-    """The processes of a process group: pid -> (parent pid, resident bytes, proportional
-    bytes: the pages shared by n processes counted 1/n in each, so their sum is what the
-    tree really holds)."""
-    found = {}
-    page = os.sysconf("SC_PAGE_SIZE")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == group:  # the process group: the 5th field of stat
-                rss = int((stat.parent / "statm").read_text().split()[1]) * page
-                rollup = (stat.parent / "smaps_rollup").read_text()
-                pss = int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) * 1024
-                found[int(stat.parent.name)] = (int(fields[1]), rss, pss)
-        except (OSError, IndexError, ValueError, AttributeError):
-            continue  # a process that ended meanwhile
-    return found
-
-
 def run(folder: Path, extra: list[str]) -> dict:
     """``govkg validate folder`` under GNU time -v (on PATH); the whole tree's memory
     sampled, and the phases seen in it: the pass (govkg and its reader), the parts (its
@@ -127,7 +112,7 @@ def run(folder: Path, extra: list[str]) -> dict:
         peak_tree = peak_pss = peak_parent = 0
         parts: list[float] = []  # when the workers were seen
         while child.poll() is None:
-            processes = tree(child.pid)
+            processes = session_processes(child.pid)
             peak_tree = max(peak_tree, sum(rss for _, rss, _ in processes.values()))
             peak_pss = max(peak_pss, sum(pss for _, _, pss in processes.values()))
             parent = [rss for up, rss, _ in processes.values() if up == child.pid]  # govkg

@@ -7,12 +7,12 @@ Without --uri it starts the local FalkorDB 4.18 Bolt server (govkg.neo4j.falkord
 generates a workbook (bench/generate.py's generator), maps it to RDF in memory (every
 triple: no rule footprint), pushes it twice (into an empty database, then the same graph
 again), runs every rule in Cypher and the SHACL engine on the same graph, checks that
-both give the same findings, and prints Markdown tables: each push's stages, peak memory
-(this process during the push, the local server at the end) and the load average seen
-every 5 s. ``--disk`` pushes from an on-disk copy of the store (read-only, as the CLI's
+both give the same findings, and prints Markdown tables: each push's stages, memory (this
+process's peak so far, the local server's resident memory at the end) and the load
+average seen every 5 s. ``--disk`` pushes from an on-disk copy of the store (read-only, as the CLI's
 push reads its store) instead of the in-memory one. The machine is shared: numbers are
 noisy, so each push also gives the CPU seconds of this process and of the local server
-(``/proc``), which the load changes less.
+(its ``INFO cpu``: bench/processes.py), which the load changes less.
 The rules run as ``validate --neo4j`` runs them (once per government where they take
 ``$government``); R16 is timed on its own.
 """
@@ -38,19 +38,9 @@ from govkg.store import oxigraph as oxi
 from govkg.synthetic import generate_workbook
 from govkg.validating.sources import memory_store, read_sources
 
-
-def memory_mb(pid: int | str = "self", field: str = "VmHWM") -> float:
-    """A process's peak (VmHWM) or current (VmRSS) resident memory, in MB (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def reset_peak() -> None:
-    """Start this process's VmHWM again from its current RSS (Linux 4.0+)."""
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
+# run as a script (python bench/x.py), bench/ is on the path, not the repository
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.processes import own_cpu_seconds, peak_mb, resident_mb, server_cpu_seconds  # noqa: E402
 
 
 class LoadSampler(threading.Thread):
@@ -69,22 +59,20 @@ class LoadSampler(threading.Thread):
         return f"{min(found):.1f}–{max(found):.1f} (mean {sum(found) / len(found):.1f})"
 
 
-def cpu_seconds(pid: int | None) -> float:
-    """User + system CPU seconds of a process (this one when ``pid`` is None)."""
-    if pid is None:
-        times = os.times()
-        return times.user + times.system
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(server: FalkorServer | None = None) -> float:
+    """User + system CPU seconds of the local ``server``, or of this process (None)."""
+    if server is None:
+        return own_cpu_seconds()
+    return server_cpu_seconds(server.folder / "redis.sock")
 
 
 def timed_push(
-    store: object, conn: Connection, batch: int, server_pid: int | None
+    store: object, conn: Connection, batch: int, server: FalkorServer | None
 ) -> tuple[PushReport, dict, float]:
     """A push, the seconds of its stages (``map`` is everything before the first node
     write: the RDF-to-graph mapping, the index, the read of the nodes already there; ``cpu``
     this process's and ``server`` the local server's CPU seconds) and this process's peak
-    RSS in MB during it."""
+    RSS in MB so far (the workbook's store included)."""
     stages: dict[str, float] = {}
     mark = [time.perf_counter(), "map"]
 
@@ -94,13 +82,12 @@ def timed_push(
             stages[mark[1]] = stages.get(mark[1], 0.0) + now - mark[0]
             mark[:] = [now, stage]
 
-    reset_peak()
-    cpu, server = cpu_seconds(None), cpu_seconds(server_pid) if server_pid else 0.0
+    cpu, server_cpu = cpu_seconds(), cpu_seconds(server) if server else 0.0
     report = push(store, conn, batch=batch, on_progress=on_progress)
     on_progress(0, "end", 0)
-    stages["cpu"] = cpu_seconds(None) - cpu
-    stages["server"] = cpu_seconds(server_pid) - server if server_pid else float("nan")
-    return report, stages, memory_mb()
+    stages["cpu"] = cpu_seconds() - cpu
+    stages["server"] = cpu_seconds(server) - server_cpu if server else float("nan")
+    return report, stages, peak_mb()
 
 
 def on_disk(store: object, folder: Path) -> object:
@@ -148,28 +135,27 @@ def main(argv: list[str] | None = None) -> int:
             del workbooks
             print(f"workbook: {sum(counts.values()):,} rows, {len(store):,} triples "
                   f"({time.perf_counter() - started:.1f} s to make; this process "
-                  f"{memory_mb(field='VmRSS'):,.0f} MB)", file=sys.stderr, flush=True)  # fmt: skip
+                  f"{resident_mb(os.getpid()):,.0f} MB)", file=sys.stderr, flush=True)  # fmt: skip
         if args.disk:
             store = on_disk(store, Path(stack.enter_context(tempfile.TemporaryDirectory())))
         password = os.environ.get(args.password_env, "")
         with Connection(uri, args.user, password) as conn:
             conn.run("MATCH (n) DETACH DELETE n")
             pushes = []
-            pid = server.process.pid if server and server.process else None
             for name in ("into an empty database", "the same graph again"):
-                pushes.append((name, *timed_push(store, conn, args.batch, pid)))
+                pushes.append((name, *timed_push(store, conn, args.batch, server)))
                 report = pushes[-1][1]
                 print(f"push {name}: {report.seconds:.1f} s", file=sys.stderr, flush=True)
-            server_mb = memory_mb(server.process.pid) if server and server.process else None
+            server_mb = resident_mb(server.process.pid) if server and server.process else None
             book = rule_book()
             timings = []
             for rule in [] if args.push_only else book.ordered():
-                t0, cpu = time.perf_counter(), cpu_seconds(pid) if pid else float("nan")
+                t0, cpu = time.perf_counter(), cpu_seconds(server) if server else float("nan")
                 if rule.id == "R16":
                     rows = len(validate_neo4j(conn, book, [rule.id]))
                 else:
                     rows = len(rule_results(conn, book, [rule.id])[0])
-                server_cpu = cpu_seconds(pid) - cpu if pid else float("nan")
+                server_cpu = cpu_seconds(server) - cpu if server else float("nan")
                 timings.append((rule.id, rows, time.perf_counter() - t0, server_cpu))
             if args.push_only:
                 print_pushes(args, server, server_mb, sampler, pushes)
@@ -225,7 +211,7 @@ def print_pushes(
     print()
     print("| push | nodes | relationships | seconds | nodes/s | relationships/s | items/s "
           "| map / nodes / relationships / stale s | CPU s: Python / server "
-          "| peak RSS of the push |")  # fmt: skip
+          "| peak RSS so far |")  # fmt: skip
     print("|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for label, r, stages, peak in pushes:
         items = r.nodes + r.relationships
@@ -236,7 +222,7 @@ def print_pushes(
               f"{items / r.seconds:,.0f} | {parts} | {stages['cpu']:.1f} / "
               f"{stages['server']:.1f} | {peak:,.0f} MB |")  # fmt: skip
     if server_mb is not None:
-        print(f"\nFalkorDB server peak RSS: {server_mb:,.0f} MB")
+        print(f"\nFalkorDB server RSS at the end: {server_mb:,.0f} MB")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ python -m bench.neo4j_push_variants --agencies 100 [--rounds 2] [--variants push
 
 Starts the local FalkorDB 4.18 Bolt server, generates a workbook, maps it once and writes
 it into the emptied database with each variant in turn; prints, for each, the wall
-seconds, the CPU seconds of this process and of the server (``/proc``: the machine is
+seconds, the CPU seconds of this process and of the server (its ``INFO cpu``: the machine is
 shared, and CPU time changes less with the load than wall time) and the server's CPU of
 each stage. Variants:
 
@@ -43,14 +43,14 @@ STAMP = "bench"
 class Run:
     """One variant's writes, with the server's CPU seconds of each stage."""
 
-    def __init__(self, conn: Connection, graph: PropertyGraph, server_pid: int) -> None:
-        self.conn, self.graph, self.pid = conn, graph, server_pid
+    def __init__(self, conn: Connection, graph: PropertyGraph, server: FalkorServer) -> None:
+        self.conn, self.graph, self.server = conn, graph, server
         self.stages: dict[str, float] = {}
 
     def stage(self, name: str, work: Callable[[], None]) -> None:
-        before = cpu_seconds(self.pid)
+        before = cpu_seconds(self.server)
         work()
-        self.stages[name] = cpu_seconds(self.pid) - before
+        self.stages[name] = cpu_seconds(self.server) - before
 
     def index(self, key: str = "uri") -> None:
         self.conn.run(f"CREATE INDEX FOR (n:Resource) ON (n.{key})")
@@ -159,7 +159,6 @@ def main(argv: list[str] | None = None) -> int:
           "| nodes/s of server CPU | load |")  # fmt: skip
     print("|---|---:|---|---|---:|---:|")
     with FalkorServer() as server, Connection(server.uri, "falkordb", "") as conn:
-        pid = server.process.pid  # type: ignore[union-attr]
         for _round in range(args.rounds):
             for name in args.variants.split(","):
                 conn.run("MATCH (n) DETACH DELETE n")
@@ -168,11 +167,11 @@ def main(argv: list[str] | None = None) -> int:
                 ):
                     for key in row["properties"]:
                         conn.run(f"DROP INDEX ON :{row['label']}({key})")
-                run = Run(conn, graph, pid)
-                wall, python, server_cpu = time.perf_counter(), cpu_seconds(None), cpu_seconds(pid)
+                run = Run(conn, graph, server)
+                wall, python, server_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(server)
                 variant(name, run, store)
-                wall, python = time.perf_counter() - wall, cpu_seconds(None) - python
-                server_cpu = cpu_seconds(pid) - server_cpu
+                wall, python = time.perf_counter() - wall, cpu_seconds() - python
+                server_cpu = cpu_seconds(server) - server_cpu
                 counts = (
                     conn.read("MATCH (n) RETURN count(n) AS n")[0]["n"],
                     conn.read("MATCH ()-[x]->() RETURN count(x) AS n")[0]["n"],

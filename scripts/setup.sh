@@ -6,13 +6,14 @@ cd "$(dirname "$0")/.."
 
 # System packages, each only if missing: Java runs HermiT, the OWL reasoner bundled with
 # owlready2; Chromium (Debian's, never a download) runs the browser tests of the web pages,
-# with a Chinese font so that their screenshots are legible; procps (ps, pgrep) lets the
-# streamed validation's tests see its worker processes.
+# with a Chinese font so that their screenshots are legible; procps (ps, pgrep, pmap) lets
+# the streamed validation's tests see its worker processes, and the benchmarks measure them.
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
-command -v pgrep >/dev/null 2>&1 && command -v ps >/dev/null 2>&1 || missing+=(procps)
+command -v pgrep >/dev/null 2>&1 && command -v ps >/dev/null 2>&1 \
+  && command -v pmap >/dev/null 2>&1 || missing+=(procps)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
