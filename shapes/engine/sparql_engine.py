@@ -28,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from govkg.shapes.engine import nested, pyshacl_engine
-from govkg.shapes.engine.batching import Check, chunks, fill_messages, get, run_batch
+from govkg.shapes.engine.batching import Check, chunks, fill_messages, run_batch
 from govkg.shapes.engine.compile_core import (
     CORE,
     LOGICAL,
@@ -48,6 +48,7 @@ from govkg.shapes.engine.compile_sparql import (
     select_constraint,
     uses_shapes_graph,
 )
+from govkg.shapes.engine.result_rows import component_results, core_results, sparql_results
 from govkg.shapes.engine.results import (
     SH,
     ValidationReport,
@@ -225,34 +226,12 @@ class Compiler:
     def core_job(
         self, query: str, comp: str, path: str | None, base: tuple, messages: list[Any]
     ) -> list[ValidationResult]:
-        out = []
-        for row in self.run(query):
-            this, value, rpath = get(row, "this"), get(row, "value"), get(row, "rpath")
-            out.append(
-                ValidationResult(
-                    str(this), str(rpath) if rpath is not None else path,
-                    None if value is None else str(value), base[0], comp, base[1],
-                    fill_messages(messages, {"this": this, "value": value}) if messages else (),
-                )
-            )  # fmt: skip
-        return out
+        return core_results(self.run(query), comp, path, base, messages)
 
     def component_job(
         self, query: str, comp: str, path: str | None, base: tuple, templates: list, params: dict
     ) -> list[ValidationResult]:
-        out = []
-        for row in self.run(query):
-            this, value = get(row, "this"), get(row, "value")
-            if value is None and path is None:
-                value = this
-            msgs = fill_messages(templates, {**params, "this": this, "value": value})
-            out.append(
-                ValidationResult(
-                    str(this), path, None if value is None else str(value), base[0],
-                    comp, base[1], msgs,
-                )
-            )  # fmt: skip
-        return out
+        return component_results(self.run(query), comp, path, base, templates, params)
 
     def _shape(self, shape: Any, focus: str, depth: int) -> list[Future]:
         sg = self.sg
@@ -318,34 +297,7 @@ class Compiler:
         self, shape: Any, node: Any, query: str, path: str | None, base: tuple
     ) -> list[ValidationResult]:
         """The results of one sh:sparql SELECT constraint."""
-        sg = self.sg
-        rows = self.run(query)
-        templates = sg.objects(node, SH + "message") or sg.objects(shape, SH + "message")
-        comp = f"<{SH}SPARQLConstraintComponent>"
-        out = []
-        for row in rows:
-            failure = get(row, "failure")
-            if failure is not None and failure.value.lower() in ("true", "1"):
-                raise ShaclFailure(f"sh:sparql constraint of {shape} reported ?failure")
-            this = get(row, "this")
-            if this is None:
-                continue
-            value, rpath, message = get(row, "value"), get(row, "path"), get(row, "message")
-            if value is None and path is None:
-                value = this
-            bindings = {v.value: row[v] for v in rows.variables if row[v] is not None}
-            msgs = (
-                ((message.value, message.language or None),)
-                if message is not None and oxi.is_literal(message)
-                else fill_messages(templates, bindings)
-            )
-            out.append(
-                ValidationResult(
-                    str(this), str(rpath) if rpath is not None else path,
-                    None if value is None else str(value), base[0], comp, base[1], msgs,
-                )
-            )  # fmt: skip
-        return out
+        return sparql_results(self.run(query), self.sg, shape, node, path, base)
 
 
 def _store(data: Any, data_format: str) -> Any:
