@@ -12,7 +12,6 @@ lacks, the import still gives a draft and says the checks were skipped.
 from __future__ import annotations
 
 import csv
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -22,15 +21,10 @@ from govkg.loaders.workbook import read_workbook
 
 from govkg.cli import main
 
-from .conftest import EXAMPLES, REPO
+from .mandate_texts import CITY, MANDATES, expected_of
 
-REAL = REPO / "tests" / "data" / "mandates" / "real"
+REAL = MANDATES / "real"
 TEXTS = sorted(REAL.glob("*.txt"))
-CITY = EXAMPLES / "city.xlsx"
-
-
-def expected_of(text: Path) -> dict:
-    return tomllib.loads(text.with_suffix(".toml").read_text(encoding="utf-8"))
 
 
 def check(text: Path, expected: dict) -> None:
