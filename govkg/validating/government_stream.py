@@ -58,6 +58,11 @@ ID_FILES = 64  # the files of the ids that are checked for duplicates only
 _ID_FILED = frozenset({"duties", "divisions", "power_items", "data_duties", "transfers"})
 _ID_KEYS = [f"ids {bucket}" for bucket in range(ID_FILES)]
 _R7_KEYS = [f"R7 {bucket}" for bucket in range(CODE_FILES)]
+_UNITS = "units "  # a government's units are filed apart (the cross part reads only them)
+
+
+def _units_key(gov: str) -> str:
+    return _UNITS + gov
 
 
 class Spill:
@@ -191,8 +196,10 @@ class StreamPlan:
             unit = item[1][0]
             self._seen(data, item[0], unit, (self.gov.keys(), self.unit_agency.keys()))
             self.unit_agency[unit] = item[1][at]
-        gov = self.gov.get
-        self._to_each([gov(row[at], "") for _, row in data.rows], "units", data.rows)
+        # in files of their own: the cross part reads the units of many governments
+        units = [_units_key(self.gov.get(row[at], "")) for _, row in data.rows]
+        self.spill.add("units", zip(units, data.rows, strict=True))
+        self.rows_per_gov.update(key[len(_UNITS) :] for key in units)
 
     def _duties(self, data: TableRows) -> None:
         holder = data.index("holder")
@@ -314,8 +321,9 @@ class StreamPlan:
     def _government_rows(self, governments: frozenset[str]) -> dict[str, list[Row]]:
         chosen: dict[str, dict[int, Row]] = defaultdict(dict)
         for gov in governments:
-            for table, rows in self.spill.read(gov).items():
-                chosen[table].update((item[0], item) for item in rows)
+            for key in (gov, _units_key(gov)):
+                for table, rows in self.spill.read(key).items():
+                    chosen[table].update((item[0], item) for item in rows)
         agencies = self.tables["agencies"].rows
         for gov in governments:
             for i in self.agency_rows.get(gov, ()):
@@ -338,7 +346,9 @@ class StreamPlan:
         held = {row[holder] for _, row in self.cross["data_duties"]} & self.unit_agency.keys()
         units: dict[int, Row] = {}
         for gov in {self.gov_of(u) for u in held}:
-            units.update((n, (n, r)) for n, r in self.spill.read(gov)["units"] if r[0] in held)
+            for n, r in self.spill.read(_units_key(gov))["units"]:
+                if r[0] in held:
+                    units[n] = (n, r)
         chosen["units"] = [units[n] for n in sorted(units)]
         return chosen
 
