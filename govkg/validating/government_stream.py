@@ -303,7 +303,9 @@ class StreamPlan:
                  keys=tuple(_R7_KEYS[b] for b in range(k, CODE_FILES, ranges)))
             for k in range(ranges)
         ]  # fmt: skip
-        return [*governments, Part(CROSS, ("R1", "R11", "R13"), kind=CROSS), *base_codes]
+        # the cross part first: it grows with the nation (every agency), and run last it
+        # would leave the other core idle at the end
+        return [Part(CROSS, ("R1", "R11", "R13"), kind=CROSS), *governments, *base_codes]
 
     def workbook(self, part: Part) -> Workbook:
         """The rows of a government part or the cross part, read back (in the order of
