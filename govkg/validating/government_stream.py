@@ -2,12 +2,13 @@
 
 One pass over the tables (block by block: a nation's 42M rows never sit in memory)
 writes each row to the file of each government it belongs to (``Spill``, in a scratch
-folder) and keeps only what the cuts and the cross-government rules need: the agency
-rows (every part needs its link targets, R11 needs them all), each unit's agency, the
-function catalogue, the ids references may name, the datasets whose sources are not all
-in one government with their data duties, and of the power items, per base code, the
-name, type and basis seen first and whether another was seen (R7). What R7 reads of the
-power items (id, base code, name, type, basis) goes a second time to files by base code.
+folder; a government's units to a file of their own) and keeps only what the cuts and
+the cross-government rules need: the agency rows (every part needs its link targets,
+R11 needs them all), each unit's agency, the function catalogue, the ids references
+may name, the datasets whose sources are not all in one government with their data
+duties, and of the power items, per base code, the name, type and basis seen first and
+whether another was seen (R7). What R7 reads of the power items (id, base code, name,
+type, basis) goes a second time to files by base code.
 
 The parts (govkg/validating/partition.py says which rows each holds and which findings it keeps)
 are read back from those files one at a time, in the worker that validates them:
