@@ -2,12 +2,13 @@
 
 One pass over the tables (block by block: a nation's 42M rows never sit in memory)
 writes each row to the file of each government it belongs to (``Spill``, in a scratch
-folder) and keeps only what the cuts and the cross-government rules need: the agency
-rows (every part needs its link targets, R11 needs them all), each unit's agency, the
-function catalogue, the ids references may name, the datasets whose sources are not all
-in one government with their data duties, and of the power items, per base code, the
-name, type and basis seen first and whether another was seen (R7). What R7 reads of the
-power items (id, base code, name, type, basis) goes a second time to files by base code.
+folder; a government's units to a file of their own) and keeps only what the cuts and
+the cross-government rules need: the agency rows (every part needs its link targets,
+R11 needs them all), each unit's agency, the function catalogue, the ids references
+may name, the datasets whose sources are not all in one government with their data
+duties, and of the power items, per base code, the name, type and basis seen first and
+whether another was seen (R7). What R7 reads of the power items (id, base code, name,
+type, basis) goes a second time to files by base code.
 
 The parts (govkg/validating/partition.py says which rows each holds and which findings it keeps)
 are read back from those files one at a time, in the worker that validates them:
@@ -58,6 +59,11 @@ ID_FILES = 64  # the files of the ids that are checked for duplicates only
 _ID_FILED = frozenset({"duties", "divisions", "power_items", "data_duties", "transfers"})
 _ID_KEYS = [f"ids {bucket}" for bucket in range(ID_FILES)]
 _R7_KEYS = [f"R7 {bucket}" for bucket in range(CODE_FILES)]
+_UNITS = "units "  # a government's units are filed apart (the cross part reads only them)
+
+
+def _units_key(gov: str) -> str:
+    return _UNITS + gov
 
 
 class Spill:
@@ -191,8 +197,10 @@ class StreamPlan:
             unit = item[1][0]
             self._seen(data, item[0], unit, (self.gov.keys(), self.unit_agency.keys()))
             self.unit_agency[unit] = item[1][at]
-        gov = self.gov.get
-        self._to_each([gov(row[at], "") for _, row in data.rows], "units", data.rows)
+        # in files of their own: the cross part reads the units of many governments
+        units = [_units_key(self.gov.get(row[at], "")) for _, row in data.rows]
+        self.spill.add("units", zip(units, data.rows, strict=True))
+        self.rows_per_gov.update(key[len(_UNITS) :] for key in units)
 
     def _duties(self, data: TableRows) -> None:
         holder = data.index("holder")
@@ -296,7 +304,9 @@ class StreamPlan:
                  keys=tuple(_R7_KEYS[b] for b in range(k, CODE_FILES, ranges)))
             for k in range(ranges)
         ]  # fmt: skip
-        return [*governments, Part(CROSS, ("R1", "R11", "R13"), kind=CROSS), *base_codes]
+        # the cross part first: it grows with the nation (every agency), and run last it
+        # would leave the other core idle at the end
+        return [Part(CROSS, ("R1", "R11", "R13"), kind=CROSS), *governments, *base_codes]
 
     def workbook(self, part: Part) -> Workbook:
         """The rows of a government part or the cross part, read back (in the order of
@@ -314,8 +324,9 @@ class StreamPlan:
     def _government_rows(self, governments: frozenset[str]) -> dict[str, list[Row]]:
         chosen: dict[str, dict[int, Row]] = defaultdict(dict)
         for gov in governments:
-            for table, rows in self.spill.read(gov).items():
-                chosen[table].update((item[0], item) for item in rows)
+            for key in (gov, _units_key(gov)):
+                for table, rows in self.spill.read(key).items():
+                    chosen[table].update((item[0], item) for item in rows)
         agencies = self.tables["agencies"].rows
         for gov in governments:
             for i in self.agency_rows.get(gov, ()):
@@ -338,7 +349,9 @@ class StreamPlan:
         held = {row[holder] for _, row in self.cross["data_duties"]} & self.unit_agency.keys()
         units: dict[int, Row] = {}
         for gov in {self.gov_of(u) for u in held}:
-            units.update((n, (n, r)) for n, r in self.spill.read(gov)["units"] if r[0] in held)
+            for n, r in self.spill.read(_units_key(gov))["units"]:
+                if r[0] in held:
+                    units[n] = (n, r)
         chosen["units"] = [units[n] for n in sorted(units)]
         return chosen
 

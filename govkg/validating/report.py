@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO, runtime_checkable
 
 from govkg.shapes.findings import (
     Finding,
@@ -177,12 +177,18 @@ def json_report(findings: list[Finding]) -> str:
     return json.dumps(as_json(findings), ensure_ascii=False, indent=2) + "\n"
 
 
+@runtime_checkable
+class WithReportTexts(Protocol):
+    """Findings that come with their texts in the JSON report made already (the runs on
+    disk: govkg/validating/finding_runs.py, made by the workers)."""
+
+    def report_texts(self) -> Iterator[str]: ...
+
+
 def write_json_report(out: TextIO, findings: Iterable[Finding], tally: Tally) -> None:
     """What ``json_report`` writes, a finding at a time (``tally``: the counts and the
     verdict, known beforehand; findings on disk come with their texts)."""
-    from govkg.validating.finding_runs import FindingRuns
-
-    if isinstance(findings, FindingRuns):
+    if isinstance(findings, WithReportTexts):
         texts = findings.report_texts()
     else:
         texts = map(report_text, findings)
