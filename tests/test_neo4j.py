@@ -32,8 +32,9 @@ from govkg.neo4j.client import (
 from govkg.neo4j.duty_texts import government_uris
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.mapping import Namespaces
+from govkg.neo4j.push_rows import SOURCES_PER_ROW
 from govkg.neo4j.rules import names_of, query_text, rule_results, validate_neo4j
-from govkg.neo4j.sync import SOURCES_PER_ROW, pull, push, store_graph
+from govkg.neo4j.sync import pull, push, store_graph
 from govkg.synthetic import generate_workbook
 from govkg.validating.sources import memory_store, read_sources
 from tests.conftest import (

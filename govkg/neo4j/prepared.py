@@ -1,0 +1,110 @@
+"""The push's rows prepared at load time, beside the store's generation.
+
+Reading the on-disk store costs a push far more than writing: every IRI and long literal
+of every quad is a RocksDB look-up (~6 µs a quad, docs/benchmarks.md). So the load maps
+the new generation once (mapping.py, push_rows.py) and keeps the rows in one file::
+
+    STORE/neo4j/gen-000007.rows
+
+and ``govkg neo4j push`` reads that file instead of the store. Like the draft's sidecar
+(govkg/store/sidecar.py) it is a cache, never the source of truth: written to a temp file
+and renamed (a crash while writing leaves no copy, never a half one), named after its
+generation and headed by what its content depends on, and ignored when missing, stale
+or unreadable: the push then maps the store as before. Older generations' copies are
+removed when a new one is written, but for the generation a reader may still be on.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govkg.lifetime import process_alive
+from govkg.neo4j.mapping import Namespaces, property_graph
+from govkg.neo4j.push_rows import PushRows, cycle_collector_paused, push_rows
+from govkg.store import oxigraph as oxi
+
+FOLDER = "neo4j"
+SUFFIX = ".rows"
+# of the rows: a copy of another format (or another marshal) is stale
+FORMAT = "1"
+
+
+def prepared_path(store: str | os.PathLike[str], generation: str) -> Path:
+    """Where the prepared rows of ``generation`` of the store at ``store`` live."""
+    return Path(store) / FOLDER / f"{generation}{SUFFIX}"
+
+
+def _header(generation: str) -> tuple[str, str, int]:
+    return ("govkg-neo4j-rows", f"{FORMAT}/{generation}", marshal.version)
+
+
+@dataclass(frozen=True)
+class PreparedCopy:
+    """The prepared rows of one generation, read when the push asks (its time is the
+    push's)."""
+
+    path: Path
+    generation: str
+
+    def read(self, namespaces: dict[str, str]) -> PushRows | None:
+        """The rows, when the copy is there, whole and of this generation, and its names
+        are those a mapping with the database's ``namespaces`` gives (it was shortened
+        with none beyond the ontology's; after a push of it, with its own); else None."""
+        try:
+            with self.path.open("rb") as source:
+                header, data = marshal.load(source)
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if header != _header(self.generation):
+            return None
+        rows = PushRows.of_data(data)
+        if namespaces and namespaces != rows.extra:
+            return None
+        return rows
+
+
+def prepared_copy(store: str | os.PathLike[str], generation: str | None) -> PreparedCopy | None:
+    """The prepared copy of a store's ``generation`` (None: nothing loaded yet)."""
+    if generation is None:
+        return None
+    return PreparedCopy(prepared_path(store, generation), generation)
+
+
+def write_prepared(
+    store: str | os.PathLike[str], generation: str, data: Any, *, keep: Iterable[str] = ()
+) -> Path:
+    """Map ``data`` (the generation, read-only) and write its rows, all or nothing; then
+    remove the other generations' copies but those of ``keep`` (and temp files whose
+    writer is gone)."""
+    path = prepared_path(store, generation)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with cycle_collector_paused():
+        rows = push_rows(property_graph(oxi.union_quads(data), Namespaces()))
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with scratch.open("wb") as out:
+            marshal.dump((_header(generation), rows.as_data()), out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(scratch, path)
+    except BaseException:
+        scratch.unlink(missing_ok=True)
+        raise
+    kept = {path.name, *(f"{g}{SUFFIX}" for g in keep)}
+    for entry in path.parent.iterdir():
+        if entry.name not in kept and (entry.suffix == SUFFIX or _abandoned(entry)):
+            entry.unlink(missing_ok=True)
+    return path
+
+
+def _abandoned(entry: Path) -> bool:
+    """A temp file of a writer that is gone (its pid, the name's second-last part)."""
+    parts = entry.name.split(".")
+    if entry.suffix != ".tmp" or len(parts) < 3 or not parts[-2].isdigit():
+        return False
+    return not process_alive(int(parts[-2]))
