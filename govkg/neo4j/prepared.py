@@ -18,14 +18,20 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from govkg.lifetime import process_alive
 from govkg.neo4j.mapping import Namespaces, property_graph
-from govkg.neo4j.push_rows import PushRows, cycle_collector_paused, push_rows
+from govkg.neo4j.push_rows import (
+    NodePart,
+    PushRows,
+    RelationshipPart,
+    cycle_collector_paused,
+    push_rows,
+)
 from govkg.store import oxigraph as oxi
 
 FOLDER = "neo4j"
@@ -39,33 +45,75 @@ def prepared_path(store: str | os.PathLike[str], generation: str) -> Path:
     return Path(store) / FOLDER / f"{generation}{SUFFIX}"
 
 
+# rows a record of the file: small records are read between the writes' sending (a large
+# one would hold the interpreter lock while the server waits for the next write)
+RECORD_ROWS = 1000
+_LENGTH = 8  # the file starts with the length of the rest: a copy cut short is seen
+
+
 def _header(generation: str) -> tuple[str, str, int]:
     return ("govkg-neo4j-rows", f"{FORMAT}/{generation}", marshal.version)
 
 
+class PreparedRows:
+    """A prepared copy being read (a push's RowSource): the counts and namespaces were
+    read on opening, the records of nodes and then relationships are read as the push
+    asks for them."""
+
+    def __init__(self, source: BinaryIO, meta: tuple[Any, ...]) -> None:
+        self._source = source
+        self.extra, self.triples, self.nodes, self.relationship_count = meta
+        self._pending: tuple[Any, ...] | None = None  # the first relationship record
+
+    def _records(self) -> Iterator[tuple[Any, ...]]:
+        while (record := marshal.load(self._source))[0] != "end":
+            yield record
+
+    def node_parts(self) -> Iterator[NodePart]:
+        for record in self._records():
+            if record[0] != "n":
+                self._pending = record
+                return
+            yield record[1], record[2], record[3]
+
+    def relationship_parts(self) -> Iterator[RelationshipPart]:
+        if self._pending is None:
+            return
+        yield self._pending[1], self._pending[2]
+        for record in self._records():
+            yield record[1], record[2]
+
+    def close(self) -> None:
+        self._source.close()
+
+
 @dataclass(frozen=True)
 class PreparedCopy:
-    """The prepared rows of one generation, read when the push asks (its time is the
+    """The prepared rows of one generation, opened when the push asks (its time is the
     push's)."""
 
     path: Path
     generation: str
 
-    def read(self, namespaces: dict[str, str]) -> PushRows | None:
+    def open(self, namespaces: dict[str, str]) -> PreparedRows | None:
         """The rows, when the copy is there, whole and of this generation, and its names
         are those a mapping with the database's ``namespaces`` gives (it was shortened
         with none beyond the ontology's; after a push of it, with its own); else None."""
         try:
-            with self.path.open("rb") as source:
-                header, data = marshal.load(source)
+            source = self.path.open("rb")
+        except OSError:
+            return None
+        try:
+            length = int.from_bytes(source.read(_LENGTH), "little")
+            whole = os.fstat(source.fileno()).st_size == _LENGTH + length
+            if whole and marshal.load(source) == _header(self.generation):
+                meta = marshal.load(source)
+                if not namespaces or namespaces == meta[0]:
+                    return PreparedRows(source, meta)
         except (OSError, EOFError, ValueError, TypeError):
-            return None
-        if header != _header(self.generation):
-            return None
-        rows = PushRows.of_data(data)
-        if namespaces and namespaces != rows.extra:
-            return None
-        return rows
+            pass
+        source.close()
+        return None
 
 
 def prepared_copy(store: str | os.PathLike[str], generation: str | None) -> PreparedCopy | None:
@@ -88,7 +136,11 @@ def write_prepared(
     scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with scratch.open("wb") as out:
-            marshal.dump((_header(generation), rows.as_data()), out)
+            out.write(bytes(_LENGTH))
+            _write_records(out, generation, rows)
+            size = out.tell()
+            out.seek(0)
+            out.write((size - _LENGTH).to_bytes(_LENGTH, "little"))
             out.flush()
             os.fsync(out.fileno())
         os.replace(scratch, path)
@@ -100,6 +152,19 @@ def write_prepared(
         if entry.name not in kept and (entry.suffix == SUFFIX or _abandoned(entry)):
             entry.unlink(missing_ok=True)
     return path
+
+
+def _write_records(out: BinaryIO, generation: str, rows: PushRows) -> None:
+    dump = marshal.dump
+    dump(_header(generation), out)
+    dump((rows.extra, rows.triples, rows.nodes, rows.relationship_count), out)
+    for labels, keys, part in rows.shapes:
+        for start in range(0, len(part), RECORD_ROWS):
+            dump(("n", labels, keys, part[start : start + RECORD_ROWS]), out)
+    for kind, part in rows.relationships.items():
+        for start in range(0, len(part), RECORD_ROWS):
+            dump(("r", kind, part[start : start + RECORD_ROWS]), out)
+    dump(("end",), out)
 
 
 def _abandoned(entry: Path) -> bool:

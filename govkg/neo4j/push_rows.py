@@ -2,10 +2,11 @@
 node shape, every node numbered, relationships by type as rows of node numbers.
 
 The mapping at push time and the copy prepared at load time (prepared.py) both give
-this, so one push (sync.py) writes either: a node is numbered by its place in the
-shapes' rows (the first shape's rows first), and a relationship row holds a target's
-number and up to SOURCES_PER_ROW of its sources' numbers, which the push turns into the
-ids the server gave (a shared target is sent and found once for many sources).
+this (a :class:`RowSource`), so one push (sync.py) writes either: a node is numbered by
+its place in the shapes' rows (the first part's rows first), and a relationship row
+holds a target's number and up to SOURCES_PER_ROW of its sources' numbers, which the
+push turns into the ids the server gave (a shared target is sent and found once for
+many sources).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from govkg.neo4j.mapping import Namespaces, PropertyGraph
+from govkg.neo4j.mapping import PropertyGraph
 
 # a row of a relationship write: a target and at most this many sources (a FalkorDB
 # message, under 30 KB, holds whole rows)
@@ -25,6 +26,26 @@ SOURCES_PER_ROW = 100
 
 # a node's shape: its labels and its property keys, in the order of a row's values
 Shape = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+NodePart = tuple[tuple[str, ...], tuple[str, ...], list[list[Any]]]  # labels, keys, rows
+RelationshipPart = tuple[str, list[list[Any]]]  # a type, rows [target, [source …]]
+
+
+class RowSource(Protocol):
+    """What a push reads: the counts and namespaces first, then the nodes' parts in
+    number order, then (once those are read) the relationships' parts."""
+
+    extra: dict[str, str]
+    triples: int
+    nodes: int
+    relationship_count: int
+
+    def node_parts(self) -> Iterator[NodePart]: ...
+
+    def relationship_parts(self) -> Iterator[RelationshipPart]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -41,17 +62,14 @@ class PushRows:
     nodes: int
     relationship_count: int
 
-    def namespaces(self) -> Namespaces:
-        return Namespaces(self.extra)
+    def node_parts(self) -> Iterator[NodePart]:
+        return iter(self.shapes)
 
-    def as_data(self) -> tuple[Any, ...]:
-        """Plain lists, tuples, dicts, texts and numbers (for marshal)."""
-        return (self.extra, self.shapes, self.relationships, self.triples, self.nodes,
-                self.relationship_count)  # fmt: skip
+    def relationship_parts(self) -> Iterator[RelationshipPart]:
+        return iter(self.relationships.items())
 
-    @classmethod
-    def of_data(cls, data: tuple[Any, ...]) -> PushRows:
-        return cls(*data)
+    def close(self) -> None:
+        pass
 
 
 def push_rows(graph: PropertyGraph) -> PushRows:

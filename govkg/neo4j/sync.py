@@ -29,7 +29,12 @@ from govkg.neo4j.mapping import (
 )
 from govkg.neo4j.node_writes import NodeWrites
 from govkg.neo4j.prepared import PreparedCopy
-from govkg.neo4j.push_rows import PushRows, cycle_collector_paused, push_rows
+from govkg.neo4j.push_rows import (
+    RelationshipPart,
+    RowSource,
+    cycle_collector_paused,
+    push_rows,
+)
 from govkg.neo4j.row_writer import RowWriter
 from govkg.store import oxigraph as oxi
 
@@ -74,9 +79,22 @@ def push(
     and was shortened as the database's names are; else the store is mapped now."""
     started = time.perf_counter()
     found = read_namespaces(conn)
-    rows = prepared.read(found) if prepared is not None else None
+    rows: RowSource | None = prepared.open(found) if prepared is not None else None
     if rows is None:
         rows = push_rows(store_graph(store, Namespaces(found)))
+    try:
+        return _push_rows(rows, conn, batch, on_progress, started)
+    finally:
+        rows.close()
+
+
+def _push_rows(
+    rows: RowSource,
+    conn: Connection,
+    batch: int,
+    on_progress: Callable[[int, str, int], None] | None,
+    started: float,
+) -> PushReport:
     total = rows.nodes + rows.relationship_count
 
     def report(count: int, stage: str) -> None:
@@ -93,10 +111,12 @@ def push(
         report(0, "nodes")
         nodes = NodeWrites(writes, known, stamp, batch, report, ids)
         first = 0
-        for labels, keys, shape_rows in rows.shapes:
-            nodes.shape(labels, keys, shape_rows, first)
-            first += len(shape_rows)
+        for labels, keys, part in rows.node_parts():
+            nodes.shape(labels, keys, part, first)
+            first += len(part)
         nodes.flush()
+        # read (from a prepared copy) while the server writes the last nodes
+        relationships = list(rows.relationship_parts())
     if None in ids:
         raise RuntimeError("the server did not return the id of every node created")
     # what rules and the next push look nodes up by; into an empty database it is built
@@ -107,13 +127,13 @@ def push(
         report(0, "relationships")
         # into an empty database every relationship is new (the pairs of a type are
         # distinct): CREATE, not MERGE
-        _write_relationships(writes, rows, ids, stamp, batch, report, create=not known)
+        _write_relationships(writes, relationships, ids, stamp, batch, report, create=not known)
     conn.await_indexes()
     report(0, "stale")
     deleted_rels = deleted_nodes = 0
     if known:  # else every Resource node and relationship was written by this push
         deleted_rels, deleted_nodes = _delete_all_stale(conn, rows, stamp)
-    _write_namespaces(conn, rows.namespaces(), stamp)
+    _write_namespaces(conn, Namespaces(rows.extra), stamp)
     return PushReport(
         rows.triples,
         rows.nodes,
@@ -126,7 +146,7 @@ def push(
 
 def _write_relationships(
     writes: RowWriter,
-    rows: PushRows,
+    relationships: list[RelationshipPart],
     ids: list[Any],
     stamp: str,
     batch: int,
@@ -142,7 +162,7 @@ def _write_relationships(
     # the ids a first push into an empty graph gets are often the numbers themselves
     same = ids == list(range(len(ids)))
     take = ids.__getitem__
-    for kind, kind_rows in rows.relationships.items():
+    for kind, kind_rows in relationships:
         write = f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
         if create:
             write = f"CREATE (a)-[x:{quote_name(kind)} {{{STAMP}: $stamp}}]->(b)"
@@ -160,7 +180,7 @@ def _write_relationships(
             report(sum(len(row[1]) for row in part), "relationships")
 
 
-def _delete_all_stale(conn: Connection, rows: PushRows, stamp: str) -> tuple[int, int]:
+def _delete_all_stale(conn: Connection, rows: RowSource, stamp: str) -> tuple[int, int]:
     """Relationships, then nodes, whose stamp is not this push's: (relationships, nodes).
     Each scan is skipped when the server's count (kept by both servers, not counted
     anew) shows there is nothing stale: every relationship and node pushed is there
