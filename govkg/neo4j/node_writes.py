@@ -35,21 +35,34 @@ class NodeWrites:
         self._gone: dict[str, list[list[Any]]] = {}  # label -> rows [id] of nodes losing it
 
     def shape(
-        self, labels: tuple[str, ...], keys: tuple[str, ...], rows: list[list[Any]], first: int
+        self,
+        labels: tuple[str, ...],
+        keys: tuple[str, ...],
+        rows: list[list[Any]],
+        first: int,
+        *,
+        sized: bool = False,
     ) -> None:
         """The nodes of one shape, numbered from ``first`` (``rows`` hold no null: a key
-        absent writes nothing)."""
+        absent writes nothing). ``sized``: the rows are one FalkorDB message of the
+        query for new nodes, none escaped (a prepared copy's records: prepared.py)."""
         known = self._known
         if not known:
-            self._send_new(labels, keys, rows, range(first, first + len(rows)))
+            numbers = range(first, first + len(rows))
+            if sized and self._writes.dialect == "falkordb" and len(rows) <= self._batch:
+                query = new_nodes_query(labels, keys, "id")
+                self._writes.sized(query, rows, self._params, self._took(numbers))
+                self._report(len(rows), "nodes")
+                return
+            self._send_new(labels, keys, rows, numbers)
             return
-        new, numbers, old = [], [], []
+        new, at, old = [], [], []
         kept = {RESOURCE, *labels}
         for number, row in enumerate(rows, first):
             found = known.get(row[0])
             if found is None:
                 new.append(row)
-                numbers.append(number)
+                at.append(number)
                 continue
             node, had = found
             self._ids[number] = node
@@ -57,31 +70,34 @@ class NodeWrites:
             for label in had:
                 if label not in kept:
                     self._gone.setdefault(label, []).append([node])
-        self._send_new(labels, keys, new, numbers)
+        self._send_new(labels, keys, new, at)
         self._send_old(labels, keys, old)
 
     def _send_new(
         self, labels: tuple[str, ...], keys: tuple[str, ...], rows: list[list[Any]], numbers: Any
     ) -> None:
-        query = (
-            f"UNWIND $rows AS r CREATE (n:{RESOURCE}{_labels(labels)} {{{_body(keys, 0)}}}) "
-            f"RETURN collect({self._writes.node_id}(n)) AS ids"
-        )
-        ids = self._ids
+        query = new_nodes_query(labels, keys, self._writes.node_id)
         for start in range(0, len(rows), self._batch):
             part = rows[start : start + self._batch]
-            at = numbers[start : start + len(part)]
-
-            def took(offset: int, returned: list[Any], at: Any = at) -> None:
-                # consecutive numbers (a first push): one slice; else one by one
-                if type(at) is range:
-                    ids[at.start + offset : at.start + offset + len(returned)] = returned
-                else:
-                    for number, node in zip(at[offset:], returned, strict=False):
-                        ids[number] = node
-
-            self._writes.rows(query, part, self._params, took)
+            self._writes.rows(
+                query, part, self._params, self._took(numbers[start : start + len(part)])
+            )
             self._report(len(part), "nodes")
+
+    def _took(self, at: Any) -> Callable[[int, list[Any]], None]:
+        """What a writing thread does with the ids a message of new nodes returns: the
+        nodes numbered ``at`` (its rows'), from the message's ``offset`` on."""
+        ids = self._ids
+
+        def took(offset: int, returned: list[Any]) -> None:
+            # consecutive numbers (a first push): one slice; else one by one
+            if type(at) is range:
+                ids[at.start + offset : at.start + offset + len(returned)] = returned
+            else:
+                for number, node in zip(at[offset:], returned, strict=False):
+                    ids[number] = node
+
+        return took
 
     def _send_old(
         self, labels: tuple[str, ...], keys: tuple[str, ...], rows: list[list[Any]]
@@ -106,6 +122,14 @@ class NodeWrites:
             for start in range(0, len(rows), self._batch):
                 self._writes.rows(query, rows[start : start + self._batch], {})
         self._gone.clear()
+
+
+def new_nodes_query(labels: tuple[str, ...], keys: tuple[str, ...], node_id: str) -> str:
+    """The write of new nodes of a shape: created, their ids returned in order."""
+    return (
+        f"UNWIND $rows AS r CREATE (n:{RESOURCE}{_labels(labels)} {{{_body(keys, 0)}}}) "
+        f"RETURN collect({node_id}(n)) AS ids"
+    )
 
 
 def _labels(labels: tuple[str, ...]) -> str:

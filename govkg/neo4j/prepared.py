@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from govkg.lifetime import process_alive
+from govkg.neo4j.client import falkordb_parts
 from govkg.neo4j.mapping import Namespaces, property_graph
+from govkg.neo4j.node_writes import new_nodes_query
 from govkg.neo4j.push_rows import (
     NodePart,
     PushRows,
@@ -38,6 +40,7 @@ FOLDER = "neo4j"
 SUFFIX = ".rows"
 # of the rows: a copy of another format (or another marshal) is stale
 FORMAT = "1"
+STAMP_CHARACTERS = 16  # of a push's stamp (sync.py: secrets.token_hex(8))
 
 
 def prepared_path(store: str | os.PathLike[str], generation: str) -> Path:
@@ -74,7 +77,7 @@ class PreparedRows:
             if record[0] != "n":
                 self._pending = record
                 return
-            yield record[1], record[2], record[3]
+            yield record[1], record[2], record[3], record[4]
 
     def relationship_parts(self) -> Iterator[RelationshipPart]:
         if self._pending is None:
@@ -158,9 +161,17 @@ def _write_records(out: BinaryIO, generation: str, rows: PushRows) -> None:
     dump = marshal.dump
     dump(_header(generation), out)
     dump((rows.extra, rows.triples, rows.nodes, rows.relationship_count), out)
+    # a record of nodes is a message of a first push into FalkorDB, marked when it can go
+    # as it is (no text to escape): the push then sends it without sizing its rows
+    stamp = {"stamp": "0" * STAMP_CHARACTERS}
     for labels, keys, part in rows.shapes:
+        query = new_nodes_query(labels, keys, "id")
         for start in range(0, len(part), RECORD_ROWS):
-            dump(("n", labels, keys, part[start : start + RECORD_ROWS]), out)
+            chunk = part[start : start + RECORD_ROWS]
+            begin = 0
+            for end, _sent, clean in falkordb_parts(query, chunk, stamp):
+                dump(("n", labels, keys, chunk[begin:end], clean), out)
+                begin = end
     for kind, part in rows.relationships.items():
         for start in range(0, len(part), RECORD_ROWS):
             dump(("r", kind, part[start : start + RECORD_ROWS]), out)

@@ -28,7 +28,8 @@ SOURCES_PER_ROW = 100
 Shape = tuple[tuple[str, ...], tuple[str, ...]]
 
 
-NodePart = tuple[tuple[str, ...], tuple[str, ...], list[list[Any]]]  # labels, keys, rows
+# labels, keys, rows, and whether the rows are one FalkorDB message as they are (node_writes)
+NodePart = tuple[tuple[str, ...], tuple[str, ...], list[list[Any]], bool]
 RelationshipPart = tuple[str, list[list[Any]]]  # a type, rows [target, [source …]]
 
 
@@ -63,7 +64,8 @@ class PushRows:
     relationship_count: int
 
     def node_parts(self) -> Iterator[NodePart]:
-        return iter(self.shapes)
+        for labels, keys, rows in self.shapes:
+            yield labels, keys, rows, False
 
     def relationship_parts(self) -> Iterator[RelationshipPart]:
         return iter(self.relationships.items())

@@ -19,7 +19,7 @@ class RowWriter:
 
     def __init__(self, conn: Connection, depth: int, threads: int) -> None:
         self._conn = conn
-        self.node_id = conn.node_id
+        self.node_id, self.dialect = conn.node_id, conn.dialect
         self._queue: queue.Queue[_Write | None] = queue.Queue(depth)
         self._error: BaseException | None = None
         self._threads = [
@@ -70,6 +70,19 @@ class RowWriter:
                 raise self._error
             self._queue.put((query, message, on_result, offset))
             offset += len(message["rows"])
+
+    def sized(
+        self,
+        query: str,
+        rows: list[Any],
+        params: Mapping[str, Any],
+        on_result: Callable[[int, list[Any]], None] | None = None,
+    ) -> None:
+        """Queue a write of ``rows`` as one message, as they are: they need no escaping
+        and fit (``client.falkordb_parts`` said so of them for this query)."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put((query, self._conn.sized_message(rows, params), on_result, 0))
 
     def stop(self, *, wait: bool) -> None:
         if not wait:

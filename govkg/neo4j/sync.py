@@ -28,7 +28,7 @@ from govkg.neo4j.mapping import (
     relationship_triple,
 )
 from govkg.neo4j.node_writes import NodeWrites
-from govkg.neo4j.prepared import PreparedCopy
+from govkg.neo4j.prepared import STAMP_CHARACTERS, PreparedCopy
 from govkg.neo4j.push_rows import (
     RelationshipPart,
     RowSource,
@@ -102,7 +102,7 @@ def _push_rows(
             on_progress(count, stage, total)
 
     # a token per push, not a digest of the triples (the digest took 40 % of the mapping)
-    stamp = secrets.token_hex(8)
+    stamp = secrets.token_hex(STAMP_CHARACTERS // 2)
     # the nodes already there, with their labels and ids: each node is written and found
     # by its id (a seek), not through the uri index (docs/benchmarks.md#neo4j)
     known = {uri: (node, labels) for node, uri, labels in conn.nodes_of(RESOURCE, URI)}
@@ -111,8 +111,8 @@ def _push_rows(
         report(0, "nodes")
         nodes = NodeWrites(writes, known, stamp, batch, report, ids)
         first = 0
-        for labels, keys, part in rows.node_parts():
-            nodes.shape(labels, keys, part, first)
+        for labels, keys, part, sized in rows.node_parts():
+            nodes.shape(labels, keys, part, first, sized=sized)
             first += len(part)
         nodes.flush()
         # read (from a prepared copy) while the server writes the last nodes
