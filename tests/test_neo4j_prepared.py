@@ -81,7 +81,24 @@ def counts(report: PushReport) -> tuple[int, ...]:
             report.deleted_relationships)  # fmt: skip
 
 
-@pytest.mark.parametrize("shape", ["city and notes", "many governments, units leading"])
+# a file with a blank node (read from the store: it labels blank nodes anew) and a
+# repeated line (read from the file: each triple counts once)
+ODDS = """_:b1 <http://e.org/about> <https://id.govkg.org/agencies/JH-DSJ> .
+_:b1 <http://www.w3.org/2004/02/skos/core#prefLabel> "备注"@zh .
+"""
+REPEATS = """<http://e.org/r> <http://e.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<http://e.org/r> <http://e.org/p> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> .
+<http://e.org/r> <http://e.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<http://e.org/r> <http://e.org/q> <https://id.govkg.org/agencies/JH-DSJ> .
+<http://e.org/r> <http://e.org/q> <https://id.govkg.org/agencies/JH-DSJ> .
+<http://e.org/r> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e.org/T> .
+<http://e.org/r> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e.org/T> .
+"""
+
+
+@pytest.mark.parametrize(
+    "shape", ["city and notes", "blank nodes and repeats", "many governments, units leading"]
+)
 def test_the_prepared_rows_push_the_graph_of_the_store(
     conn: Connection, tmp_path: Path, shape: str
 ) -> None:
@@ -90,12 +107,54 @@ def test_the_prepared_rows_push_the_graph_of_the_store(
     notes.write_text(NOTES, encoding="utf-8")
     if shape == "city and notes":
         load(store, EXAMPLES / "city.xlsx", notes)
+    elif shape == "blank nodes and repeats":
+        (tmp_path / "odds.nt").write_text(ODDS, encoding="utf-8")
+        (tmp_path / "repeats.nt").write_text(REPEATS, encoding="utf-8")
+        load(store, EXAMPLES / "city.xlsx", tmp_path / "odds.nt", tmp_path / "repeats.nt")
     else:
         generate_workbook(tmp_path / "wb", agencies=36, governments=6, unit_leads=0.6,
                           power_items=8, seed=3)  # fmt: skip
         load(store, tmp_path / "wb")
     prepared, mapped = pushed_both_ways(conn, store)
     assert prepared == mapped
+
+
+def test_the_mapping_counts_a_repeated_triple_once(tmp_path: Path) -> None:
+    """Quads of several graphs' files, with repeats, map as the store's union does."""
+    from govkg.neo4j.mapping import Namespaces, property_graph
+
+    more = '<http://e.org/s> <http://e.org/p> "x"@zh ; a <http://e.org/T> , <http://e.org/U> .'
+    store = oxi.memory_store()
+    oxi.load(store, REPEATS.encode(), format="nt", graph="http://example.org/g1")
+    oxi.load(store, more.encode(), format="ttl", graph="http://example.org/g2")
+    oxi.load(store, REPEATS.encode(), format="nt", graph="http://example.org/g3")
+    union = property_graph(oxi.union_quads(store), Namespaces())
+    repeated = [*oxi.parse(REPEATS.encode(), format="nt"), *oxi.quads_of(store)]
+    each = property_graph(iter(repeated), Namespaces(), distinct=False)
+    assert each.triples == union.triples == len(store) - 4  # g3 repeats g1's 4 triples
+    assert (each.nodes, each.labels, each.relationships) == (
+        union.nodes, union.labels, union.relationships)  # fmt: skip
+    assert union.nodes["http://e.org/r"] == {
+        "ns11__p^^xsd__integer": "1", "ns11__p^^xsd__boolean": "true"}  # fmt: skip
+
+
+def test_a_load_reads_the_graphs_it_wrote_from_their_files(tmp_path: Path) -> None:
+    """The load hands the preparation its N-Triples files: those graphs are read from
+    them, not from RocksDB (here a file that differs from the graph shows it)."""
+    from govkg.neo4j.prepared import write_prepared
+
+    store = tmp_path / "store"
+    load(store, EXAMPLES / "city.xlsx")
+    generation, data = GraphStore(store).open_generation()
+    assert generation is not None
+    workbook = next(g for g in oxi.named_graphs(data) if g.endswith("/city"))
+    one = tmp_path / "one.nt"
+    one.write_text('<http://e.org/a> <http://e.org/p> "q" .\n', encoding="utf-8")
+    write_prepared(store, generation, data, loaded={workbook: one})
+    rows = copy_of(store).open({})
+    assert rows is not None
+    rows.close()
+    assert rows.triples == len(data) - oxi.count(data, workbook) + 1
 
 
 def test_graphs_kept_from_earlier_loads_are_in_the_copy(conn: Connection, tmp_path: Path) -> None:

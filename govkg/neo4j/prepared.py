@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -127,15 +127,32 @@ def prepared_copy(store: str | os.PathLike[str], generation: str | None) -> Prep
 
 
 def write_prepared(
-    store: str | os.PathLike[str], generation: str, data: Any, *, keep: Iterable[str] = ()
+    store: str | os.PathLike[str],
+    generation: str,
+    data: Any,
+    *,
+    keep: Iterable[str] = (),
+    loaded: Mapping[str, Path] | None = None,
 ) -> Path:
     """Map ``data`` (the generation, read-only) and write its rows, all or nothing; then
     remove the other generations' copies but those of ``keep`` (and temp files whose
-    writer is gone)."""
+    writer is gone). ``loaded``: the N-Triples files the load just wrote into named
+    graphs of it, read instead of the store's RocksDB (~10 times faster)."""
     path = prepared_path(store, generation)
     path.parent.mkdir(parents=True, exist_ok=True)
     with cycle_collector_paused():
-        rows = push_rows(property_graph(oxi.union_quads(data), Namespaces()))
+        graph = None
+        if loaded is not None:
+            graph = property_graph(_graph_quads(data, loaded), Namespaces(), distinct=False)
+            # namespaces beyond the ontology's are numbered as the mapping meets them: a
+            # second one may come first in a file and second in the store (then mapped
+            # again, in the store's order, as a push that maps the store does)
+            if len(graph.namespaces.extra()) > 1:
+                graph = None
+        if graph is None:
+            graph = property_graph(oxi.union_quads(data), Namespaces())
+        rows = push_rows(graph)
+        del graph
     scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with scratch.open("wb") as out:
@@ -155,6 +172,30 @@ def write_prepared(
         if entry.name not in kept and (entry.suffix == SUFFIX or _abandoned(entry)):
             entry.unlink(missing_ok=True)
     return path
+
+
+def _graph_quads(data: Any, loaded: Mapping[str, Path]) -> Iterator[Any]:
+    """Every graph's quads (a triple in several graphs more than once): a graph loaded
+    from a file read from the file, unless it holds blank nodes (the store labels them
+    anew), the others from the store."""
+    yield from oxi.default_graph_quads(data)
+    for graph in oxi.named_graphs(data):
+        source = loaded.get(graph)
+        if source is not None and not _names_blank_nodes(source):
+            yield from oxi.parse(path=source, format="nt")
+        else:
+            yield from oxi.quads_of(data, graph)
+
+
+def _names_blank_nodes(path: Path) -> bool:
+    """Whether an N-Triples file may hold a blank node (``_:`` anywhere, literals too)."""
+    with path.open("rb") as source:
+        tail = b""
+        while chunk := source.read(1 << 20):
+            if b"_:" in tail + chunk:
+                return True
+            tail = chunk[-1:]
+    return False
 
 
 def _write_records(out: BinaryIO, generation: str, rows: PushRows) -> None:
