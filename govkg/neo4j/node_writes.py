@@ -8,6 +8,7 @@ from typing import Any
 
 from govkg.neo4j.client import quote_name
 from govkg.neo4j.mapping import RESOURCE, STAMP, URI
+from govkg.neo4j.push_rows import Shape
 from govkg.neo4j.row_writer import RowWriter
 
 
@@ -33,6 +34,9 @@ class NodeWrites:
         self._params = {"stamp": stamp}
         self._ids = ids
         self._gone: dict[str, list[list[Any]]] = {}  # label -> rows [id] of nodes losing it
+        # a repeated push's rows of a shape, gathered into batches across the parts
+        self._new: dict[Shape, tuple[list[list[Any]], list[int]]] = {}  # rows, numbers
+        self._old: dict[Shape, list[list[Any]]] = {}
 
     def shape(
         self,
@@ -56,7 +60,9 @@ class NodeWrites:
                 return
             self._send_new(labels, keys, rows, numbers)
             return
-        new, at, old = [], [], []
+        shape = (labels, keys)
+        new, at = self._new.setdefault(shape, ([], []))
+        old = self._old.setdefault(shape, [])
         kept = {RESOURCE, *labels}
         for number, row in enumerate(rows, first):
             found = known.get(row[0])
@@ -70,8 +76,10 @@ class NodeWrites:
             for label in had:
                 if label not in kept:
                     self._gone.setdefault(label, []).append([node])
-        self._send_new(labels, keys, new, at)
-        self._send_old(labels, keys, old)
+        if len(new) >= self._batch:
+            self._send_new(labels, keys, *self._new.pop(shape))
+        if len(old) >= self._batch:
+            self._send_old(labels, keys, self._old.pop(shape))
 
     def _send_new(
         self, labels: tuple[str, ...], keys: tuple[str, ...], rows: list[list[Any]], numbers: Any
@@ -114,7 +122,13 @@ class NodeWrites:
             self._report(len(part), "nodes")
 
     def flush(self) -> None:
-        """The labels to remove."""
+        """What is left of a repeated push's batches, then the labels to remove."""
+        for (labels, keys), (rows, at) in self._new.items():
+            self._send_new(labels, keys, rows, at)
+        for (labels, keys), rows in self._old.items():
+            self._send_old(labels, keys, rows)
+        self._new.clear()
+        self._old.clear()
         node_id = self._writes.node_id
         for label, rows in sorted(self._gone.items()):
             query = f"UNWIND $rows AS r WITH r[0] AS i MATCH (n) WHERE {node_id}(n) = i "
