@@ -238,6 +238,23 @@ def test_a_broken_or_foreign_copy_is_not_used(conn: Connection, tmp_path: Path) 
     assert isomorphic(as_rdflib(pull(conn)), store_rdflib(data))
 
 
+def test_a_copy_damaged_since_it_was_written_is_a_clear_error(
+    conn: Connection, tmp_path: Path
+) -> None:
+    from govkg.errors import StoreError
+
+    store = tmp_path / "store"
+    load(store, EXAMPLES / "city.xlsx")
+    copy = copy_of(store)
+    whole = bytearray(copy.path.read_bytes())
+    middle = len(whole) // 2
+    whole[middle : middle + 64] = b"\xff" * 64  # its length unchanged
+    copy.path.write_bytes(bytes(whole))
+    with pytest.raises(StoreError) as error:
+        push(oxi.memory_store(), conn, prepared=copy)
+    assert str(copy.path) in str(error.value) and "load the data again" in str(error.value)
+
+
 # --- a crash while preparing ------------------------------------------------------------
 _KILLED_WRITER = """
 import sys, time

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from govkg.errors import Problem, StoreError
 from govkg.lifetime import process_alive
 from govkg.neo4j.client import falkordb_parts
 from govkg.neo4j.mapping import Namespaces, property_graph
@@ -63,14 +64,28 @@ class PreparedRows:
     read on opening, the records of nodes and then relationships are read as the push
     asks for them."""
 
-    def __init__(self, source: BinaryIO, meta: tuple[Any, ...]) -> None:
-        self._source = source
+    def __init__(self, source: BinaryIO, meta: tuple[Any, ...], path: Path) -> None:
+        self._source, self._path = source, path
         self.extra, self.triples, self.nodes, self.relationship_count = meta
         self._pending: tuple[Any, ...] | None = None  # the first relationship record
 
     def _records(self) -> Iterator[tuple[Any, ...]]:
-        while (record := marshal.load(self._source))[0] != "end":
+        while (record := self._record())[0] != "end":
             yield record
+
+    def _record(self) -> tuple[Any, ...]:
+        try:
+            return marshal.load(self._source)
+        except (OSError, EOFError, ValueError, TypeError) as error:
+            # whole when opened (its length was right): damaged since
+            raise StoreError(
+                Problem(
+                    str(self._path),
+                    f"推送准备文件已损坏（{error}）：请删除该文件或重新加载",
+                    f"the push's prepared rows are damaged ({error}): delete the file or "
+                    "load the data again",
+                )
+            ) from None
 
     def node_parts(self) -> Iterator[NodePart]:
         for record in self._records():
@@ -112,7 +127,7 @@ class PreparedCopy:
             if whole and marshal.load(source) == _header(self.generation):
                 meta = marshal.load(source)
                 if not namespaces or namespaces == meta[0]:
-                    return PreparedRows(source, meta)
+                    return PreparedRows(source, meta, self.path)
         except (OSError, EOFError, ValueError, TypeError):
             pass
         source.close()
