@@ -55,7 +55,7 @@ class NodeWrites:
             numbers = range(first, first + len(rows))
             if sized and self._writes.dialect == "falkordb" and len(rows) <= self._batch:
                 query = new_nodes_query(labels, keys, "id")
-                self._writes.sized(query, rows, self._params, self._took(numbers))
+                self._writes.rows(query, rows, self._params, self._took(numbers), sized=True)
                 self._report(len(rows), "nodes")
                 return
             self._send_new(labels, keys, rows, numbers)
