@@ -1,5 +1,5 @@
 """What the Neo4j tests share (tests/test_neo4j*.py): stores of sources, graphs read back
-as rdflib graphs, the database's graph as comparable text (the server: neo4j_server.py)."""
+as rdflib graphs, the database's graph as comparable text (the server: conftest.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Neo4j: the mapping, push and pull against a real Bolt server (the local FalkorDB of
-tests/neo4j_support.py; the rules in Cypher: tests/test_neo4j_rules.py). The tests at the
+tests/conftest.py; the rules in Cypher: tests/test_neo4j_rules.py). The tests at the
 end need real Neo4j behaviour (constraints, ``neo4j://`` routing) and run when
 ``GOVKG_NEO4J_URI`` names a Neo4j server (user ``$GOVKG_NEO4J_USER``, default neo4j;
 password ``$NEO4J_PASSWORD``).
@@ -46,8 +46,6 @@ from tests.neo4j_support import (
     source_store,
     store_rdflib,
 )
-
-pytest_plugins = ("tests.neo4j_server",)
 
 REAL_NEO4J = os.environ.get("GOVKG_NEO4J_URI")
 

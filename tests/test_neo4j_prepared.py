@@ -25,8 +25,6 @@ from govkg.synthetic import generate_workbook
 from tests.conftest import EXAMPLES, REPO, SMALL_CITY, run_govkg, write_csv_workbook
 from tests.neo4j_support import as_rdflib, snapshot, store_rdflib
 
-pytest_plugins = ("tests.neo4j_server",)
-
 # a second named graph: a triple the workbook holds too, a node split across the graphs,
 # a namespace the ontology has no prefix for (so the copy carries one: ns11 …)
 NOTES = """

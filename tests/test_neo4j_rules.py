@@ -27,8 +27,6 @@ from tests.neo4j_support import (
     source_store,
 )
 
-pytest_plugins = ("tests.neo4j_server",)
-
 
 # --- the rules in Cypher ----------------------------------------------------------------
 def test_every_rule_has_one_cypher_query() -> None:
