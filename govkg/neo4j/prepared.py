@@ -16,6 +16,7 @@ removed when a new one is written, but for the generation a reader may still be 
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -35,6 +36,7 @@ from govkg.neo4j.push_rows import (
     cycle_collector_paused,
     push_rows,
 )
+from govkg.ontology.namespaces import PREFIXES
 from govkg.store import oxigraph as oxi
 
 FOLDER = "neo4j"
@@ -55,8 +57,10 @@ RECORD_ROWS = 1000
 _LENGTH = 8  # the file starts with the length of the rest: a copy cut short is seen
 
 
-def _header(generation: str) -> tuple[str, str, int]:
-    return ("govkg-neo4j-rows", f"{FORMAT}/{generation}", marshal.version)
+def _header(generation: str) -> tuple[str, str, str, int]:
+    # the names a copy holds follow the ontology's prefixes: another set makes it stale
+    prefixes = hashlib.sha256(repr(sorted(PREFIXES.items())).encode()).hexdigest()[:16]
+    return ("govkg-neo4j-rows", f"{FORMAT}/{generation}", prefixes, marshal.version)
 
 
 class PreparedRows:
