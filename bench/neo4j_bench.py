@@ -1,7 +1,7 @@
 """Neo4j benchmark: push rate and the time of each rule in Cypher (not part of the tests).
 
 python bench/neo4j_bench.py --agencies 500 [--power-items N] [--push-only] [--disk]
-                            [--uri bolt://... --user U]
+                            [--prepared] [--uri bolt://... --user U]
 
 Without --uri it starts the local FalkorDB 4.18 Bolt server (govkg.neo4j.falkordb_server). It
 generates a workbook (bench/generate.py's generator), maps it to RDF in memory (every
@@ -10,7 +10,9 @@ again), runs every rule in Cypher and the SHACL engine on the same graph, checks
 both give the same findings, and prints Markdown tables: each push's stages, memory (this
 process's peak so far, the local server's resident memory at the end) and the load
 average seen every 5 s. ``--disk`` pushes from an on-disk copy of the store (read-only, as the CLI's
-push reads its store) instead of the in-memory one. The machine is shared: numbers are
+push reads its store) instead of the in-memory one; ``--prepared`` first writes the rows a
+load prepares (govkg/neo4j/prepared.py; its time printed) and pushes from them, as
+`govkg neo4j push` does after `govkg load`. The machine is shared: numbers are
 noisy, so each push also gives the CPU seconds of this process and of the local server
 (its ``INFO cpu``: bench/processes.py), which the load changes less.
 The rules run as ``validate --neo4j`` runs them (once per government where they take
@@ -32,6 +34,7 @@ from govkg.shapes.store_validation import rule_book, validate_store
 
 from govkg.neo4j.client import Connection
 from govkg.neo4j.falkordb_server import FalkorServer
+from govkg.neo4j.prepared import PreparedCopy, prepared_copy, write_prepared
 from govkg.neo4j.rules import rule_results, validate_neo4j
 from govkg.neo4j.sync import PushReport, push
 from govkg.store import oxigraph as oxi
@@ -67,7 +70,11 @@ def cpu_seconds(server: FalkorServer | None = None) -> float:
 
 
 def timed_push(
-    store: object, conn: Connection, batch: int, server: FalkorServer | None
+    store: object,
+    conn: Connection,
+    batch: int,
+    server: FalkorServer | None,
+    prepared: PreparedCopy | None = None,
 ) -> tuple[PushReport, dict, float]:
     """A push, the seconds of its stages (``map`` is everything before the first node
     write: the RDF-to-graph mapping, the index, the read of the nodes already there; ``cpu``
@@ -83,7 +90,7 @@ def timed_push(
             mark[:] = [now, stage]
 
     cpu, server_cpu = cpu_seconds(), cpu_seconds(server) if server else 0.0
-    report = push(store, conn, batch=batch, on_progress=on_progress)
+    report = push(store, conn, batch=batch, on_progress=on_progress, prepared=prepared)
     on_progress(0, "end", 0)
     stages["cpu"] = cpu_seconds() - cpu
     stages["server"] = cpu_seconds(server) - server_cpu if server else float("nan")
@@ -113,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--disk", action="store_true", help="push from an on-disk store, as `govkg neo4j push` does"
     )
+    parser.add_argument(
+        "--prepared", action="store_true", help="push the rows a load prepares (timed apart)"
+    )
     parser.add_argument("--uri", help="a running server (default: start FalkorDB here)")
     parser.add_argument("--user", default="falkordb")
     parser.add_argument("--password-env", default="NEO4J_PASSWORD")
@@ -138,12 +148,21 @@ def main(argv: list[str] | None = None) -> int:
                   f"{resident_mb(os.getpid()):,.0f} MB)", file=sys.stderr, flush=True)  # fmt: skip
         if args.disk:
             store = on_disk(store, Path(stack.enter_context(tempfile.TemporaryDirectory())))
+        prepared = None
+        if args.prepared:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            t0, cpu = time.perf_counter(), cpu_seconds()
+            path = write_prepared(folder, "gen-000001", store)
+            print(f"prepared rows: {time.perf_counter() - t0:.2f} s, "
+                  f"{cpu_seconds() - cpu:.2f} s CPU, {path.stat().st_size / 1e6:.1f} MB",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            prepared = prepared_copy(folder, "gen-000001")
         password = os.environ.get(args.password_env, "")
         with Connection(uri, args.user, password) as conn:
             conn.run("MATCH (n) DETACH DELETE n")
             pushes = []
             for name in ("into an empty database", "the same graph again"):
-                pushes.append((name, *timed_push(store, conn, args.batch, server)))
+                pushes.append((name, *timed_push(store, conn, args.batch, server, prepared)))
                 report = pushes[-1][1]
                 print(f"push {name}: {report.seconds:.1f} s", file=sys.stderr, flush=True)
             server_mb = resident_mb(server.process.pid) if server and server.process else None
@@ -206,7 +225,8 @@ def print_pushes(
     first = pushes[0][1]
     name = "FalkorDB 4.18.3 (Bolt), local" if server else args.uri
     print(f"server: {name}; agencies {args.agencies:,}; {first.triples:,} triples "
-          f"({'on disk' if args.disk else 'in memory'}); "
+          f"({'on disk' if args.disk else 'in memory'}"
+          f"{', prepared rows' if args.prepared else ''}); "
           f"batch {args.batch}; load average {sampler.summary()}")  # fmt: skip
     print()
     print("| push | nodes | relationships | seconds | nodes/s | relationships/s | items/s "

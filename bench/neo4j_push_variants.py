@@ -1,20 +1,19 @@
 """Ways to write a first push into an empty FalkorDB, measured side by side (not tests).
 
-python -m bench.neo4j_push_variants --agencies 100 [--rounds 2] [--variants push,bulk,...]
+python -m bench.neo4j_push_variants --agencies 200 [--rounds 2] [--variants push,stamped,...]
 
-Starts the local FalkorDB 4.18 Bolt server, generates a workbook, maps it once and writes
-it into the emptied database with each variant in turn; prints, for each, the wall
-seconds, the CPU seconds of this process and of the server (its ``INFO cpu``: the machine is
-shared, and CPU time changes less with the load than wall time) and the server's CPU of
-each stage. Variants:
+Starts the local FalkorDB 4.18 Bolt server, generates a workbook, prepares its push rows
+once (govkg/neo4j/push_rows.py, as a load does) and writes them into the emptied
+database with each variant in turn; prints, for each, the wall seconds, the CPU seconds
+of this process and of the server (its ``INFO cpu``: the machine is shared, and CPU time
+changes less with the load than wall time) and the server's CPU of each stage. Variants:
 
-- ``push``: ``govkg.neo4j.sync.push`` as it is (the mapping included);
-- ``bulk``: the push's node writes (``UNWIND … CREATE``, by shape) without an index, the index made
-  afterwards (waiting until it is OPERATIONAL), relationships grouped by target, CREATE;
-- ``bulk_merge``: the same with MERGE for the relationships (as the push does);
-- ``bulk_index_first``: the index made before the nodes, CREATE;
-- ``int_keys``: every node also gets an integer key ``_k`` (indexed), and relationships
-  are rows of two integers matched by it (smaller messages than two IRIs).
+- ``push``: ``govkg.neo4j.sync.push`` as it is, from the prepared rows (read from a file);
+- ``stamped``: its writes one stage after the other (nodes ``UNWIND … CREATE`` by shape
+  with ``_stamp``, the index, relationships grouped by target ``CREATE`` with ``_stamp``);
+- ``bare_relationships``: the same, the relationships without ``_stamp``;
+- ``bare``: nodes and relationships without ``_stamp``;
+- ``pairs``: relationships as rows of two ids (no grouping by target).
 """
 
 from __future__ import annotations
@@ -24,16 +23,17 @@ import os
 import sys
 import tempfile
 import time
-from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.neo4j_bench import cpu_seconds
 from govkg.neo4j import sync
 from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.falkordb_server import FalkorServer
-from govkg.neo4j.mapping import Namespaces, PropertyGraph
-from govkg.neo4j.node_writes import NodeWrites
+from govkg.neo4j.mapping import Namespaces
+from govkg.neo4j.prepared import prepared_copy, write_prepared
+from govkg.neo4j.push_rows import PushRows, push_rows
+from govkg.store import oxigraph as oxi
 from govkg.synthetic import generate_workbook
 from govkg.validating.sources import memory_store, read_sources
 
@@ -43,117 +43,92 @@ STAMP = "bench"
 class Run:
     """One variant's writes, with the server's CPU seconds of each stage."""
 
-    def __init__(self, conn: Connection, graph: PropertyGraph, server: FalkorServer) -> None:
-        self.conn, self.graph, self.server = conn, graph, server
+    def __init__(self, conn: Connection, rows: PushRows, server: FalkorServer) -> None:
+        self.conn, self.rows, self.server = conn, rows, server
         self.stages: dict[str, float] = {}
+        self.ids: list[Any] = []
 
-    def stage(self, name: str, work: Callable[[], None]) -> None:
+    def stage(self, name: str, work: Any) -> None:
         before = cpu_seconds(self.server)
         work()
         self.stages[name] = cpu_seconds(self.server) - before
 
-    def index(self, key: str = "uri") -> None:
-        self.conn.run(f"CREATE INDEX FOR (n:Resource) ON (n.{key})")
-        while any(
-            row["status"] != "OPERATIONAL"
-            for row in self.conn.read("CALL db.indexes() YIELD status RETURN status")
-        ):
-            time.sleep(0.05)
+    def index(self) -> None:
+        self.conn.create_indexes("Resource", "uri")
 
-    def nodes(self) -> None:
-        graph = self.graph
+    def nodes(self, stamp: bool) -> None:
+        ids: list[Any] = [None] * self.rows.nodes
+        first = 0
         with self.conn.writes() as writes:
-            nodes = NodeWrites(writes, {}, STAMP, 1000, lambda *_: None)
-            for uri, props in graph.nodes.items():
-                nodes.add(uri, graph.labels.get(uri, ()), props)
-            nodes.flush()
-
-    def relationships(self, verb: str) -> None:
-        with self.conn.writes() as writes:
-            for kind, pairs in sorted(self.graph.relationships.items()):
-                query = (
-                    "UNWIND $rows AS r MATCH (b:Resource {uri: r[0]}) UNWIND r[1] AS s "
-                    f"MATCH (a:Resource {{uri: s}}) {verb} (a)-[x:{quote_name(kind)} "
-                    "{_stamp: $stamp}]->(b)"
-                )
-                sources: dict[str, list[str]] = defaultdict(list)
-                for source, target in pairs:
-                    sources[target].append(source)
-                rows = [
-                    [t, g[i : i + 100]] for t, g in sources.items() for i in range(0, len(g), 100)
-                ]
-                for start in range(0, len(rows), 1000):
-                    writes.rows(query, rows[start : start + 1000], {"stamp": STAMP})
-
-    def int_keys(self) -> None:
-        graph = self.graph
-        key = {uri: number for number, uri in enumerate(graph.nodes)}
-        with self.conn.writes() as writes:
-            for group, (keys, uris) in node_groups(graph).items():
-                labels = "".join(f":{quote_name(label)}" for label in group)
+            for labels, keys, rows in self.rows.shapes:
                 body = ", ".join(
-                    ["uri: r[0]", "_k: r[1]", "_stamp: $stamp"]
-                    + [f"{quote_name(k)}: r[{i}]" for i, k in enumerate(keys, 2)]
+                    ["uri: r[0]"]
+                    + (["_stamp: $stamp"] if stamp else [])
+                    + [f"{quote_name(k)}: r[{i}]" for i, k in enumerate(keys, 1)]
                 )
-                query = f"UNWIND $rows AS r CREATE (n:Resource{labels} {{{body}}})"
-                for start in range(0, len(uris), 1000):
-                    rows = [
-                        [u, key[u], *map(graph.nodes[u].get, keys)]
-                        for u in uris[start : start + 1000]
-                    ]
-                    writes.rows(query, rows, {"stamp": STAMP})
-        self.stage("index", lambda: self.index("_k"))
-        with self.conn.writes() as writes:
-            for kind, pairs in sorted(graph.relationships.items()):
+                text = "".join(f":{quote_name(label)}" for label in labels)
                 query = (
-                    "UNWIND $rows AS r MATCH (a:Resource {_k: r[0]}) MATCH (b:Resource {_k: r[1]}) "
-                    f"CREATE (a)-[x:{quote_name(kind)} {{_stamp: $stamp}}]->(b)"
+                    f"UNWIND $rows AS r CREATE (n:Resource{text} {{{body}}}) "
+                    "RETURN collect(id(n)) AS ids"
                 )
-                for start in range(0, len(pairs), 1000):
-                    rows = [[key[a], key[b]] for a, b in pairs[start : start + 1000]]
-                    writes.rows(query, rows, {"stamp": STAMP})
+                for start in range(0, len(rows), 1000):
+                    at = first + start
+
+                    def took(offset: int, returned: list[Any], at: int = at) -> None:
+                        ids[at + offset : at + offset + len(returned)] = returned
+
+                    writes.rows(query, rows[start : start + 1000], {"stamp": STAMP}, took)
+                first += len(rows)
+        self.ids = ids
+
+    def relationships(self, stamp: bool, pairs: bool = False) -> None:
+        ids = self.ids
+        with self.conn.writes() as writes:
+            for kind, rows in self.rows.relationships.items():
+                props = " {_stamp: $stamp}" if stamp else ""
+                create = f"CREATE (a)-[x:{quote_name(kind)}{props}]->(b)"
+                if pairs:
+                    query = (
+                        "UNWIND $rows AS r WITH r[0] AS t, r[1] AS s MATCH (b) WHERE id(b) = t "
+                        f"MATCH (a) WHERE id(a) = s {create}"
+                    )
+                    sent = [[ids[t], ids[s]] for t, ss in rows for s in ss]
+                else:
+                    query = (
+                        "UNWIND $rows AS r WITH r[0] AS t, r[1] AS ss MATCH (b) WHERE id(b) = t "
+                        f"UNWIND ss AS s MATCH (a) WHERE id(a) = s {create}"
+                    )
+                    sent = [[ids[t], [ids[s] for s in ss]] for t, ss in rows]
+                for start in range(0, len(sent), 1000):
+                    writes.rows(query, sent[start : start + 1000], {"stamp": STAMP})
 
 
-def node_groups(graph: PropertyGraph) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
-    """The nodes by their labels: (the property keys any of them has, their uris)."""
-    uris: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    keys: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for uri, props in graph.nodes.items():
-        group = graph.labels.get(uri, ())
-        uris[group].append(uri)
-        keys[group].update(props)
-    return {group: (sorted(keys[group]), uris[group]) for group in sorted(uris)}
-
-
-def variant(name: str, run: Run, store: object) -> None:
+def variant(name: str, run: Run, prepared: Any) -> None:
     if name == "push":
-        run.stage("all", lambda: sync.push(store, run.conn))
-    elif name == "int_keys":
-        run.stage("all", run.int_keys)
-    else:
-        if name == "bulk_index_first":
-            run.stage("index", run.index)
-        run.stage("nodes", run.nodes)
-        if name != "bulk_index_first":
-            run.stage("index", run.index)
-        run.stage(
-            "relationships",
-            lambda: run.relationships("MERGE" if name == "bulk_merge" else "CREATE"),
-        )
+        run.stage("all", lambda: sync.push(oxi.memory_store(), run.conn, prepared=prepared))
+        return
+    run.stage("nodes", lambda: run.nodes(stamp=name != "bare"))
+    run.stage("index", run.index)
+    run.stage(
+        "relationships",
+        lambda: run.relationships(stamp=name in ("stamped", "pairs"), pairs=name == "pairs"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--agencies", type=int, default=100)
+    parser.add_argument("--agencies", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--variants", default="push,bulk,bulk_merge,bulk_index_first,int_keys")
+    parser.add_argument("--variants", default="push,stamped,bare_relationships,bare,pairs")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        generate_workbook(Path(tmp) / "wb", agencies=args.agencies, seed=0)
-        workbooks, rdf = read_sources([Path(tmp) / "wb"])
-        store = memory_store(workbooks, rdf, "https://id.govkg.org/")
-    graph = sync.store_graph(store, Namespaces())
-    nodes, relationships = len(graph.nodes), graph.relationship_count()
+    folder = Path(tempfile.mkdtemp())
+    generate_workbook(folder / "wb", agencies=args.agencies, seed=0)
+    workbooks, rdf = read_sources([folder / "wb"])
+    store = memory_store(workbooks, rdf, "https://id.govkg.org/")
+    write_prepared(folder, "gen-000001", store)
+    prepared = prepared_copy(folder, "gen-000001")
+    rows = push_rows(sync.store_graph(store, Namespaces()))
+    nodes, relationships = rows.nodes, rows.relationship_count
     print(f"agencies {args.agencies}: {nodes:,} nodes, {relationships:,} relationships")
     print("\n| variant | wall s | CPU s: Python / server | server CPU by stage "
           "| nodes/s of server CPU | load |")  # fmt: skip
@@ -167,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
                 ):
                     for key in row["properties"]:
                         conn.run(f"DROP INDEX ON :{row['label']}({key})")
-                run = Run(conn, graph, server)
+                run = Run(conn, rows, server)
                 wall, python, server_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(server)
-                variant(name, run, store)
+                variant(name, run, prepared)
                 wall, python = time.perf_counter() - wall, cpu_seconds() - python
                 server_cpu = cpu_seconds(server) - server_cpu
                 counts = (

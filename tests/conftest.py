@@ -17,6 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from govkg.cli import main
+from govkg.neo4j.client import Connection
+from govkg.neo4j.falkordb_server import FalkorServer
 from tests.api_server import Server, loaded_store, start_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -169,3 +171,26 @@ def browser_page(browser: Browser, server: Server) -> Iterator[Page]:
 @pytest.fixture
 def small_city(tmp_path: Path) -> Path:
     return write_csv_workbook(tmp_path / "small-city", SMALL_CITY)
+
+
+# --- the local FalkorDB Bolt server of the Neo4j tests (tests/test_neo4j*.py) ---------
+# No Neo4j server can be installed here: FalkorDB 4.18 speaks Bolt to the official driver.
+# One server for the session, on a free port; if it cannot start, the tests fail (never
+# skip).
+@pytest.fixture(scope="session")
+def falkordb() -> Iterator[FalkorServer]:
+    server = FalkorServer()
+    try:
+        server.start()
+    except Exception as error:  # the tests must fail, not skip, without a server
+        server.stop()
+        pytest.fail(f"FalkorDB (Bolt) did not start; run scripts/setup.sh: {error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def conn(falkordb: FalkorServer) -> Iterator[Connection]:
+    with Connection(falkordb.uri, "falkordb", "") as connection:
+        connection.run("MATCH (n) DETACH DELETE n")
+        yield connection

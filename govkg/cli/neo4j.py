@@ -110,11 +110,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _push(args: argparse.Namespace, settings: Settings) -> int:
+    from govkg.neo4j.prepared import prepared_copy
     from govkg.neo4j.sync import push
     from govkg.progress import Progress
     from govkg.store import GraphStore
 
-    reader = GraphStore(settings.store).open_reader()
+    # the rows the load prepared beside the generation, else the generation mapped now
+    generation, reader = GraphStore(settings.store).open_generation()
+    prepared = prepared_copy(settings.store, generation)
     progress = Progress("推送 pushing")
 
     def on_progress(count: int, stage: str, total: int) -> None:
@@ -125,7 +128,7 @@ def _push(args: argparse.Namespace, settings: Settings) -> int:
     with connect(args, settings) as conn:
         try:
             batch = args.batch or settings.neo4j_batch
-            report = push(reader, conn, batch=batch, on_progress=on_progress)
+            report = push(reader, conn, batch=batch, on_progress=on_progress, prepared=prepared)
         finally:
             progress.close()
     rate = (report.nodes + report.relationships) / report.seconds if report.seconds else 0

@@ -110,6 +110,38 @@ def escaped_row(row: list[Any]) -> tuple[list[Any], int]:
     return out, size
 
 
+def falkordb_parts(
+    query: str, rows: list[Any], fixed: Mapping[str, Any]
+) -> Iterator[tuple[int, Rows, bool]]:
+    """How a write of ``$rows`` (with the parameters ``fixed``, escaped) is split on
+    FalkorDB, every message under FALKORDB_MESSAGE_BYTES (the rows in order, none split):
+    for each message, the index after its last row, its rows as sent (escaped where
+    needed), and whether none needed escaping."""
+    room = FALKORDB_MESSAGE_BYTES - len(query.encode()) - packed_size(fixed) - 64
+    part = Rows()
+    size, clean = 0, True
+    for end, row in enumerate(rows):
+        # the row's repr, made in C: without a backslash, a double quote or a brace,
+        # no text in it holds ' or \ (repr escapes \ and quotes a text holding '
+        # with ") and it holds no map, so it is sent as it is (a push's rows hold no
+        # floats); its UTF-8 length, plus room for the packed headers of long texts,
+        # bounds its packed size
+        text = repr(row)
+        if "\\" in text or '"' in text or "{" in text:
+            escaped, row_size = escaped_row(row)
+            plain = False
+        else:
+            escaped, row_size, plain = row, len(text.encode()) + 2 * len(row) + 8, True
+        if part and size + row_size > room:
+            yield end, part, clean
+            part, size, clean = Rows(), 0, True
+        part.append(escaped)
+        size += row_size
+        clean = clean and plain
+    if part:
+        yield len(rows), part, clean
+
+
 class Rows(list):
     """The rows of a write, as sent. The driver formats every query's parameters for its
     debug log even when nothing is logged (``" ".join(map(repr, fields))`` in
@@ -226,27 +258,13 @@ class Connection:
             yield {**params, "rows": Rows(rows)}
             return
         fixed = self._params(params)
-        room = FALKORDB_MESSAGE_BYTES - len(query.encode()) - packed_size(fixed) - 64
-        part = Rows()
-        size = 0
-        for row in rows:
-            # the row's repr, made in C: without a backslash, a double quote or a brace,
-            # no text in it holds ' or \ (repr escapes \ and quotes a text holding '
-            # with ") and it holds no map, so it is sent as it is (a push's rows hold no
-            # floats); its UTF-8 length, plus room for the packed headers of long texts,
-            # bounds its packed size
-            text = repr(row)
-            if "\\" in text or '"' in text or "{" in text:
-                escaped, row_size = escaped_row(row)
-            else:
-                escaped, row_size = row, len(text.encode()) + 2 * len(row) + 8
-            if part and size + row_size > room:
-                yield {**fixed, "rows": part}
-                part, size = Rows(), 0
-            part.append(escaped)
-            size += row_size
-        if part:
+        for _end, part, _clean in falkordb_parts(query, rows, fixed):
             yield {**fixed, "rows": part}
+
+    def sized_message(self, rows: list[Any], params: Mapping[str, Any]) -> dict[str, Any]:
+        """The parameters of a write of rows known to need no escaping and to fit in one
+        message (falkordb_parts said so of them, for this query)."""
+        return {**self._params(params), "rows": Rows(rows)}
 
     def _run_prepared(
         self, session: Any, query: str, params: dict[str, Any], *, returns: bool = False

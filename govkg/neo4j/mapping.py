@@ -148,8 +148,10 @@ class PropertyGraph:
         return sum(len(pairs) for pairs in self.relationships.values())
 
 
-def property_graph(quads: Iterable[Any], ns: Namespaces) -> PropertyGraph:
-    """The property graph of distinct RDF triples, given as quads (oxi.union_quads).
+def property_graph(quads: Iterable[Any], ns: Namespaces, *, distinct: bool = True) -> PropertyGraph:
+    """The property graph of distinct RDF triples, given as quads (oxi.union_quads); with
+    ``distinct=False`` the triples may come more than once (several graphs' files, a
+    file that repeats a line) and each counts once.
 
     The loop runs once per triple of a province (~17M), so it does as little per triple
     as it can: a subject's node is looked up once for its run of triples (a store lists
@@ -225,6 +227,7 @@ def property_graph(quads: Iterable[Any], ns: Namespaces) -> PropertyGraph:
             if target not in nodes:
                 nodes[target] = {}
             relationships[name].append((subject, target))  # type: ignore[arg-type]
+    triples = count if distinct else _drop_repeats(nodes, labels, relationships, several)
     for node, key in several:
         _settle(nodes[node], key, ns)
     return PropertyGraph(
@@ -232,8 +235,34 @@ def property_graph(quads: Iterable[Any], ns: Namespaces) -> PropertyGraph:
         nodes,
         {uri: tuple(sorted(found)) for uri, found in labels.items()},
         dict(relationships),
-        count,
+        triples,
     )
+
+
+def _drop_repeats(
+    nodes: dict[str, dict[str, Any]],
+    labels: dict[str, list[str]],
+    relationships: dict[str, list[tuple[str, str]]],
+    several: list[tuple[str, str]],
+) -> int:
+    """Each triple once (a value once per key: the mapping of literals is one-to-one;
+    True and 1 are kept apart), in place; the number of distinct triples."""
+    count = 0
+    for found in labels.values():
+        found[:] = dict.fromkeys(found)
+        count += len(found)
+    for node, key in several:
+        props = nodes[node]
+        values = list({(type(v), v): v for v in props[key]}.values())
+        props[key] = values if len(values) > 1 else values[0]
+    several[:] = [(node, key) for node, key in several if type(nodes[node][key]) is list]
+    for kind, pairs in relationships.items():
+        relationships[kind] = list(dict.fromkeys(pairs))
+        count += len(relationships[kind])
+    for props in nodes.values():
+        for value in props.values():
+            count += len(value) if type(value) is list else 1
+    return count
 
 
 def _settle(props: dict[str, Any], key: str, ns: Namespaces) -> None:

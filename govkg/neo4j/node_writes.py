@@ -1,5 +1,5 @@
 """The push's node writes (govkg/neo4j/sync.py): nodes batched by shape, each row the
-node's values in the order the mapping gave them (no look-up a key)."""
+node's values in the order of the shape's keys (push_rows.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import Any
 
 from govkg.neo4j.client import quote_name
 from govkg.neo4j.mapping import RESOURCE, STAMP, URI
+from govkg.neo4j.push_rows import Shape
 from govkg.neo4j.row_writer import RowWriter
-
-# a node's shape: its labels and its property keys in the order of its values
-Shape = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 class NodeWrites:
@@ -20,7 +18,8 @@ class NodeWrites:
     with its id and labels, ``[id, uri, value …]``). A new node is CREATEd and its id
     returned (on FalkorDB a MERGE of nodes made earlier in the same batch costs ~8 times
     a CREATE); a node already there is found by its id, overwritten (stale properties
-    go) and loses the labels it no longer has."""
+    go) and loses the labels it no longer has. ``ids[number]`` is filled with each
+    node's id (by the writing threads for the nodes created)."""
 
     def __init__(
         self,
@@ -29,74 +28,107 @@ class NodeWrites:
         stamp: str,
         batch: int,
         report: Callable[[int, str], None],
+        ids: list[Any],
     ) -> None:
         self._writes, self._known, self._batch, self._report = writes, known, batch, report
         self._params = {"stamp": stamp}
-        self._new: dict[Shape, list[list[Any]]] = {}
-        self._old: dict[Shape, list[list[Any]]] = {}
+        self._ids = ids
         self._gone: dict[str, list[list[Any]]] = {}  # label -> rows [id] of nodes losing it
-        self._created: dict[str, Any] = {}  # uri -> id, filled by the writing threads
-        self._expected = 0  # nodes created
+        # a repeated push's rows of a shape, gathered into batches across the parts
+        self._new: dict[Shape, tuple[list[list[Any]], list[int]]] = {}  # rows, numbers
+        self._old: dict[Shape, list[list[Any]]] = {}
 
-    def add(self, uri: str, labels: tuple[str, ...], props: dict[str, Any]) -> None:
-        """One node (``props`` holds no null: a key absent writes nothing)."""
-        shape = (labels, tuple(props))
-        found = self._known.get(uri)
-        if found is None:
-            rows = self._new.get(shape)
-            if rows is None:
-                rows = self._new[shape] = []
-            rows.append([uri, *props.values()])
-            if len(rows) >= self._batch:
-                self._send_new(shape)
+    def shape(
+        self,
+        labels: tuple[str, ...],
+        keys: tuple[str, ...],
+        rows: list[list[Any]],
+        first: int,
+        *,
+        sized: bool = False,
+    ) -> None:
+        """The nodes of one shape, numbered from ``first`` (``rows`` hold no null: a key
+        absent writes nothing). ``sized``: the rows are one FalkorDB message of the
+        query for new nodes, none escaped (a prepared copy's records: prepared.py)."""
+        known = self._known
+        if not known:
+            numbers = range(first, first + len(rows))
+            if sized and self._writes.dialect == "falkordb" and len(rows) <= self._batch:
+                query = new_nodes_query(labels, keys, "id")
+                self._writes.rows(query, rows, self._params, self._took(numbers), sized=True)
+                self._report(len(rows), "nodes")
+                return
+            self._send_new(labels, keys, rows, numbers)
             return
-        node, had = found
-        rows = self._old.get(shape)
-        if rows is None:
-            rows = self._old[shape] = []
-        rows.append([node, uri, *props.values()])
+        shape = (labels, keys)
+        new, at = self._new.setdefault(shape, ([], []))
+        old = self._old.setdefault(shape, [])
         kept = {RESOURCE, *labels}
-        for label in had:
-            if label not in kept:
-                self._gone.setdefault(label, []).append([node])
-        if len(rows) >= self._batch:
-            self._send_old(shape)
+        for number, row in enumerate(rows, first):
+            found = known.get(row[0])
+            if found is None:
+                new.append(row)
+                at.append(number)
+                continue
+            node, had = found
+            self._ids[number] = node
+            old.append([node, *row])
+            for label in had:
+                if label not in kept:
+                    self._gone.setdefault(label, []).append([node])
+        if len(new) >= self._batch:
+            self._send_new(labels, keys, *self._new.pop(shape))
+        if len(old) >= self._batch:
+            self._send_old(labels, keys, self._old.pop(shape))
 
-    def _send_new(self, shape: Shape) -> None:
-        rows = self._new.pop(shape)
-        labels, keys = shape
-        query = (
-            f"UNWIND $rows AS r CREATE (n:{RESOURCE}{_labels(labels)} {{{_body(keys, 0)}}}) "
-            f"RETURN collect({self._writes.node_id}(n)) AS ids"
-        )
-        uris = [row[0] for row in rows]
-        created = self._created
+    def _send_new(
+        self, labels: tuple[str, ...], keys: tuple[str, ...], rows: list[list[Any]], numbers: Any
+    ) -> None:
+        query = new_nodes_query(labels, keys, self._writes.node_id)
+        for start in range(0, len(rows), self._batch):
+            part = rows[start : start + self._batch]
+            self._writes.rows(
+                query, part, self._params, self._took(numbers[start : start + len(part)])
+            )
+            self._report(len(part), "nodes")
 
-        def took(offset: int, ids: list[Any]) -> None:
-            created.update(zip(uris[offset : offset + len(ids)], ids, strict=True))
+    def _took(self, at: Any) -> Callable[[int, list[Any]], None]:
+        """What a writing thread does with the ids a message of new nodes returns: the
+        nodes numbered ``at`` (its rows'), from the message's ``offset`` on."""
+        ids = self._ids
 
-        self._expected += len(rows)
-        self._writes.rows(query, rows, self._params, took)
-        self._report(len(rows), "nodes")
+        def took(offset: int, returned: list[Any]) -> None:
+            # consecutive numbers (a first push): one slice; else one by one
+            if type(at) is range:
+                ids[at.start + offset : at.start + offset + len(returned)] = returned
+            else:
+                for number, node in zip(at[offset:], returned, strict=False):
+                    ids[number] = node
 
-    def _send_old(self, shape: Shape) -> None:
-        rows = self._old.pop(shape)
-        labels, keys = shape
+        return took
+
+    def _send_old(
+        self, labels: tuple[str, ...], keys: tuple[str, ...], rows: list[list[Any]]
+    ) -> None:
         query = (
             f"UNWIND $rows AS r WITH r, r[0] AS i MATCH (n) WHERE {self._writes.node_id}(n) = i "
             f"SET n = {{{_body(keys, 1)}}}"
         )
         if labels:
             query += f" SET n{_labels(labels)}"
-        self._writes.rows(query, rows, self._params)
-        self._report(len(rows), "nodes")
+        for start in range(0, len(rows), self._batch):
+            part = rows[start : start + self._batch]
+            self._writes.rows(query, part, self._params)
+            self._report(len(part), "nodes")
 
     def flush(self) -> None:
-        """Send what is left, then the labels to remove."""
-        for shape in list(self._new):
-            self._send_new(shape)
-        for shape in list(self._old):
-            self._send_old(shape)
+        """What is left of a repeated push's batches, then the labels to remove."""
+        for (labels, keys), (rows, at) in self._new.items():
+            self._send_new(labels, keys, rows, at)
+        for (labels, keys), rows in self._old.items():
+            self._send_old(labels, keys, rows)
+        self._new.clear()
+        self._old.clear()
         node_id = self._writes.node_id
         for label, rows in sorted(self._gone.items()):
             query = f"UNWIND $rows AS r WITH r[0] AS i MATCH (n) WHERE {node_id}(n) = i "
@@ -105,11 +137,13 @@ class NodeWrites:
                 self._writes.rows(query, rows[start : start + self._batch], {})
         self._gone.clear()
 
-    def created(self) -> dict[str, Any]:
-        """The ids of the nodes created (uri -> id), once the writes are done."""
-        if len(self._created) != self._expected:
-            raise RuntimeError("the server did not return the id of every node created")
-        return self._created
+
+def new_nodes_query(labels: tuple[str, ...], keys: tuple[str, ...], node_id: str) -> str:
+    """The write of new nodes of a shape: created, their ids returned in order."""
+    return (
+        f"UNWIND $rows AS r CREATE (n:{RESOURCE}{_labels(labels)} {{{_body(keys, 0)}}}) "
+        f"RETURN collect({node_id}(n)) AS ids"
+    )
 
 
 def _labels(labels: tuple[str, ...]) -> str:

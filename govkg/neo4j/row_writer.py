@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ class RowWriter:
 
     def __init__(self, conn: Connection, depth: int, threads: int) -> None:
         self._conn = conn
-        self.node_id = conn.node_id
+        self.node_id, self.dialect = conn.node_id, conn.dialect
         self._queue: queue.Queue[_Write | None] = queue.Queue(depth)
         self._error: BaseException | None = None
         self._threads = [
@@ -59,13 +59,22 @@ class RowWriter:
         rows: list[Any],
         params: Mapping[str, Any],
         on_result: Callable[[int, list[Any]], None] | None = None,
+        *,
+        sized: bool = False,
     ) -> None:
-        """Queue a write of ``rows`` (split as :meth:`Connection.row_messages` says). With
-        ``on_result``, the query returns one row of one list (e.g. ``collect(id(n))``):
-        once a message is written, ``on_result(offset, that list)`` is called in a writing
-        thread, where ``offset`` is the index in ``rows`` of the message's first row."""
+        """Queue a write of ``rows`` (split as :meth:`Connection.row_messages` says; one
+        message as they are when ``sized``: they need no escaping and fit, as
+        ``client.falkordb_parts`` said of them for this query). With ``on_result``, the
+        query returns one row of one list (e.g. ``collect(id(n))``): once a message is
+        written, ``on_result(offset, that list)`` is called in a writing thread, where
+        ``offset`` is the index in ``rows`` of the message's first row."""
+        messages: Iterable[dict[str, Any]] = (
+            [self._conn.sized_message(rows, params)]
+            if sized
+            else self._conn.row_messages(query, rows, params)
+        )
         offset = 0
-        for message in self._conn.row_messages(query, rows, params):
+        for message in messages:
             if self._error is not None:
                 raise self._error
             self._queue.put((query, message, on_result, offset))

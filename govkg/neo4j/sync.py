@@ -9,12 +9,9 @@ a mixture that the next push repairs.
 
 from __future__ import annotations
 
-import gc
 import secrets
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,14 +28,18 @@ from govkg.neo4j.mapping import (
     relationship_triple,
 )
 from govkg.neo4j.node_writes import NodeWrites
+from govkg.neo4j.prepared import STAMP_CHARACTERS, PreparedCopy
+from govkg.neo4j.push_rows import (
+    RelationshipPart,
+    RowSource,
+    cycle_collector_paused,
+    push_rows,
+)
 from govkg.neo4j.row_writer import RowWriter
 from govkg.store import oxigraph as oxi
 
 BATCH = 1000
 DELETE_BATCH = 10_000
-# a row of a relationship write: a target and at most this many sources (a FalkorDB
-# message, under 30 KB, holds whole rows)
-SOURCES_PER_ROW = 100
 
 
 @dataclass
@@ -63,58 +64,61 @@ def store_graph(store: Any, ns: Namespaces) -> PropertyGraph:
     return property_graph(oxi.union_quads(store), ns)
 
 
-def _batches(rows: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """A push makes millions of objects (nodes' properties, rows, messages) and no
-    cycles; Python's cycle collector, passing over them again and again, took ~15 % of
-    its CPU. What cycles the driver makes meanwhile are collected afterwards."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
-@_cycle_collector_paused()
+@cycle_collector_paused()
 def push(
     store: Any,
     conn: Connection,
     *,
     batch: int = BATCH,
     on_progress: Callable[[int, str, int], None] | None = None,
+    prepared: PreparedCopy | None = None,
 ) -> PushReport:
     """Make the database's ``Resource`` graph the store's graph; ``on_progress`` is told
-    (rows written, stage, rows in all) after every batch."""
+    (rows written, stage, rows in all) after every batch. The rows come from
+    ``prepared`` (the copy a load made of the store's generation) when it can be read
+    and was shortened as the database's names are; else the store is mapped now."""
     started = time.perf_counter()
-    ns = Namespaces(read_namespaces(conn))
-    graph = store_graph(store, ns)
-    total = len(graph.nodes) + graph.relationship_count()
+    found = read_namespaces(conn)
+    rows: RowSource | None = prepared.open(found) if prepared is not None else None
+    if rows is None:
+        rows = push_rows(store_graph(store, Namespaces(found)))
+    try:
+        return _push_rows(rows, conn, batch, on_progress, started)
+    finally:
+        rows.close()
+
+
+def _push_rows(
+    rows: RowSource,
+    conn: Connection,
+    batch: int,
+    on_progress: Callable[[int, str, int], None] | None,
+    started: float,
+) -> PushReport:
+    total = rows.nodes + rows.relationship_count
 
     def report(count: int, stage: str) -> None:
         if on_progress is not None:
             on_progress(count, stage, total)
 
     # a token per push, not a digest of the triples (the digest took 40 % of the mapping)
-    stamp = secrets.token_hex(8)
+    stamp = secrets.token_hex(STAMP_CHARACTERS // 2)
     # the nodes already there, with their labels and ids: each node is written and found
     # by its id (a seek), not through the uri index (docs/benchmarks.md#neo4j)
     known = {uri: (node, labels) for node, uri, labels in conn.nodes_of(RESOURCE, URI)}
-    ids = {uri: node for uri, (node, _labels) in known.items()}
+    ids: list[Any] = [None] * rows.nodes  # a node's number -> its id
     with conn.writes() as writes:
         report(0, "nodes")
-        nodes = NodeWrites(writes, known, stamp, batch, report)
-        no_labels: tuple[str, ...] = ()
-        for uri, props in graph.nodes.items():
-            nodes.add(uri, graph.labels.get(uri, no_labels), props)
+        nodes = NodeWrites(writes, known, stamp, batch, report, ids)
+        first = 0
+        for labels, keys, part, sized in rows.node_parts():
+            nodes.shape(labels, keys, part, first, sized=sized)
+            first += len(part)
         nodes.flush()
-    ids.update(nodes.created())
+        # read (from a prepared copy) while the server writes the last nodes
+        relationships = list(rows.relationship_parts())
+    if None in ids:
+        raise RuntimeError("the server did not return the id of every node created")
     # what rules and the next push look nodes up by; into an empty database it is built
     # once over the nodes (not node by node), in the background while the relationships
     # are written (they find their ends by id)
@@ -123,17 +127,17 @@ def push(
         report(0, "relationships")
         # into an empty database every relationship is new (the pairs of a type are
         # distinct): CREATE, not MERGE
-        _write_relationships(writes, graph, ids, stamp, batch, report, create=not known)
+        _write_relationships(writes, relationships, ids, stamp, batch, report, create=not known)
     conn.await_indexes()
     report(0, "stale")
     deleted_rels = deleted_nodes = 0
     if known:  # else every Resource node and relationship was written by this push
-        deleted_rels, deleted_nodes = _delete_all_stale(conn, graph, stamp)
-    _write_namespaces(conn, ns, stamp)
+        deleted_rels, deleted_nodes = _delete_all_stale(conn, rows, stamp)
+    _write_namespaces(conn, Namespaces(rows.extra), stamp)
     return PushReport(
-        graph.triples,
-        len(graph.nodes),
-        graph.relationship_count(),
+        rows.triples,
+        rows.nodes,
+        rows.relationship_count,
         deleted_nodes,
         deleted_rels,
         time.perf_counter() - started,
@@ -142,20 +146,23 @@ def push(
 
 def _write_relationships(
     writes: RowWriter,
-    graph: PropertyGraph,
-    ids: dict[str, Any],
+    relationships: list[RelationshipPart],
+    ids: list[Any],
     stamp: str,
     batch: int,
     report: Callable[[int, str], None],
     *,
     create: bool,
 ) -> None:
-    """Every relationship, one query per type, grouped by their target: a row is a
-    target's id and up to SOURCES_PER_ROW of its sources' ids, so a target (a function,
-    an agency, a code like gk:Lead) is sent and found once for many; both ends are
-    found by id. With ``create`` none is there yet: each is CREATEd, else MERGEd."""
+    """Every relationship, one query per type: a row is a target's id and its sources'
+    (push_rows.py), so a target (a function, an agency, a code like gk:Lead) is sent and
+    found once for many; both ends are found by id. With ``create`` none is there yet:
+    each is CREATEd, else MERGEd."""
     node_id = writes.node_id
-    for kind in sorted(graph.relationships):
+    # the ids a first push into an empty graph gets are often the numbers themselves
+    same = ids == list(range(len(ids)))
+    take = ids.__getitem__
+    for kind, kind_rows in relationships:
         write = f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
         if create:
             write = f"CREATE (a)-[x:{quote_name(kind)} {{{STAMP}: $stamp}}]->(b)"
@@ -165,27 +172,22 @@ def _write_relationships(
             f"UNWIND $rows AS r WITH r[0] AS t, r[1] AS ss MATCH (b) WHERE {node_id}(b) = t "
             f"UNWIND ss AS s MATCH (a) WHERE {node_id}(a) = s {write}"
         )
-        sources: dict[Any, list[Any]] = defaultdict(list)
-        for source, target in graph.relationships[kind]:
-            sources[ids[target]].append(ids[source])
-        rows = [
-            [target, group[start : start + SOURCES_PER_ROW]]
-            for target, group in sources.items()
-            for start in range(0, len(group), SOURCES_PER_ROW)
-        ]
-        for part in _batches(rows, batch):
+        for start in range(0, len(kind_rows), batch):
+            part = kind_rows[start : start + batch]
+            if not same:
+                part = [[take(t), list(map(take, ss))] for t, ss in part]
             writes.rows(query, part, {"stamp": stamp})
             report(sum(len(row[1]) for row in part), "relationships")
 
 
-def _delete_all_stale(conn: Connection, graph: PropertyGraph, stamp: str) -> tuple[int, int]:
+def _delete_all_stale(conn: Connection, rows: RowSource, stamp: str) -> tuple[int, int]:
     """Relationships, then nodes, whose stamp is not this push's: (relationships, nodes).
     Each scan is skipped when the server's count (kept by both servers, not counted
     anew) shows there is nothing stale: every relationship and node pushed is there
     once, so as many in the database as pushed means no other."""
     deleted_rels = deleted_nodes = 0
     everything = conn.read("MATCH ()-[x]->() RETURN count(x) AS n")[0]["n"]
-    if everything != graph.relationship_count():
+    if everything != rows.relationship_count:
         deleted_rels = _delete_stale(
             conn,
             f"MATCH (:{RESOURCE})-[x]->(:{RESOURCE}) "
@@ -194,7 +196,7 @@ def _delete_all_stale(conn: Connection, graph: PropertyGraph, stamp: str) -> tup
             stamp,
         )
     resources = conn.read(f"MATCH (n:{RESOURCE}) RETURN count(n) AS n")[0]["n"]
-    if resources != len(graph.nodes):
+    if resources != rows.nodes:
         deleted_nodes = _delete_stale(
             conn,
             f"MATCH (n:{RESOURCE}) WHERE n.{STAMP} IS NULL OR n.{STAMP} <> $stamp "

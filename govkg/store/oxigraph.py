@@ -205,6 +205,11 @@ def quads_of(store: ox.Store, graph: str | None = None) -> Iterable[Any]:
     return store.quads_for_pattern(None, None, None, None if graph is None else _graph(graph))
 
 
+def default_graph_quads(store: ox.Store) -> Iterable[Any]:
+    """The quads of the default graph."""
+    return store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+
+
 def union_quads(store: ox.Store) -> Iterator[Any]:
     """The quads of the union of the store's graphs, each triple once (``.subject``,
     ``.predicate``, ``.object``): a triple already given from an earlier graph is
