@@ -32,6 +32,8 @@ class Settings:
     PosixPath('/x')
     >>> Settings.from_env({"GOVKG_FINDINGS_ON_LOAD": "0"}).findings_on_load
     False
+    >>> Settings.from_env({"GOVKG_NEO4J_ROWS_ON_LOAD": "no"}).neo4j_rows_on_load
+    False
     >>> Settings.from_env({"GOVKG_SPARQL_ENDPOINTS": "http://a/q, http://b/"}).sparql_endpoints
     ('http://a/q', 'http://b/')
     """
@@ -51,6 +53,7 @@ class Settings:
     neo4j_database: str | None = None
     neo4j_batch: int = 1000  # rows per UNWIND batch
     findings_on_load: bool = True  # store the findings of the rules with every write
+    neo4j_rows_on_load: bool = True  # prepare what `neo4j push` sends with every load
     # --- safety limits (docs/security.md) ---
     sparql_endpoints: tuple[str, ...] = ()  # SERVICE / LOAD IRIs allowed; none by default
     query_max_length: int = 100_000  # characters of a SPARQL query or update
@@ -126,7 +129,7 @@ def _coerce(values: dict[str, object]) -> dict[str, Any]:
     for name, kind in types.items():
         if name in out and not isinstance(out[name], kind):
             out[name] = kind(out[name])
-    for name in ("findings_on_load",):
+    for name in ("findings_on_load", "neo4j_rows_on_load"):
         if name in out and not isinstance(out[name], bool):
             out[name] = str(out[name]).strip().lower() not in FALSE_WORDS
     for name in ("sparql_endpoints", "allowed_hosts"):

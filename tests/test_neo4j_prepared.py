@@ -203,6 +203,26 @@ def test_a_load_keeps_one_copy_a_generation(tmp_path: Path) -> None:
     assert copies == [f"{g}.rows" for g in generations] and len(copies) == 2
 
 
+def test_a_load_can_leave_the_copy_out(conn: Connection, tmp_path: Path) -> None:
+    """`load --no-neo4j-rows` (or GOVKG_NEO4J_ROWS_ON_LOAD=0) prepares nothing and removes
+    the older generations' copies; the push then maps the store and gives the same graph."""
+    store = tmp_path / "store"
+    assert run_govkg("load", EXAMPLES / "city.xlsx", "--store", store).returncode == 0
+    assert [p.suffix for p in (store / "neo4j").iterdir()] == [".rows"]
+    off = run_govkg("load", EXAMPLES / "city.xlsx", "--store", store, "--no-neo4j-rows")
+    assert off.returncode == 0
+    live = copy_of(store)
+    assert not live.path.exists()
+    kept = [f"{g.name}.rows" for g in store.glob("gen-*")]
+    assert all(p.name in kept for p in (store / "neo4j").iterdir())  # nothing of older ones
+    env = {**os.environ, "GOVKG_NEO4J_ROWS_ON_LOAD": "0"}
+    assert run_govkg("load", EXAMPLES / "city.xlsx", "--store", store, env=env).returncode == 0
+    assert list((store / "neo4j").iterdir()) == []
+    _generation, data = GraphStore(store).open_generation()
+    push(data, conn, prepared=copy_of(store))
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(data))
+
+
 # --- without a usable copy the store is mapped ------------------------------------------
 def test_a_generation_without_a_copy_is_mapped(conn: Connection, tmp_path: Path) -> None:
     store = tmp_path / "store"

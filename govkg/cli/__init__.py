@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
         " the findings of the rules (for a very large load; an older findings graph is"
         " removed) ($GOVKG_FINDINGS_ON_LOAD=0)",
     )
+    load.add_argument(
+        "--no-neo4j-rows",
+        action="store_true",
+        help="不预先准备推送到 Neo4j 的数据（不用 Neo4j 时可省约一成加载时间；推送时再读存储）"
+        " do not prepare what `neo4j push` sends (saves about a tenth of the load when"
+        " Neo4j is not used; a push then reads the store) ($GOVKG_NEO4J_ROWS_ON_LOAD=0)",
+    )
     _store_options(load)
 
     query = sub.add_parser(
@@ -178,6 +185,8 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.no_findings:
         settings = settings.with_options(findings_on_load=False)
+    if args.no_neo4j_rows:
+        settings = settings.with_options(neo4j_rows_on_load=False)
     report = load_sources(args.sources, settings, graph=args.graph)
     for source in report.sources:
         print(

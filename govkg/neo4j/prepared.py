@@ -186,11 +186,20 @@ def write_prepared(
     except BaseException:
         scratch.unlink(missing_ok=True)
         raise
-    kept = {path.name, *(f"{g}{SUFFIX}" for g in keep)}
-    for entry in path.parent.iterdir():
+    remove_other_copies(store, keep=[generation, *keep])
+    return path
+
+
+def remove_other_copies(store: str | os.PathLike[str], *, keep: Iterable[str]) -> None:
+    """Remove the prepared copies of the generations not in ``keep`` and the temp files
+    of writers that are gone."""
+    folder = Path(store) / FOLDER
+    if not folder.is_dir():
+        return
+    kept = {f"{g}{SUFFIX}" for g in keep}
+    for entry in folder.iterdir():
         if entry.name not in kept and (entry.suffix == SUFFIX or _abandoned(entry)):
             entry.unlink(missing_ok=True)
-    return path
 
 
 def _graph_quads(data: Any, loaded: Mapping[str, Path]) -> Iterator[Any]:
