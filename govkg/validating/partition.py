@@ -46,7 +46,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -236,9 +236,7 @@ def validate_parts(
         return pool.submit(_validate_part, part, asked, bool(problems), next(runs))
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    # the runs in the parts' order, whatever order they end in: the merge breaks ties
-    # between runs by their order, so the report does not depend on the timing
-    ended: dict[int, tuple[Path | None, Tally]] = {}
+    found = FindingRuns()
     # fork: the workers inherit the plan; frozen, its objects are not copied when the
     # collector would walk them
     gc.freeze()
@@ -247,26 +245,22 @@ def validate_parts(
         workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
     )
     try:
-        # parts end in any order: each end starts the next part, so no worker waits on
-        # a slower part submitted before its own
-        pending: dict[Future, tuple[int, Part]] = {}
-        queue = enumerate(todo)
-        for n, part in queue:
-            pending[submit(part)] = (n, part)
+        pending: list[tuple[Part, Future]] = []
+        queue = iter(todo)
+        for part in queue:
+            pending.append((part, submit(part)))
             if len(pending) >= 2 * workers:
                 break
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                n, part = pending.pop(future)
-                run, tally, wrong = future.result()
-                problems.update(dict.fromkeys(wrong))
-                ended[n] = (run, tally)
-                following = next(queue, None)
-                if following is not None:
-                    pending[submit(following[1])] = following
-                if progress is not None:
-                    progress(part, [p for _, p in pending.values()])
+            part, future = pending.pop(0)
+            run, tally, wrong = future.result()
+            problems.update(dict.fromkeys(wrong))
+            found.add(run, tally)
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, submit(following)))
+            if progress is not None:
+                progress(part, [p for p, _ in pending])
     except BaseException:
         _stop(pool)  # interrupted: the workers stop now, not after their parts
         raise
@@ -275,9 +269,6 @@ def validate_parts(
         gc.unfreeze()
     if problems:
         raise InputError(sorted(problems, key=_problem_order))
-    found = FindingRuns()
-    for n in range(len(todo)):
-        found.add(*ended[n])
     return found
 
 
