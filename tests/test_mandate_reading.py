@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from govkg.loaders.mandate.importer import read_mandate
 
-from .mandate_texts import MANDATES, TEXTS, expected_of
+from .mandate_texts import MANDATES, TEXTS, check_heading, expected_of
 
 
 def write_docx(path: Path, text: str) -> Path:
@@ -37,12 +37,7 @@ def write_docx(path: Path, text: str) -> Path:
 
 def check_facts(text: Path, expected: dict, shown_as: Path | None = None) -> None:
     mandate = read_mandate(shown_as or text)
-    assert mandate.agency == expected["agency"]
-    assert mandate.form == expected["form"]
-    assert mandate.kind_stated == expected["kind_stated"]
-    assert mandate.kind == expected["kind"]
-    assert mandate.rank == expected["rank"]
-    assert mandate.also_named == expected["also_named"]
+    check_heading(mandate, expected)
     assert mandate.staffing == expected["staffing"]
     assert mandate.leadership == expected["leadership"]
     assert len(mandate.duties) == expected["duties"]

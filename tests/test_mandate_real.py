@@ -21,7 +21,7 @@ from govkg.loaders.workbook import read_workbook
 
 from govkg.cli import main
 
-from .mandate_texts import CITY, MANDATES, expected_of
+from .mandate_texts import CITY, MANDATES, check_heading, expected_of
 
 REAL = MANDATES / "real"
 TEXTS = sorted(REAL.glob("*.txt"))
@@ -29,12 +29,7 @@ TEXTS = sorted(REAL.glob("*.txt"))
 
 def check(text: Path, expected: dict) -> None:
     mandate = read_mandate(text)
-    assert mandate.agency == expected["agency"]
-    assert mandate.form == expected["form"]
-    assert mandate.kind_stated == expected["kind_stated"]
-    assert mandate.kind == expected["kind"]
-    assert mandate.rank == expected["rank"]
-    assert mandate.also_named == expected["also_named"]
+    check_heading(mandate, expected)
     assert [item.kind for item in mandate.items] == expected["items"]
     duties = mandate.duties
     assert len(duties) == len(expected["duty_starts"])
