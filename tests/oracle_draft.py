@@ -9,7 +9,8 @@ from govkg.loaders import read_workbook
 from govkg.loaders.contract import TABLES_BY_NAME, split_list
 from govkg.loaders.workbook import TableRows, Workbook
 
-from tests.rules_oracle import findings, records
+from tests.oracle_model import records
+from tests.rules_oracle import findings
 
 # Column naming the agency (or holder, or agencies) a row belongs to, per table.
 _OWNER = {

@@ -13,7 +13,7 @@ from govkg.text import SAME_RESPONSIBILITY
 from govkg.text.judging import Weights, read, score
 
 if TYPE_CHECKING:
-    from tests.rules_oracle import Finding, Model
+    from tests.oracle_model import Finding, Model
 
 
 def r17(m: Model) -> list[Finding]:

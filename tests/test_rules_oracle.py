@@ -15,7 +15,8 @@ import pytest
 from govkg.synthetic import generate_workbook
 from tests.conftest import EXAMPLES, run_govkg, write_csv_workbook
 from tests.oracle_draft import draft_findings
-from tests.rules_oracle import SEVERITY, findings
+from tests.oracle_model import SEVERITY
+from tests.rules_oracle import findings
 
 USCC_A1 = "91100000MA0000001G"
 USCC_OTHER = "121000004000000010"
