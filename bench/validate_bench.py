@@ -17,27 +17,29 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = Path(tempfile.gettempdir()) / "validate_bench"
-RULES = ROOT / "shapes" / "rules.ttl"
-BASE = "https://id.govkg.org/"
+# run as a script (python bench/x.py), bench/ is on the path, not the repository
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.measured_children import (  # noqa: E402
+    BASE,
+    RULES,
+    WORK,
+    drop_rules,
+    popen_measured,
+    run_child,
+    workbook,
+)
+from bench.validate_drafts import (  # noqa: E402
+    child_draft,
+    child_store_split,
+    child_store_warm,
+    draft,
+)
+
 TQ_LIB = "topquadrant/bin/shacl-1.5.0/shacl-1.5.0/lib"
-
-
-def workbook(agencies: int, violations: float = 0.01) -> Path:
-    out = WORK / f"wb-{agencies}"
-    if not (out / "agencies.csv").exists():
-        from govkg.synthetic import generate_workbook
-
-        generate_workbook(out, agencies=agencies, violations=violations)
-    return out
 
 
 def ntriples(agencies: int) -> tuple[Path, int]:
@@ -51,57 +53,6 @@ def ntriples(agencies: int) -> tuple[Path, int]:
                 out.write(chunk)
     with path.open("rb") as f:
         return path, sum(1 for _ in f)
-
-
-def run_child(args: list[str], timeout: float) -> dict:
-    """Run a child printing one JSON line; that line plus wall, CPU and peak RSS (MB)."""
-    out = WORK / "child.out"
-    with out.open("wb") as f:
-        result = popen_measured(args, timeout, f)
-    text = out.read_text().strip()
-    if text and "timeout" not in result:
-        result.update(json.loads(text.splitlines()[-1]))
-    return result
-
-
-def popen_measured(args: list[str], timeout: float, stdout: object = None) -> dict:
-    """Spawn, wait with os.wait4 (rusage of that child alone)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = started + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            proc.kill()
-            os.wait4(proc.pid, 0)
-            return {"timeout": timeout}
-        time.sleep(0.05)
-    return {
-        "wall": time.perf_counter() - started,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "rss_mb": usage.ru_maxrss / 1024,
-        "status": os.waitstatus_to_exitcode(status),
-    }
-
-
-# --- children ---------------------------------------------------------------------------
-def drop_rules(drop: list[str]) -> None:
-    """Switch rules off in this process (their shapes lose their targets): for measuring
-    the rest when one rule's query is too slow to wait for."""
-    import re
-
-    from govkg.shapes import findings, validation
-
-    text = RULES.read_text(encoding="utf-8")
-    for rid in drop:
-        start = text.index(f"gks:{rid} a")
-        end = text.find("\ngks:", start + 1)
-        end = len(text) if end < 0 else end
-        block = re.sub(r"\n    sh:target\w+ [^;]+;", "", text[start:end])
-        text = text[:start] + block + text[end:]
-    findings.rules_ttl = validation.rules_ttl = lambda: text  # type: ignore[assignment]
 
 
 def child_cli(drop: str, argv: list[str]) -> None:
@@ -212,128 +163,6 @@ def province(agencies: int, timeout: float, drop: str) -> dict:
     res["agencies"], res["dropped"] = agencies, drop
     print(json.dumps(res), flush=True)
     return res
-
-
-def child_draft(base: Path, draft_dir: Path, mode: str, out: Path) -> None:
-    from govkg.validating.draft import validate_draft
-    from govkg.validating.report import json_report
-
-    if os.environ.get("BENCH_DROP"):
-        drop_rules(os.environ["BENCH_DROP"].split(","))
-    t0 = time.perf_counter()
-    from govkg.settings import Settings
-
-    cache = Settings.from_env().findings_cache
-    outcome = validate_draft(
-        [base], draft_dir, base_iri=BASE, cache_dir=cache, _fast=mode != "full"
-    )
-    out.write_text(json_report(outcome.findings), encoding="utf-8")
-    print(json.dumps({"inner": time.perf_counter() - t0, "findings": len(outcome.findings)}))
-
-
-def child_store_warm(store: Path, draft_dir: Path, out: Path) -> None:
-    """The draft against a store as a running server checks it: the store open and its
-    generation's sidecar opened once (written first when missing: a store loaded before
-    sidecars existed), a first check, then the draft checked again, timed alone."""
-    from govkg.loaders.workbook import read_workbook
-    from govkg.shapes.store_validation import rule_book
-
-    from govkg.store import GraphStore
-    from govkg.validating.draft_store import check_draft_on_store, sidecar_baseline
-
-    started = time.perf_counter()
-    generation, data = GraphStore(store).open_generation()
-    baseline = sidecar_baseline(data, store, generation, BASE, rule_book())
-    opened = time.perf_counter() - started
-    check_draft_on_store(data, read_workbook(draft_dir), BASE, baseline=baseline)
-    first = time.perf_counter() - started
-    wall, cpu = time.perf_counter(), time.process_time()
-    found = check_draft_on_store(data, read_workbook(draft_dir), BASE, baseline=baseline)
-    checked = {"warm_wall": time.perf_counter() - wall, "warm_cpu": time.process_time() - cpu}
-    wall = time.perf_counter()
-    with out.open("w", encoding="utf-8") as report:  # what --format json adds
-        report.writelines(found.json_chunks())
-    checked["json_wall"] = time.perf_counter() - wall
-    print(json.dumps({"opened": opened, "first": first, **checked,
-                      "sidecar": baseline.sidecar is not None}))  # fmt: skip
-
-
-def child_store_split(store: Path, draft_dir: Path, out: Path) -> None:
-    """What a cold ``validate --store S --draft D --format json -o F`` spends before its
-    report and on it (the command's own steps, timed apart, in a fresh process)."""
-    from govkg.validating.draft_store import draft_report_in_store
-
-    started = time.perf_counter()
-    found = draft_report_in_store(store, draft_dir, base_iri=BASE)
-    before = time.perf_counter() - started
-    with out.open("w", encoding="utf-8") as report:
-        report.writelines(found.json_chunks())
-    print(json.dumps({"before_report": before, "report": time.perf_counter() - started - before}))
-
-
-def loaded_store(wb: Path, agencies: int, timeout: float) -> Path:
-    """The store of the workbook, loaded once (``govkg load``, findings stored with it)."""
-    store = WORK / f"store-{agencies}"
-    if not (store / "current").exists():
-        cmd = [sys.executable, "-m", "govkg.cli", "load", str(wb), "--store", str(store)]
-        print(json.dumps({"load": popen_measured(cmd, timeout)}), flush=True)
-    return store
-
-
-def draft(agencies: int, timeout: float, modes: tuple[str, ...]) -> dict:
-    """A draft re-mandating one agency: the workbook fast path (cache cold, then warm), the
-    full comparison, and the store path (``validate --store S --draft D``: a fresh process,
-    and a warm server's check)."""
-    wb = workbook(agencies)
-    draft_dir = WORK / f"draft-{agencies}"
-    if not (draft_dir / "agencies.csv").exists():
-        make_draft(wb, draft_dir)
-    cache = WORK / f"cache-{agencies}"
-    for old in cache.glob("*.json") if "cold" in modes else ():
-        old.unlink()
-    os.environ["GOVKG_FINDINGS_CACHE"] = str(cache)
-    out: dict = {"agencies": agencies}
-    for mode in modes:
-        res = WORK / f"draft-{mode}.json"
-        if mode == "store-cold":
-            store = loaded_store(wb, agencies, timeout)
-            cmd = [sys.executable, "-m", "govkg.cli", "validate", "--store", str(store)]
-            cmd += ["--draft", str(draft_dir), "--format", "json", "-o", str(res)]
-        elif mode in ("store-warm", "store-split"):
-            store = loaded_store(wb, agencies, timeout)
-            cmd = [sys.executable, __file__, "child", mode, str(store), str(draft_dir)]
-            cmd += [str(res)]
-        else:
-            cmd = [sys.executable, __file__, "child", "draft", str(wb), str(draft_dir), mode]
-            cmd += [str(res)]
-        out[mode] = run_child(cmd, timeout)
-        print(json.dumps(out), flush=True)
-    texts = {(WORK / f"draft-{m}.json").read_text() for m in modes}
-    out["same"] = len(texts) == 1
-    # findings (rule, focus, related, status) not in every run's output, by rule
-    keys = [_statuses(WORK / f"draft-{m}.json") for m in modes]
-    odd = set.union(*keys) - set.intersection(*keys)
-    out["differing"] = dict(sorted(Counter(rule for rule, *_ in odd).items()))
-    return out
-
-
-def _statuses(report: Path) -> set[tuple]:
-    found = json.loads(report.read_text(encoding="utf-8"))["findings"]
-    return {(f["rule"], f["focus"], tuple(f["related"]), f["status"]) for f in found}
-
-
-def make_draft(wb: Path, out: Path) -> None:
-    """Re-mandate the first agency: a renamed unit, one duty moved, a new division."""
-    from govkg.loaders.workbook import read_workbook
-
-    sys.path.insert(0, str(ROOT))
-    import random
-
-    from tests.test_draft_scope import _mutate
-    from tests.workbook_rows import write
-
-    rows = _mutate(read_workbook(wb), random.Random(0), 1, 0)
-    write(out, {t: r for t, r in rows.items() if r})
 
 
 def profile(agencies: int) -> None:
