@@ -1,4 +1,4 @@
-"""/findings: what the rules R1-R15 find in the store, computed once per generation."""
+"""/findings: what the rules R1-R17 find in the store, computed once per generation."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ async def list_findings(
         str | None, Query(max_length=200, description="机构编码 agency id", examples=["JH-DSJ"])
     ] = None,
 ) -> Response:
-    """规则 R1–R15 发现的问题，可按规则、严重程度、政府、机构筛选。
-    Findings of the rules R1-R15, filtered by rule, severity, government and agency."""
+    """规则 R1–R17 发现的问题，可按规则、严重程度、政府、机构筛选。
+    Findings of the rules R1-R17, filtered by rule, severity, government and agency."""
     findings = await state.findings(snap)
 
     def build() -> dict[str, Any]:

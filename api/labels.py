@@ -22,8 +22,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "switch_label": ("Switch to English", "切换到中文"),
     "api": ("接口文档（API）", "API documentation"),
     "footer": (
-        "数据只读展示（判断须用写入令牌）；规则见工作簿约定 R1–R16。",
-        "Pages read the store (decisions need the write token); the rules are R1–R16 of the"
+        "数据只读展示（判断须用写入令牌）；规则见工作簿约定 R1–R17。",
+        "Pages read the store (decisions need the write token); the rules are R1–R17 of the"
         " workbook contract.",
     ),
     # overview

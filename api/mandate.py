@@ -84,10 +84,10 @@ async def import_mandate(
     format: FormatQuery = "json",
 ) -> Any:
     """读取上传的三定规定，与存储中的机构匹配，生成草稿（json：各表与职能建议；xlsx：草稿工作簿），
-    并把草稿并入存储的图后按 R1–R15 检查（每项 new/resolved/unchanged）。不写入存储。
+    并把草稿并入存储的图后按 R1–R17 检查（每项 new/resolved/unchanged）。不写入存储。
     Read an uploaded 三定 text, match its names to the store's agencies and build the draft
     (json: every sheet, with the function proposals; xlsx: the draft workbook), then check
-    the draft merged into the store's graph against R1-R15 (each finding new, resolved or
+    the draft merged into the store's graph against R1-R17 (each finding new, resolved or
     unchanged). Nothing is stored."""
     with tempfile.TemporaryDirectory(prefix="govkg-mandate-") as scratch:
         path, name = await save_text(file, Path(scratch), state.settings.max_body_bytes)

@@ -71,8 +71,8 @@ DraftField = Annotated[
     responses=error_responses(415),
 )
 async def validate(state: StateDep, file: UploadField, draft: DraftField = None) -> FindingsReport:
-    """按规则 R1–R15 校验上传的工作簿（不写入存储）；附草稿时标出 new/resolved/unchanged。
-    Check an uploaded workbook against R1-R15 (nothing is stored); with a draft, every
+    """按规则 R1–R17 校验上传的工作簿（不写入存储）；附草稿时标出 new/resolved/unchanged。
+    Check an uploaded workbook against R1-R17 (nothing is stored); with a draft, every
     finding has a status new/resolved/unchanged. Answers the findings JSON of workbook.md."""
     limit = state.settings.max_body_bytes
     with tempfile.TemporaryDirectory(prefix="govkg-validate-") as scratch:

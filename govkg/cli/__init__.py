@@ -152,7 +152,7 @@ def _validate_parser(sub: argparse._SubParsersAction) -> None:
         description="按 docs/workbook.md 的规则 R1–R17 校验工作簿或 RDF 文件（不写入存储），"
         "不给文件时校验存储；--draft 把征求意见稿并入基准后比较。退出码：0 通过，1 有违规，"
         "2 输入有误。 Check workbooks or RDF files (nothing is stored) against the rules"
-        " R1-R16, or the store when no file is given; --draft merges a draft into the"
+        " R1-R17, or the store when no file is given; --draft merges a draft into the"
         " baseline and compares. Exit status: 0 conforms, 1 violations, 2 bad input.",
     )
     validate.add_argument("sources", nargs="*", type=Path, metavar="FILE_OR_DIR")
