@@ -67,6 +67,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "mandate": ("三定规定", "Mandate (三定)"),
     "holder": ("承担机构", "Holder"),
     "role": ("角色", "Role"),
+    "agency": ("机构", "Agency"),
     "function": ("职能", "Function"),
     "text": ("内容", "Text"),
     "basis": ("依据", "Basis"),

@@ -6,6 +6,7 @@ The pages read the same snapshot, indexes and findings as the JSON resources.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -60,55 +61,58 @@ async def overview(
     )
 
 
+async def detail_page(
+    request: Request,
+    snap: Snapshot,
+    state: Any,
+    ident: str,
+    *,
+    kind: str,
+    entries: Callable[[Snapshot], dict[str, Any]],
+    model: Any,
+    detail: Callable[[Any, Any], Any],
+) -> HTMLResponse:
+    """The page of one agency, function or dataset (``kind``: its template and label),
+    built once per snapshot in the shape of its JSON resource; 404 for an unknown id."""
+    entry = (await run_in_threadpool(entries, snap)).get(ident)
+    if entry is None:
+        return not_found_page(request, kind, ident)
+    findings = await state.findings(snap)
+    payload = await run_in_threadpool(
+        snap.cached, f"page-{kind}", ident, as_model(model, lambda: detail(entry, findings))
+    )
+    return render_page(request, f"{kind}.html", **{kind: payload}, named=lookup(snap))
+
+
 @router.get("/agencies/{agency_id}", response_class=HTMLResponse, summary="机构 agency")
 async def agency_page(
     request: Request, agency_id: PageId, snap: SnapshotDep, state: StateDep
 ) -> HTMLResponse:
-    row = (await run_in_threadpool(agencies_of, snap)).get(agency_id)
-    if row is None:
-        return not_found_page(request, "agencies", agency_id)
-    findings = await state.findings(snap)
-    agency = await run_in_threadpool(
-        snap.cached,
-        "page-agency",
-        agency_id,
-        as_model(AgencyDetail, lambda: agency_detail(snap, row, findings)),
-    )
-    return render_page(request, "agency.html", agency=agency, named=lookup(snap))
+    return await detail_page(
+        request, snap, state, agency_id, kind="agency", entries=agencies_of,
+        model=AgencyDetail, detail=lambda row, found: agency_detail(snap, row, found),
+    )  # fmt: skip
 
 
 @router.get("/functions/{function_id}", response_class=HTMLResponse, summary="职能 function")
 async def function_page(
     request: Request, function_id: PageId, snap: SnapshotDep, state: StateDep
 ) -> HTMLResponse:
-    entry = (await run_in_threadpool(functions_of, snap)).get(function_id)
-    if entry is None:
-        return not_found_page(request, "function", function_id)
-    findings = await state.findings(snap)
-    function = await run_in_threadpool(
-        snap.cached,
-        "page-function",
-        function_id,
-        as_model(FunctionDetail, lambda: function_detail(snap, entry, findings)),
-    )
-    return render_page(request, "function.html", function=function, named=lookup(snap))
+    return await detail_page(
+        request, snap, state, function_id, kind="function", entries=functions_of,
+        model=FunctionDetail, detail=lambda entry, found: function_detail(snap, entry, found),
+    )  # fmt: skip
 
 
 @router.get("/datasets/{dataset_id}", response_class=HTMLResponse, summary="数据资源 dataset")
 async def dataset_page(
     request: Request, dataset_id: PageId, snap: SnapshotDep, state: StateDep
 ) -> HTMLResponse:
-    entry = (await run_in_threadpool(datasets_of, snap)).get(dataset_id)
-    if entry is None:
-        return not_found_page(request, "dataset", dataset_id)
-    findings = await state.findings(snap)
-    dataset = await run_in_threadpool(
-        snap.cached,
-        "page-dataset",
-        dataset_id,
-        as_model(DatasetDetail, lambda: dataset_detail(snap, dataset_id, entry, findings)),
-    )
-    return render_page(request, "dataset.html", dataset=dataset, named=lookup(snap))
+    return await detail_page(
+        request, snap, state, dataset_id, kind="dataset", entries=datasets_of,
+        model=DatasetDetail,
+        detail=lambda entry, found: dataset_detail(snap, dataset_id, entry, found),
+    )  # fmt: skip
 
 
 @router.get("/findings", response_class=HTMLResponse, summary="问题清单 findings")

@@ -276,8 +276,9 @@ def test_browsers_get_pages_and_clients_get_json(server: Server) -> None:
         assert client.get("/").json()["links"]["pages"] == "/ui"
         sent = client.get("/", headers={"Accept": "text/html,*/*"})
         assert sent.status_code == 303 and sent.headers["location"] == "/ui"
-        missing = client.get("/ui/agencies/NOPE")
-        assert missing.status_code == 404 and "NOPE" in missing.text
+        for path, kind in (("agencies", "机构"), ("functions", "职能"), ("datasets", "数据资源")):
+            missing = client.get(f"/ui/{path}/NOPE")
+            assert missing.status_code == 404 and f'{kind} <span class="id">NOPE' in missing.text
         bad = client.post("/ui/draft", files={"draft": ("notes.txt", b"x", "text/plain")})
         assert bad.status_code == 400
         assert "不支持的文件「notes.txt」" in bad.text
