@@ -19,6 +19,7 @@ changes less with the load than wall time) and the server's CPU of each stage. V
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.neo4j_bench import cpu_seconds
-from govkg.neo4j import sync
+from govkg.neo4j import client, falkordb_server, sync
 from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.mapping import Namespaces
@@ -81,6 +82,39 @@ class Run:
                 first += len(rows)
         self.ids = ids
 
+    def node_columns(self) -> None:
+        """Nodes sent as one list per property (``$c0[i]``), not one list per node: the
+        server's UNWIND then copies an integer, not each row's texts."""
+        ids: list[Any] = [None] * self.rows.nodes
+        first = 0
+        with self.conn.writes() as writes:
+            for labels, keys, rows in self.rows.shapes:
+                body = ", ".join(
+                    ["uri: $c0[i]", "_stamp: $stamp"]
+                    + [f"{quote_name(k)}: $c{i}[i]" for i, k in enumerate(keys, 1)]
+                )
+                text = "".join(f":{quote_name(label)}" for label in labels)
+                query = (
+                    f"UNWIND range(0, size($c0) - 1) AS i CREATE (n:Resource{text} {{{body}}}) "
+                    "RETURN collect(id(n)) AS ids"
+                )
+                sized = query.replace("$c0[i]", "r[0]")  # as long as the rows' form
+                offset = 0
+                for message in self.conn.row_messages(sized, rows, {"stamp": STAMP}):
+                    part = message["rows"]
+                    by_column = zip(*part, strict=True)
+                    columns = {f"c{i}": list(column) for i, column in enumerate(by_column)}
+                    at = first + offset
+
+                    def took(_offset: int, returned: list[Any], at: int = at) -> None:
+                        ids[at : at + len(returned)] = returned
+
+                    sent = {"stamp": message["stamp"], "rows": client.Rows(), **columns}
+                    writes._queue.put((query, sent, took, 0))
+                    offset += len(part)
+                first += len(rows)
+        self.ids = ids
+
     def relationships(self, stamp: bool, pairs: bool = False) -> None:
         ids = self.ids
         with self.conn.writes() as writes:
@@ -107,11 +141,16 @@ def variant(name: str, run: Run, prepared: Any) -> None:
     if name == "push":
         run.stage("all", lambda: sync.push(oxi.memory_store(), run.conn, prepared=prepared))
         return
-    run.stage("nodes", lambda: run.nodes(stamp=name != "bare"))
+    if name == "columns":
+        run.stage("nodes", run.node_columns)
+    else:
+        run.stage("nodes", lambda: run.nodes(stamp=name != "bare"))
     run.stage("index", run.index)
     run.stage(
         "relationships",
-        lambda: run.relationships(stamp=name in ("stamped", "pairs"), pairs=name == "pairs"),
+        lambda: run.relationships(
+            stamp=name in ("stamped", "pairs", "columns"), pairs=name == "pairs"
+        ),
     )
 
 
@@ -120,6 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agencies", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--variants", default="push,stamped,bare_relationships,bare,pairs")
+    parser.add_argument(
+        "--servers",
+        default="default",
+        help="server settings to compare, ';'-separated, each 'default' or "
+        "'KEY=VALUE+…' (module settings; env:NAME=VALUE for the environment)",
+    )
+    parser.add_argument(
+        "--message-bytes",
+        default=str(client.FALKORDB_MESSAGE_BYTES),
+        help="FalkorDB's message limits to compare, ','-separated",
+    )
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp())
     generate_workbook(folder / "wb", agencies=args.agencies, seed=0)
@@ -133,30 +183,63 @@ def main(argv: list[str] | None = None) -> int:
     print("\n| variant | wall s | CPU s: Python / server | server CPU by stage "
           "| nodes/s of server CPU | load |")  # fmt: skip
     print("|---|---:|---|---|---:|---:|")
-    with FalkorServer() as server, Connection(server.uri, "falkordb", "") as conn:
-        for _round in range(args.rounds):
-            for name in args.variants.split(","):
-                conn.run("MATCH (n) DETACH DELETE n")
-                for row in conn.read(
-                    "CALL db.indexes() YIELD label, properties RETURN label, properties"
-                ):
-                    for key in row["properties"]:
-                        conn.run(f"DROP INDEX ON :{row['label']}({key})")
-                run = Run(conn, rows, server)
-                wall, python, server_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(server)
-                variant(name, run, prepared)
-                wall, python = time.perf_counter() - wall, cpu_seconds() - python
-                server_cpu = cpu_seconds(server) - server_cpu
-                counts = (
-                    conn.read("MATCH (n) RETURN count(n) AS n")[0]["n"],
-                    conn.read("MATCH ()-[x]->() RETURN count(x) AS n")[0]["n"],
-                )
-                assert counts == (nodes, relationships), counts
-                stages = ", ".join(f"{k} {v:.2f}" for k, v in run.stages.items())
-                rate, load = nodes / server_cpu, os.getloadavg()[0]
-                print(f"| {name} | {wall:.2f} | {python:.2f} / {server_cpu:.2f} | {stages} "
-                      f"| {rate:,.0f} | {load:.1f} |", flush=True)  # fmt: skip
+    for _round in range(args.rounds):
+        for server_spec, limit in itertools.product(
+            args.servers.split(";"), map(int, args.message_bytes.split(","))
+        ):
+            client.FALKORDB_MESSAGE_BYTES = limit
+            with server_of(server_spec) as server, Connection(server.uri, "falkordb", "") as conn:
+                measure(args, f"{server_spec} {limit}", conn, server, rows, prepared)
     return 0
+
+
+def server_of(spec: str) -> FalkorServer:
+    """A server launched with the settings ``spec`` names (see --servers)."""
+    if spec == "default":
+        return FalkorServer()
+    settings, environment = {}, {}
+    for item in spec.split("+"):
+        key, value = item.split("=", 1)
+        if key.startswith("env:"):
+            environment[key[4:]] = value
+        else:
+            settings[key] = value
+    return FalkorServer(
+        settings=dict(falkordb_server.SETTINGS) | settings,
+        environment=dict(falkordb_server.ENVIRONMENT) | environment,
+    )
+
+
+def measure(
+    args: argparse.Namespace,
+    spec: str,
+    conn: Connection,
+    server: FalkorServer,
+    rows: PushRows,
+    prepared: Any,
+) -> None:
+    """Each variant into the emptied database of ``server``, one table row each."""
+    nodes, relationships = rows.nodes, rows.relationship_count
+    for name in args.variants.split(","):
+        conn.run("MATCH (n) DETACH DELETE n")
+        for row in conn.read("CALL db.indexes() YIELD label, properties RETURN label, properties"):
+            for key in row["properties"]:
+                conn.run(f"DROP INDEX ON :{row['label']}({key})")
+        run = Run(conn, rows, server)
+        wall, python, server_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(server)
+        variant(name, run, prepared)
+        wall, python = time.perf_counter() - wall, cpu_seconds() - python
+        server_cpu = cpu_seconds(server) - server_cpu
+        counts = (
+            conn.read("MATCH (n) RETURN count(n) AS n")[0]["n"],
+            conn.read("MATCH ()-[x]->() RETURN count(x) AS n")[0]["n"],
+        )
+        assert counts == (nodes, relationships), counts
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in run.stages.items())
+        rate, load = nodes / server_cpu, os.getloadavg()[0]
+        print(f"| {name} {spec} | {wall:.2f} | {python:.2f} / {server_cpu:.2f} | {stages} "
+              f"| {rate:,.0f} | {load:.1f} |",
+              flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
