@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         "--servers",
         default="default",
         help="server settings to compare, ';'-separated, each 'default' or "
-        "'KEY=VALUE+…' (module settings; env:NAME=VALUE for the environment)",
+        "'KEY=VALUE+…' (FalkorDB's module settings)",
     )
     parser.add_argument(
         "--message-bytes",
@@ -194,20 +194,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def server_of(spec: str) -> FalkorServer:
-    """A server launched with the settings ``spec`` names (see --servers)."""
+    """A server launched with the module settings ``spec`` names (see --servers)."""
     if spec == "default":
         return FalkorServer()
-    settings, environment = {}, {}
-    for item in spec.split("+"):
-        key, value = item.split("=", 1)
-        if key.startswith("env:"):
-            environment[key[4:]] = value
-        else:
-            settings[key] = value
-    return FalkorServer(
-        settings=dict(falkordb_server.SETTINGS) | settings,
-        environment=dict(falkordb_server.ENVIRONMENT) | environment,
-    )
+    settings = dict(item.split("=", 1) for item in spec.split("+"))
+    return FalkorServer(settings=falkordb_server.SETTINGS | settings)
 
 
 def measure(

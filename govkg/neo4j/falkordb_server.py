@@ -27,10 +27,11 @@ from pathlib import Path
 
 from govkg.errors import GovkgError, Problem
 
-#: FalkorDB's module settings (``--loadmodule falkordb.so KEY VALUE …``) and the
-#: server's environment, as the tests and benchmarks launch it.
+#: FalkorDB's module settings (``--loadmodule falkordb.so KEY VALUE …``) as the tests and
+#: benchmarks launch it: its defaults (none of DELTA_MAX_PENDING_CHANGES,
+#: NODE_CREATION_BUFFER, OMP_THREAD_COUNT, THREAD_COUNT, EFFECTS_THRESHOLD made a push
+#: measurably cheaper: docs/benchmarks.md, the push's sixth pass)
 SETTINGS: dict[str, str] = {}
-ENVIRONMENT: dict[str, str] = {}
 
 MAX_PORT = 32767  # FalkorDB's Bolt port is read as a signed 16-bit number
 
@@ -88,11 +89,9 @@ class FalkorServer:
         port: int | None = None,
         *,
         settings: Mapping[str, str] | None = None,
-        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.port = port or free_port()
         self.settings = dict(SETTINGS if settings is None else settings)
-        self.environment = dict(ENVIRONMENT if environment is None else environment)
         if self.port > MAX_PORT:
             raise ValueError(f"the Bolt port must be at most {MAX_PORT}")
         self.folder = Path(tempfile.mkdtemp(prefix="govkg-falkordb-"))
@@ -111,7 +110,7 @@ class FalkorServer:
         module = parts_dir() / "falkordb.so"
         if not module.exists():
             raise _missing(str(module))
-        env = dict(os.environ) | self.environment
+        env = dict(os.environ)
         shim = parts_dir() / "nodelay.so"
         if shim.exists():
             env["LD_PRELOAD"] = str(shim)

@@ -1,4 +1,5 @@
-"""The size of the Bolt messages a push sends to FalkorDB, measured on the wire.
+"""The local FalkorDB server (govkg/neo4j/falkordb_server.py): its launch settings, and
+the size of the Bolt messages a push sends it, measured on the wire.
 
 FalkorDB 4.18's Bolt reader scans every new message for RESET by walking "chunk sizes"
 read from inside it (``BoltReadHandler``): past the chunk header and the RUN's struct
@@ -144,3 +145,16 @@ def test_every_message_of_a_push_stays_under_falkordbs_first_scan_step(
     assert 0.8 * FALKORDB_MESSAGE_BYTES < largest_mapped <= max(runs) < FALKORDB_MESSAGE_BYTES
     assert max(runs) + others < FIRST_STEP
     assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+
+
+def test_the_server_is_launched_with_the_settings_given() -> None:
+    """Module settings go after ``--loadmodule falkordb.so``: a result-set limit of 2 rows
+    cuts a query's result; without it, not."""
+    query = "UNWIND range(1, 5) AS x RETURN x"
+    with (
+        FalkorServer(settings={"RESULTSET_SIZE": "2"}) as server,
+        Connection(server.uri, "falkordb", "") as limited,
+    ):
+        assert [row["x"] for row in limited.read(query)] == [1, 2]
+    with FalkorServer() as server, Connection(server.uri, "falkordb", "") as plain:
+        assert [row["x"] for row in plain.read(query)] == [1, 2, 3, 4, 5]
