@@ -1,6 +1,8 @@
 """Ways to write a first push into an empty FalkorDB, measured side by side (not tests).
 
 python -m bench.neo4j_push_variants --agencies 200 [--rounds 2] [--variants push,stamped,...]
+    [--servers "default;DELTA_MAX_PENDING_CHANGES=100000+OMP_THREAD_COUNT=1"]
+    [--message-bytes 30000,48000]
 
 Starts the local FalkorDB 4.18 Bolt server, generates a workbook, prepares its push rows
 once (govkg/neo4j/push_rows.py, as a load does) and writes them into the emptied
@@ -9,11 +11,18 @@ of this process and of the server (its ``INFO cpu``: the machine is shared, and 
 changes less with the load than wall time) and the server's CPU of each stage. Variants:
 
 - ``push``: ``govkg.neo4j.sync.push`` as it is, from the prepared rows (read from a file);
-- ``stamped``: its writes one stage after the other (nodes ``UNWIND … CREATE`` by shape
-  with ``_stamp``, the index, relationships grouped by target ``CREATE`` with ``_stamp``);
+- ``stamped``: its writes one stage after the other, the nodes by rows as until the
+  sixth pass (``UNWIND $rows AS r CREATE`` by shape with ``_stamp``), the index,
+  relationships grouped by target ``CREATE`` with ``_stamp``;
+- ``columns``: the same with the nodes by column, as the push writes them now
+  (``$c0[i]``: node_writes.new_nodes_query);
+- ``columns_both``: the relationships' rows by column too;
 - ``bare_relationships``: the same, the relationships without ``_stamp``;
 - ``bare``: nodes and relationships without ``_stamp``;
 - ``pairs``: relationships as rows of two ids (no grouping by target).
+
+Each round starts a server for each of ``--servers`` (FalkorDB's module settings, 'default'
+or 'KEY=VALUE+…') and each limit of ``--message-bytes`` (client.FALKORDB_MESSAGE_BYTES).
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from govkg.neo4j import client, falkordb_server, sync
 from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.mapping import Namespaces
+from govkg.neo4j.node_writes import new_nodes_query
 from govkg.neo4j.prepared import prepared_copy, write_prepared
 from govkg.neo4j.push_rows import PushRows, push_rows
 from govkg.store import oxigraph as oxi
@@ -83,44 +93,40 @@ class Run:
         self.ids = ids
 
     def node_columns(self) -> None:
-        """Nodes sent as one list per property (``$c0[i]``), not one list per node: the
-        server's UNWIND then copies an integer, not each row's texts."""
+        """Nodes as the push writes them: by column (node_writes.new_nodes_query)."""
         ids: list[Any] = [None] * self.rows.nodes
         first = 0
         with self.conn.writes() as writes:
             for labels, keys, rows in self.rows.shapes:
-                body = ", ".join(
-                    ["uri: $c0[i]", "_stamp: $stamp"]
-                    + [f"{quote_name(k)}: $c{i}[i]" for i, k in enumerate(keys, 1)]
-                )
-                text = "".join(f":{quote_name(label)}" for label in labels)
-                query = (
-                    f"UNWIND range(0, size($c0) - 1) AS i CREATE (n:Resource{text} {{{body}}}) "
-                    "RETURN collect(id(n)) AS ids"
-                )
-                sized = query.replace("$c0[i]", "r[0]")  # as long as the rows' form
-                offset = 0
-                for message in self.conn.row_messages(sized, rows, {"stamp": STAMP}):
-                    part = message["rows"]
-                    by_column = zip(*part, strict=True)
-                    columns = {f"c{i}": list(column) for i, column in enumerate(by_column)}
-                    at = first + offset
+                query = new_nodes_query(labels, keys, "id")
+                for start in range(0, len(rows), 1000):
+                    at = first + start
 
-                    def took(_offset: int, returned: list[Any], at: int = at) -> None:
-                        ids[at : at + len(returned)] = returned
+                    def took(offset: int, returned: list[Any], at: int = at) -> None:
+                        ids[at + offset : at + offset + len(returned)] = returned
 
-                    sent = {"stamp": message["stamp"], "rows": client.Rows(), **columns}
-                    writes._queue.put((query, sent, took, 0))
-                    offset += len(part)
+                    part = rows[start : start + 1000]
+                    writes.rows(query, part, {"stamp": STAMP}, took, columns=True)
                 first += len(rows)
         self.ids = ids
 
-    def relationships(self, stamp: bool, pairs: bool = False) -> None:
+    def relationships(self, stamp: bool, pairs: bool = False, columns: bool = False) -> None:
         ids = self.ids
         with self.conn.writes() as writes:
             for kind, rows in self.rows.relationships.items():
                 props = " {_stamp: $stamp}" if stamp else ""
                 create = f"CREATE (a)-[x:{quote_name(kind)}{props}]->(b)"
+                if columns:
+                    query = (
+                        "UNWIND range(0, size($c0) - 1) AS i WITH $c0[i] AS t, $c1[i] AS ss "
+                        f"MATCH (b) WHERE id(b) = t UNWIND ss AS s MATCH (a) WHERE id(a) = s "
+                        f"{create}"
+                    )
+                    sent = [[ids[t], [ids[s] for s in ss]] for t, ss in rows]
+                    for start in range(0, len(sent), 1000):
+                        part = sent[start : start + 1000]
+                        writes.rows(query, part, {"stamp": STAMP}, columns=True)
+                    continue
                 if pairs:
                     query = (
                         "UNWIND $rows AS r WITH r[0] AS t, r[1] AS s MATCH (b) WHERE id(b) = t "
@@ -141,7 +147,7 @@ def variant(name: str, run: Run, prepared: Any) -> None:
     if name == "push":
         run.stage("all", lambda: sync.push(oxi.memory_store(), run.conn, prepared=prepared))
         return
-    if name == "columns":
+    if name.startswith("columns"):
         run.stage("nodes", run.node_columns)
     else:
         run.stage("nodes", lambda: run.nodes(stamp=name != "bare"))
@@ -149,7 +155,9 @@ def variant(name: str, run: Run, prepared: Any) -> None:
     run.stage(
         "relationships",
         lambda: run.relationships(
-            stamp=name in ("stamped", "pairs", "columns"), pairs=name == "pairs"
+            stamp=name in ("stamped", "pairs", "columns", "columns_both"),
+            pairs=name == "pairs",
+            columns=name == "columns_both",
         ),
     )
 
