@@ -179,7 +179,13 @@ def main(argv: list[str] | None = None) -> int:
         help="FalkorDB's message limits to compare, ','-separated",
     )
     args = parser.parse_args(argv)
-    folder = Path(tempfile.mkdtemp())
+    with tempfile.TemporaryDirectory() as tmp:
+        compare(args, Path(tmp))
+    return 0
+
+
+def compare(args: argparse.Namespace, folder: Path) -> None:
+    """The workbook made and prepared in ``folder``, then every round's variants."""
     generate_workbook(folder / "wb", agencies=args.agencies, seed=0)
     workbooks, rdf = read_sources([folder / "wb"])
     store = memory_store(workbooks, rdf, "https://id.govkg.org/")
@@ -198,7 +204,6 @@ def main(argv: list[str] | None = None) -> int:
             client.FALKORDB_MESSAGE_BYTES = limit
             with server_of(server_spec) as server, Connection(server.uri, "falkordb", "") as conn:
                 measure(args, f"{server_spec} {limit}", conn, server, rows, prepared)
-    return 0
 
 
 def server_of(spec: str) -> FalkorServer:
