@@ -253,8 +253,9 @@ def test_relationships_to_one_target_from_many_sources(conn: Connection) -> None
 
 
 def test_falkordb_messages_stay_under_its_limit(conn: Connection) -> None:
-    """Each message of a write stays under FALKORDB_MESSAGE_BYTES (its Bolt reader crashes
-    past 32 KB), and the messages hold every row once, in order, escaped."""
+    """Each message of a write stays under FALKORDB_MESSAGE_BYTES (its Bolt reader can
+    crash on larger ones: test_neo4j_server.py), and the messages hold every row once,
+    in order, escaped."""
     query = "UNWIND $rows AS r CREATE (n:Resource {uri: r[0], text: r[1], several: r[2]})"
     rows = [[f"n{i}", f"it's {'数据' * (i % 700)}\\", [f"'{i}", "b"]] for i in range(3000)]
     messages = list(conn.row_messages(query, rows, {"stamp": "s"}))

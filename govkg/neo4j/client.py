@@ -17,14 +17,18 @@ from contextlib import contextmanager
 from typing import Any
 
 from govkg.errors import GovkgError, Problem
-from govkg.neo4j.row_writer import RowWriter
+from govkg.neo4j.row_writer import Rows, RowWriter
 
 DIALECTS = ("neo4j", "falkordb")
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # FalkorDB 4.18's Bolt reader scans each new message for RESET by walking "chunk sizes"
-# read from inside the message; from 32 KB on that walk can run past the bytes received
-# and crash the server (seen in 3 of 5 province pushes). Smaller messages stop it at once.
-FALKORDB_MESSAGE_BYTES = 30_000
+# read from inside the message (BoltReadHandler, src/bolt/bolt_api.c): past a chunk
+# header and the RUN's struct header it takes the query text's packed header (0xD0 or
+# 0xD1 and a length byte: 53,248 or more) for a size, and walks on only if that many
+# bytes are buffered; a walk can run past the bytes received and crash the server (seen
+# in 3 of 5 province pushes with 1,000-row messages). A message (RUN and PULL, its chunk
+# headers included) under 53,248 bytes stops it at its first step, whatever it holds.
+FALKORDB_MESSAGE_BYTES = 48_000
 INDEX_SECONDS = 600  # the longest wait for an index to be built
 # FalkorDB 4.18 sends each record as one Bolt chunk: a record over 64 KB never arrives
 # (the connection hangs), so a read that collects keeps its records under this
@@ -140,18 +144,6 @@ def falkordb_parts(
         clean = clean and plain
     if part:
         yield len(rows), part, clean
-
-
-class Rows(list):
-    """The rows of a write, as sent. The driver formats every query's parameters for its
-    debug log even when nothing is logged (``" ".join(map(repr, fields))`` in
-    ``Bolt5x5.run``): with this short repr, a push's rows are not formatted again
-    (~0.2 ms a 30 KB message)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"<{len(self)} rows>"
 
 
 def quote_name(name: str) -> str:

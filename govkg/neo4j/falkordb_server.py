@@ -22,9 +22,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from govkg.errors import GovkgError, Problem
+
+#: FalkorDB's module settings (``--loadmodule falkordb.so KEY VALUE …``) as the tests and
+#: benchmarks launch it: its defaults (none of DELTA_MAX_PENDING_CHANGES,
+#: NODE_CREATION_BUFFER, OMP_THREAD_COUNT, THREAD_COUNT, EFFECTS_THRESHOLD made a push
+#: measurably cheaper: docs/benchmarks.md, the push's sixth pass)
+SETTINGS: dict[str, str] = {}
 
 MAX_PORT = 32767  # FalkorDB's Bolt port is read as a signed 16-bit number
 
@@ -77,8 +84,14 @@ def _die_with_parent() -> None:
 class FalkorServer:
     """``redis-server --loadmodule falkordb.so BOLT_PORT <port>``, no disk, no Redis port."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(
+        self,
+        port: int | None = None,
+        *,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
         self.port = port or free_port()
+        self.settings = dict(SETTINGS if settings is None else settings)
         if self.port > MAX_PORT:
             raise ValueError(f"the Bolt port must be at most {MAX_PORT}")
         self.folder = Path(tempfile.mkdtemp(prefix="govkg-falkordb-"))
@@ -109,6 +122,7 @@ class FalkorServer:
             "--save", "",
             "--appendonly", "no",
             "--loadmodule", str(module), "BOLT_PORT", str(self.port),
+            *(part for item in self.settings.items() for part in item),
         ]  # fmt: skip
         with (self.folder / "server.log").open("wb") as log:
             self.process = subprocess.Popen(

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from govkg.neo4j.mapping import PropertyGraph
 
 # a row of a relationship write: a target and at most this many sources (a FalkorDB
-# message, under 30 KB, holds whole rows)
+# message, under 48 KB, holds whole rows)
 SOURCES_PER_ROW = 100
 
 # a node's shape: its labels and its property keys, in the order of a row's values

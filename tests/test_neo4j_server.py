@@ -1,0 +1,160 @@
+"""The local FalkorDB server (govkg/neo4j/falkordb_server.py): its launch settings, and
+the size of the Bolt messages a push sends it, measured on the wire.
+
+FalkorDB 4.18's Bolt reader scans every new message for RESET by walking "chunk sizes"
+read from inside it (``BoltReadHandler``): past the chunk header and the RUN's struct
+header it reads the query text's packed header (0xD0 or 0xD1 and a length byte) as a
+size of 53,248 bytes or more, and walks on only when that many bytes are buffered; the
+walk can run past the bytes received and crash the server. So every message of a write
+must stay under that (govkg/neo4j/client.py, FALKORDB_MESSAGE_BYTES): here a proxy
+between the driver and the server reads each message's real bytes.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib.compare import isomorphic
+
+from govkg.neo4j.client import FALKORDB_MESSAGE_BYTES, Connection
+from govkg.neo4j.falkordb_server import FalkorServer, free_port
+from govkg.neo4j.prepared import prepared_copy, write_prepared
+from govkg.neo4j.sync import pull, push
+from govkg.store import oxigraph as oxi
+from tests.neo4j_support import as_rdflib, store_rdflib
+
+# the least size FalkorDB's RESET scan can take from a RUN whose query text has 16 to
+# 65,535 bytes (a packed string header 0xD0 or 0xD1 read as a big-endian number)
+FIRST_STEP = 0xD000
+HANDSHAKE = 20  # the magic number and four versions
+RUN = 0x10
+
+
+class BoltProxy:
+    """A TCP proxy to ``upstream`` that records, for each message the client sends, its
+    tag and its bytes on the wire (chunk headers and end marker included)."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.port = free_port()
+        self.messages: list[tuple[int, int]] = []  # (tag, bytes)
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream_port))
+            threading.Thread(target=self._upstream, args=(client, server), daemon=True).start()
+            threading.Thread(target=_copy, args=(server, client), daemon=True).start()
+
+    def _upstream(self, client: socket.socket, server: socket.socket) -> None:
+        pending = bytearray()
+        handshaken = False
+        while data := _receive(client):
+            server.sendall(data)
+            pending += data
+            if not handshaken:
+                if len(pending) < HANDSHAKE:
+                    continue
+                del pending[:HANDSHAKE]
+                handshaken = True
+            while (message := _whole_message(pending)) is not None:
+                size, tag = message
+                self.messages.append((tag, size))
+                del pending[:size]
+        server.close()
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+def _receive(sock: socket.socket) -> bytes:
+    try:
+        return sock.recv(1 << 16)
+    except OSError:
+        return b""
+
+
+def _copy(source: socket.socket, target: socket.socket) -> None:
+    while data := _receive(source):
+        try:
+            target.sendall(data)
+        except OSError:
+            return
+    target.close()
+
+
+def _whole_message(data: bytearray) -> tuple[int, int] | None:
+    """(its bytes, its tag) if ``data`` starts with a whole chunked message, else None."""
+    at = 0
+    while at + 2 <= len(data):
+        (size,) = struct.unpack_from(">H", data, at)
+        if size == 0:
+            return at + 2, data[3]  # the struct's tag follows its marker
+        at += 2 + size
+    return None
+
+
+@pytest.fixture
+def proxy(falkordb: FalkorServer) -> Iterator[BoltProxy]:
+    bolt = BoltProxy(falkordb.port)
+    yield bolt
+    bolt.close()
+
+
+def long_texts_store(nodes: int) -> object:
+    """Nodes whose texts fill FalkorDB's messages: Chinese and ASCII of many lengths,
+    quotes and backslashes, so that rows are sized both ways (client.falkordb_parts)."""
+    lines = []
+    for i in range(nodes):
+        text = ("职责" * (i % 400)) + ("x" * (i * 37 % 900))
+        if i % 5 == 0:
+            text += " it's a \\\\ path"
+        lines.append(f'<http://e.org/n{i}> <http://e.org/v/text> "{text}" .\n')
+        lines.append(f"<http://e.org/n{i}> <http://e.org/v/next> <http://e.org/n{i // 2}> .\n")
+    store = oxi.memory_store()
+    oxi.load(store, "".join(lines), format="nt")
+    return store
+
+
+def test_every_message_of_a_push_stays_under_falkordbs_first_scan_step(
+    proxy: BoltProxy, conn: Connection, tmp_path: Path
+) -> None:
+    """Pushed through the proxy, from the store and from a prepared copy (whose messages
+    were split at load time): the largest RUN message is near FALKORDB_MESSAGE_BYTES,
+    never past it, and with the PULL sent beside it under the scan's first step; the
+    server took every write (the graph pulled back is the store's)."""
+    store = long_texts_store(2500)
+    write_prepared(tmp_path, "gen-000001", store)
+    with Connection(f"bolt://127.0.0.1:{proxy.port}", "falkordb", "") as through:
+        push(store, through, batch=1000)
+        largest_mapped = max(size for tag, size in proxy.messages if tag == RUN)
+        conn.run("MATCH (n) DETACH DELETE n")
+        push(store, through, batch=1000, prepared=prepared_copy(tmp_path, "gen-000001"))
+    runs = [size for tag, size in proxy.messages if tag == RUN]
+    others = max(size for tag, size in proxy.messages if tag != RUN)
+    assert 0.8 * FALKORDB_MESSAGE_BYTES < largest_mapped <= max(runs) < FALKORDB_MESSAGE_BYTES
+    assert max(runs) + others < FIRST_STEP
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+
+
+def test_the_server_is_launched_with_the_settings_given() -> None:
+    """Module settings go after ``--loadmodule falkordb.so``: a result-set limit of 2 rows
+    cuts a query's result; without it, not."""
+    query = "UNWIND range(1, 5) AS x RETURN x"
+    with (
+        FalkorServer(settings={"RESULTSET_SIZE": "2"}) as server,
+        Connection(server.uri, "falkordb", "") as limited,
+    ):
+        assert [row["x"] for row in limited.read(query)] == [1, 2]
+    with FalkorServer() as server, Connection(server.uri, "falkordb", "") as plain:
+        assert [row["x"] for row in plain.read(query)] == [1, 2, 3, 4, 5]
