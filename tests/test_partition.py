@@ -16,7 +16,8 @@ from govkg.shapes.store_validation import rule_book
 
 from govkg.errors import InputError
 from govkg.synthetic import generate_workbook
-from govkg.validating.government_stream import plan_stream, workbook_blocks
+from govkg.validating.block_reader import workbook_blocks
+from govkg.validating.government_stream import plan_stream
 from govkg.validating.partition import CROSS, GOVERNMENT, R7_PARTS
 from govkg.validating.sources import validate_by_government, validate_sources, validate_workbooks
 
