@@ -20,7 +20,8 @@ from govkg.loaders.contract import TABLES, TABLES_BY_NAME
 from govkg.loaders.workbook import TableRows, Workbook, iter_tables
 
 BLOCK = 20_000  # rows read before they are written to the governments' files
-READ_AHEAD = 4  # blocks the reader holds beyond the one being sent
+READ_AHEAD = 16  # blocks the reader holds beyond the one being sent (~10 MB each): enough
+# to read on through a flush of the files before (FLUSH_ROWS), where 4 made it wait
 
 
 def read_blocks(path: str | Path, problems: list[Problem]) -> Iterator[TableRows]:

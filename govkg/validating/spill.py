@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 Filed = tuple[Any, ...]  # a row, or what R7 reads of a power item (R7_COLUMNS)
-FLUSH_ROWS = 1_000_000  # rows held in the files' buffers at most (a flush opens every file)
+FLUSH_ROWS = 250_000  # rows held in the files' buffers at most (a flush opens every file)
 
 
 class Spill:
