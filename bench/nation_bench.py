@@ -116,7 +116,7 @@ def run(folder: Path, extra: list[str]) -> dict:
         sampled = 0
         while child.poll() is None:
             # the proportional memory (pmap) every PSS_EVERY samples only: taken every
-            # 0.5 s it cost the run ~14 % of the two cores (docs/benchmarks.md)
+            # 0.5 s it took ~10 % of the parts' wall (docs/benchmarks.md, fifth pass)
             processes = session_processes(child.pid, proportional=sampled % PSS_EVERY == 0)
             sampled += 1
             peak_tree = max(peak_tree, sum(rss for _, rss, _ in processes.values()))

@@ -209,8 +209,8 @@ def part_store(workbook: Workbook, base_iri: str, *, book: RuleBook, rules: froz
     """A store of a part's rows, of what ``rules`` can see (their footprint): mapped
     here, then loaded at once. Not in a forked child beside the loading, as a large
     workbook is (govkg/pipes.py): with a worker per core the overlap gains nothing, and
-    the child's copy-on-write faults on the worker's pages cost a part ~0.4 s of its
-    ~3 s of CPU (docs/benchmarks.md, fifth pass)."""
+    the child's copy-on-write faults on the worker's pages cost a part ~0.6 s of its
+    ~3.3 s of CPU (docs/benchmarks.md, fifth pass)."""
     predicates, classes = footprint(book, rules)
     triples = workbook_triples(workbook, base_iri, predicates=predicates, classes=classes)
     text = b"".join(line.encode() for line in triples)  # a part's: ~36 MB
