@@ -72,6 +72,8 @@ PROVINCE_CODES = [
     "65",
 ]
 
+PSS_EVERY = 20  # samples (of 0.5 s) between two readings of the proportional memory
+
 
 def make(out: Path, provinces: int, agencies: int) -> dict[str, int]:
     """Write ``provinces`` provinces into the CSV folder ``out``; the row counts."""
@@ -111,8 +113,12 @@ def run(folder: Path, extra: list[str]) -> dict:
         )
         peak_tree = peak_pss = peak_parent = 0
         parts: list[float] = []  # when the workers were seen
+        sampled = 0
         while child.poll() is None:
-            processes = session_processes(child.pid)
+            # the proportional memory (pmap) every PSS_EVERY samples only: taken every
+            # 0.5 s it took ~10 % of the parts' wall (docs/benchmarks.md, fifth pass)
+            processes = session_processes(child.pid, proportional=sampled % PSS_EVERY == 0)
+            sampled += 1
             peak_tree = max(peak_tree, sum(rss for _, rss, _ in processes.values()))
             peak_pss = max(peak_pss, sum(pss for _, _, pss in processes.values()))
             parent = [rss for up, rss, _ in processes.values() if up == child.pid]  # govkg

@@ -21,7 +21,7 @@ from govkg.shapes.store_validation import rule_book
 from govkg.cli import main
 from govkg.errors import InputError
 from govkg.synthetic import generate_workbook
-from govkg.validating import finding_runs, government_stream
+from govkg.validating import block_reader, finding_runs
 from govkg.validating.report import Tally, json_report, write_report
 from govkg.validating.scratch import PREFIX, Scratch, remove_stale
 from govkg.validating.sources import validate_by_government, validate_sources
@@ -177,16 +177,16 @@ def test_the_reader_sends_every_block_and_stops_with_the_pass(
 ) -> None:
     """The pass's reader (a forked process sending blocks from a thread) gives every row
     in order, a block at a time; when the pass stops after one block, it is gone too."""
-    monkeypatch.setattr(government_stream, "BLOCK", 7)  # the fork inherits it
+    monkeypatch.setattr(block_reader, "BLOCK", 7)  # the fork inherits it
     problems: list = []
     read: dict[str, list] = {}
-    for data in government_stream.read_blocks(counties, problems):
+    for data in block_reader.read_blocks(counties, problems):
         assert 0 < len(data.rows) <= 7 or not data.rows
         read.setdefault(data.table.name, []).extend(data.rows)
     whole = read_workbook(counties)
     assert problems == []
     assert read == {name: whole.rows(name) for name in read} and len(read) == 9
-    blocks = government_stream.read_blocks(counties, problems)
+    blocks = block_reader.read_blocks(counties, problems)
     next(blocks)
     blocks.close()  # the pass stopped: the reader, blocked in a send, is ended
     assert multiprocessing.active_children() == []

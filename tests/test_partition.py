@@ -10,14 +10,19 @@ import sys
 from pathlib import Path
 
 import pytest
+import rdflib
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.workbook import read_workbook
 from govkg.shapes.store_validation import rule_book
+from rdflib.compare import isomorphic
 
 from govkg.errors import InputError
+from govkg.store import oxigraph as oxi
 from govkg.synthetic import generate_workbook
-from govkg.validating.government_stream import plan_stream, workbook_blocks
-from govkg.validating.partition import CROSS, GOVERNMENT, R7_PARTS
+from govkg.validating import sources as validation
+from govkg.validating.block_reader import workbook_blocks
+from govkg.validating.government_stream import plan_stream
+from govkg.validating.partition import CROSS, GOVERNMENT, GOVERNMENT_RULES, R7_PARTS, part_store
 from govkg.validating.sources import validate_by_government, validate_sources, validate_workbooks
 
 BASE = "https://id.govkg.org/"
@@ -119,6 +124,22 @@ def test_partitioned_equals_whole(workbook, part_rows: int) -> None:
     assert [f.focus for f in whole if f.focus.startswith("X-T")] == ["X-T2"]
     parted = validate_by_government(workbook, BASE, book=book, part_rows=part_rows)
     assert [f.as_dict() for f in parted] == [f.as_dict() for f in whole]
+
+
+def test_a_part_store_holds_what_the_whole_path_maps(workbook, monkeypatch) -> None:
+    """A part's store (mapped in its worker, loaded at once) is the graph the whole path
+    maps for the same rules (in a forked child, beside the loading, at any size here)."""
+    monkeypatch.setattr(validation, "LARGE_FROM_ROWS", 0)
+    book, rules = rule_book(), frozenset(GOVERNMENT_RULES)
+
+    def graph(store) -> rdflib.Graph:
+        lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in oxi.quads_of(store))
+        return rdflib.Graph().parse(data=lines, format="nt")
+
+    parted = graph(part_store(workbook, BASE, book=book, rules=rules))
+    whole = graph(validation.memory_store([workbook], [], BASE, book=book, rules=rules))
+    assert len(parted) > 1000
+    assert isomorphic(parted, whole)
 
 
 def test_parts_hold_one_government_each_and_the_cross_part(workbook, tmp_path: Path) -> None:
@@ -235,7 +256,6 @@ def test_a_large_workbook_is_streamed_without_the_option(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from govkg.validating import sources as validation
 
     folder = tmp_path / "wb"
     generate_workbook(folder, agencies=40, governments=2)

@@ -1,8 +1,9 @@
 """A workbook larger than memory, cut into government parts as it is read.
 
-One pass over the tables (block by block: a nation's 42M rows never sit in memory)
-writes each row to the file of each government it belongs to (``Spill``, in a scratch
-folder; a government's units to a file of their own) and keeps only what the cuts and
+One pass over the tables (block by block: a nation's 42M rows never sit in memory, read
+in a process of their own: govkg/validating/block_reader.py) writes each row to the file
+of each government it belongs to (govkg/validating/spill.py, in a scratch folder; a
+government's units to a file of their own) and keeps only what the cuts and
 the cross-government rules need: the agency rows (every part needs its link targets,
 R11 needs them all), each unit's agency, the function catalogue, the ids references
 may name, the datasets whose sources are not all in one government with their data
@@ -25,33 +26,22 @@ needs no texts.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import pickle
-import queue
-import threading
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
-from multiprocessing.connection import Connection
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
 
 from govkg.errors import InputError, Problem
-from govkg.lifetime import die_with_parent
 from govkg.loaders.checks import check_workbook, duplicate_id
 from govkg.loaders.contract import TABLES, TABLES_BY_NAME, split_list
-from govkg.loaders.workbook import TableRows, Workbook, iter_tables
+from govkg.loaders.workbook import TableRows, Workbook
 from govkg.validating.base_codes import R7_COLUMNS
 from govkg.validating.partition import CROSS, GOVERNMENT_RULES, R7_PARTS, Catalogue, Part, groups
+from govkg.validating.spill import Spill
 
 Row = tuple[int, tuple[str, ...]]
-Filed = tuple[Any, ...]  # a row, or what R7 reads of a power item (R7_COLUMNS)
-BLOCK = 20_000  # rows read before they are written to the governments' files
-READ_AHEAD = 4  # blocks the reader holds beyond the one being sent
-FLUSH_ROWS = 1_000_000  # rows held in the files' buffers at most (a flush opens every file)
 BASE_CODES_PER_PART = 500_000  # power items, about, in one base-code part
 CODE_FILES = 256  # the power items' files by base code
 ID_FILES = 64  # the files of the ids that are checked for duplicates only
@@ -64,56 +54,6 @@ _UNITS = "units "  # a government's units are filed apart (the cross part reads 
 
 def _units_key(gov: str) -> str:
     return _UNITS + gov
-
-
-class Spill:
-    """Rows written to one file per key (a government, a range of base codes), read back
-    a key at a time."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.files: dict[str, Path] = {}
-        self.buffers: dict[str, dict[str, list[Filed]]] = defaultdict(lambda: defaultdict(list))
-        self.buffered = 0
-
-    def add(self, table: str, keyed: Iterable[tuple[str, Filed]]) -> None:
-        """Rows of ``table``, each under its key (a block of them: one call, and one
-        list looked up per key, not per row)."""
-        buffers = self.buffers
-        lists: dict[str, list[Filed]] = {}
-        n = 0
-        for key, row in keyed:
-            rows = lists.get(key)
-            if rows is None:
-                rows = lists[key] = buffers[key][table]
-            rows.append(row)
-            n += 1
-        self.buffered += n
-        if self.buffered >= FLUSH_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        for key, tables in self.buffers.items():
-            path = self.files.setdefault(key, self.folder / f"{len(self.files)}.pickle")
-            with path.open("ab") as out:
-                pickle.dump(dict(tables), out, protocol=pickle.HIGHEST_PROTOCOL)
-        self.buffers.clear()
-        self.buffered = 0
-
-    def read(self, key: str) -> dict[str, list[Filed]]:
-        """The rows written under ``key``, per table, in the order written."""
-        found: dict[str, list[Filed]] = defaultdict(list)
-        path = self.files.get(key)
-        if path is None:
-            return found
-        with path.open("rb") as source:
-            while True:
-                try:
-                    frame = pickle.load(source)
-                except EOFError:
-                    return found
-                for table, rows in frame.items():
-                    found[table].extend(rows)
 
 
 class StreamPlan:
@@ -375,67 +315,3 @@ def plan_stream(blocks: Iterable[TableRows], folder: Path, file: str) -> StreamP
         plan.add(data)
     plan.finish()
     return plan
-
-
-def read_blocks(path: str | Path, problems: list[Problem]) -> Iterator[TableRows]:
-    """The tables of the workbook at ``path`` a block of rows at a time, read (the CSV
-    parsed, the cells checked for shape) in a forked process while this one files the
-    blocks before: the pass on two cores (a province's reading is half of its 15 s).
-    The reader is a few blocks ahead at most (READ_AHEAD: its sends wait for the reads)."""
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    reader = context.Process(target=_read_into, args=(path, send, os.getpid()), daemon=True)
-    reader.start()
-    send.close()
-    try:
-        while True:
-            table, *fields = receive.recv()
-            if table is None:
-                read_problems, failure = fields
-                problems.extend(read_problems)
-                if failure:
-                    raise RuntimeError(f"reading {path} failed: {failure}")
-                return
-            yield TableRows(TABLES_BY_NAME[table], *fields)
-    finally:
-        receive.close()
-        if reader.is_alive():  # stopped early: the reader is not waited for
-            reader.terminate()
-        reader.join()
-
-
-def _read_into(path: str | Path, send: Connection, parent: int) -> None:
-    """In the reader: each block's rows sent as read, then the problems (and a failure).
-    A thread sends them, so that the reading goes on while a send waits for govkg to
-    take the block before (sent from this thread, each waited: the two processes took
-    turns, at ~60 % of a core each)."""
-    die_with_parent(parent)
-    problems: list[Problem] = []
-    failure = ""
-    blocks: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=READ_AHEAD)
-    sender = threading.Thread(target=_send_each, args=(blocks, send), daemon=True)
-    sender.start()
-    try:
-        for data in iter_tables(path, problems, block=BLOCK):
-            blocks.put((data.table.name, data.sheet, data.file, data.rows, data.encoding))
-            data.rows = []
-    except Exception as error:  # not the input's problems: those are in problems
-        failure = repr(error)
-    blocks.put((None, problems, failure))
-    sender.join()
-    send.close()
-
-
-def _send_each(blocks: queue.Queue[tuple[Any, ...]], send: Connection) -> None:
-    while True:
-        message = blocks.get()
-        send.send(message)
-        if message[0] is None:
-            return
-
-
-def workbook_blocks(workbook: Workbook) -> Iterator[TableRows]:
-    """The tables of a workbook read already, whole, in the contract's order."""
-    for table in TABLES:
-        if table.name in workbook.tables:
-            yield workbook.tables[table.name]

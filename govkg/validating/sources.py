@@ -248,7 +248,8 @@ def validate_by_government(
     govkg/validating/government_stream.py). The rows wait in a scratch folder in the system's
     temporary folder, removed once the parts are validated; the findings, written there
     part by part, until the runs returned are closed (govkg/validating/scratch.py)."""
-    from govkg.validating.government_stream import plan_stream, read_blocks, workbook_blocks
+    from govkg.validating.block_reader import read_blocks, workbook_blocks
+    from govkg.validating.government_stream import plan_stream
     from govkg.validating.partition import PART_ROWS, Part, validate_parts
     from govkg.validating.scratch import Scratch
 
