@@ -24,7 +24,7 @@ from govkg.validating.scratch import Scratch
 
 FRAME = 256  # findings per frame: what the merge holds of each run at a time
 # and at most about this much text: a nation's R7 findings name every item of a base code
-# (~0.7 MB each at 30 provinces), and frames of 256 of them made the merge hold ~5 GB
+# (a base-code part's run: ~180 MB at 30 provinces), and frames of 256 made the merge hold ~5 GB
 FRAME_TEXT = 1_000_000
 
 
