@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from govkg.loaders.workbook import read_workbook
-from govkg.shapes.findings import Finding
+from govkg.shapes.findings import Finding, sort_key
 from govkg.shapes.store_validation import rule_book
 
 from govkg.cli import main
@@ -80,6 +80,19 @@ def test_streamed_report_equals_the_whole_paths(
     assert outputs[0] == outputs[1]
     assert b"R16" in outputs[0] and outputs[0].count(b"\n") > 200  # R16 among many
     assert list(scratch_root.iterdir()) == []
+
+
+def test_a_frame_holds_little_text_however_large_the_findings(tmp_path: Path) -> None:
+    """Frames end at FRAME findings or at FRAME_TEXT characters of text: findings with
+    long messages (R7's at a nation's size) come a few at a time, in order."""
+    long = [Finding("R7", "violation", f"code{n:03}", (f"I{n}",), {"zh": "名" * 400_000})
+            for n in range(6)]  # fmt: skip
+    short = [Finding("R7", "violation", f"small{n:03}", (), {}) for n in range(10)]
+    runs = finding_runs.FindingRuns()
+    for name, findings in (("long", long), ("short", short)):
+        runs.add(tmp_path / name, finding_runs.write_run(tmp_path / name, findings))
+    assert [f.as_dict() for f in runs] == [f.as_dict() for f in sorted(long + short, key=sort_key)]
+    assert runs.peak_held <= 3 + len(short)  # 2-3 long ones (~1 MB of text) at a time
 
 
 def test_the_parent_holds_a_frame_of_each_part_not_the_findings(

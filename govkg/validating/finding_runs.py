@@ -23,18 +23,27 @@ from govkg.validating.report import Tally, report_text
 from govkg.validating.scratch import Scratch
 
 FRAME = 256  # findings per frame: what the merge holds of each run at a time
+# and at most about this much text: a nation's R7 findings name every item of a base code
+# (a base-code part's run: ~180 MB at 30 provinces), and frames of 256 made the merge hold ~5 GB
+FRAME_TEXT = 1_000_000
 
 
 def write_run(path: Path, findings: list[Finding]) -> Tally:
-    """Write ``findings`` (sorted) to ``path`` in frames, each with its sort key and
-    its JSON report's text; their tally."""
+    """Write ``findings`` (sorted) to ``path`` in frames of FRAME findings or
+    FRAME_TEXT characters of text, whichever comes first, each finding with its sort key
+    and its JSON report's text; their tally."""
     with path.open("wb") as out:
-        for start in range(0, len(findings), FRAME):
-            frame = [
-                (sort_key(f), (f.rule, f.severity, f.focus, f.related, f.message, f.status,
-                               f.score, f.evidence), report_text(f))
-                for f in findings[start : start + FRAME]
-            ]  # fmt: skip
+        frame: list[tuple] = []
+        size = 0
+        for f in findings:
+            text = report_text(f)
+            frame.append((sort_key(f), (f.rule, f.severity, f.focus, f.related, f.message,
+                                        f.status, f.score, f.evidence), text))  # fmt: skip
+            size += len(text)
+            if len(frame) >= FRAME or size >= FRAME_TEXT:
+                pickle.dump(frame, out, protocol=pickle.HIGHEST_PROTOCOL)
+                frame, size = [], 0
+        if frame:
             pickle.dump(frame, out, protocol=pickle.HIGHEST_PROTOCOL)
     return Tally.of(findings)
 
