@@ -19,7 +19,7 @@ from tests.conftest import run_govkg, write_csv_workbook
 from tests.oracle_draft import draft_findings
 from tests.random_workbooks import random_draft, random_tables
 from tests.rules_oracle import findings
-from tests.test_rules_oracle import assert_same, engine_set, validate
+from tests.test_rules_oracle import assert_same, draft_set, engine_set, validate
 
 # GOVKG_RANDOM_SEEDS=0-499 runs more (a range or a comma list)
 SEEDS = os.environ.get("GOVKG_RANDOM_SEEDS", "11-22")
@@ -30,13 +30,6 @@ def _seeds(text: str) -> list[int]:
         first, last = text.split("-")
         return list(range(int(first), int(last) + 1))
     return [int(seed) for seed in text.split(",")]
-
-
-def _statuses(report: dict) -> set[tuple[str, str, str, tuple[str, ...], str]]:
-    return {
-        (f["rule"], f["severity"], f["focus"], tuple(f["related"]), f["status"])
-        for f in report["findings"]
-    }
 
 
 def _workbook_and_draft(tmp_path: Path, seed: int) -> tuple[Path, Path]:
@@ -53,7 +46,7 @@ def test_random_workbook(tmp_path: Path, seed: int) -> None:
     assert_same(engine_set(validate(base)), oracle)
     assert_same(engine_set(validate(base, "--by-government")), oracle)
     merged = draft_findings(base, draft)
-    assert_same(_statuses(validate(base, "--draft", str(draft))), merged)
+    assert_same(draft_set(validate(base, "--draft", str(draft))), merged)
 
 
 def test_random_shapes_reach_every_rule(tmp_path: Path) -> None:
@@ -76,4 +69,4 @@ def test_random_draft_against_a_store(tmp_path: Path, seed: int) -> None:
     assert loaded.returncode == 0, loaded.stderr
     done = run_govkg("validate", "--store", store, "--draft", draft, "--format", "json")
     assert done.returncode in (0, 1), done.stderr
-    assert_same(_statuses(json.loads(done.stdout)), draft_findings(base, draft))
+    assert_same(draft_set(json.loads(done.stdout)), draft_findings(base, draft))

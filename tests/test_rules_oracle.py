@@ -38,6 +38,14 @@ def engine_set(report: dict) -> set[tuple[str, str, str, tuple[str, ...]]]:
     return {(f["rule"], f["severity"], f["focus"], tuple(f["related"])) for f in report["findings"]}
 
 
+def draft_set(report: dict) -> set[tuple[str, str, str, tuple[str, ...], str]]:
+    """The findings of a draft check with their status (new, resolved, unchanged)."""
+    return {
+        (f["rule"], f["severity"], f["focus"], tuple(f["related"]), f["status"])
+        for f in report["findings"]
+    }
+
+
 def assert_same(engine: set, oracle: set) -> None:
     only_engine = sorted(engine - oracle)
     only_oracle = sorted(oracle - engine)
@@ -242,10 +250,7 @@ def test_synthetic(
 
 def test_draft_statuses() -> None:
     report = validate(EXAMPLES / "city.xlsx", "--draft", str(EXAMPLES / "city-draft.xlsx"))
-    engine = {
-        (f["rule"], f["severity"], f["focus"], tuple(f["related"]), f["status"])
-        for f in report["findings"]
-    }
+    engine = draft_set(report)
     oracle = draft_findings(EXAMPLES / "city.xlsx", EXAMPLES / "city-draft.xlsx")
     assert {f[4] for f in oracle} == {"new", "resolved", "unchanged"}
     assert_same(engine, oracle)
@@ -286,8 +291,5 @@ def test_edge_draft(tmp_path: Path) -> None:
     oracle = draft_findings(base, draft)
     assert {f[4] for f in oracle} == {"new", "resolved", "unchanged"}
     report = validate(base, "--draft", str(draft))
-    engine = {
-        (f["rule"], f["severity"], f["focus"], tuple(f["related"]), f["status"])
-        for f in report["findings"]
-    }
+    engine = draft_set(report)
     assert_same(engine, oracle)
