@@ -42,7 +42,7 @@ from govkg.store import oxigraph as oxi
 FOLDER = "neo4j"
 SUFFIX = ".rows"
 # of the rows: a copy of another format (or another marshal) is stale
-FORMAT = "1"
+FORMAT = "2"
 STAMP_CHARACTERS = 16  # of a push's stamp (sync.py: secrets.token_hex(8))
 
 
@@ -55,6 +55,10 @@ def prepared_path(store: str | os.PathLike[str], generation: str) -> Path:
 # one would hold the interpreter lock while the server waits for the next write)
 RECORD_ROWS = 1000
 _LENGTH = 8  # the file starts with the length of the rest: a copy cut short is seen
+# each record is its length and its marshal bytes: marshal.loads of bytes is ~8 times
+# faster than marshal.load of a file, which calls the file's readinto for every value
+# (12.7 against 1.5 s of CPU for a province's copy: docs/benchmarks.md)
+_RECORD_LENGTH = 4
 
 
 def _header(generation: str) -> tuple[str, str, str, int]:
@@ -79,7 +83,7 @@ class PreparedRows:
 
     def _record(self) -> tuple[Any, ...]:
         try:
-            return marshal.load(self._source)
+            return _read_record(self._source)
         except (OSError, EOFError, ValueError, TypeError) as error:
             # whole when opened (its length was right): damaged since
             raise StoreError(
@@ -128,8 +132,8 @@ class PreparedCopy:
         try:
             length = int.from_bytes(source.read(_LENGTH), "little")
             whole = os.fstat(source.fileno()).st_size == _LENGTH + length
-            if whole and marshal.load(source) == _header(self.generation):
-                meta = marshal.load(source)
+            if whole and _read_record(source) == _header(self.generation):
+                meta = _read_record(source)
                 if not namespaces or namespaces == meta[0]:
                     return PreparedRows(source, meta, self.path)
         except (OSError, EOFError, ValueError, TypeError):
@@ -226,8 +230,22 @@ def _names_blank_nodes(path: Path) -> bool:
     return False
 
 
+def _read_record(source: BinaryIO) -> Any:
+    length = int.from_bytes(source.read(_RECORD_LENGTH), "little")
+    data = source.read(length)
+    if len(data) != length:
+        raise EOFError("a record cut short")
+    return marshal.loads(data)
+
+
+def _write_record(record: tuple[Any, ...], out: BinaryIO) -> None:
+    data = marshal.dumps(record)
+    out.write(len(data).to_bytes(_RECORD_LENGTH, "little"))
+    out.write(data)
+
+
 def _write_records(out: BinaryIO, generation: str, rows: PushRows) -> None:
-    dump = marshal.dump
+    dump = _write_record
     dump(_header(generation), out)
     dump((rows.extra, rows.triples, rows.nodes, rows.relationship_count), out)
     # a record of nodes is a message of a first push into FalkorDB, marked when it can go
