@@ -189,6 +189,7 @@ def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
     from govkg.shapes.findings_rdf import findings_graph
 
     from govkg.loading import derived_graphs
+    from govkg.push_copy import prepare_push
     from govkg.store import GraphStore
 
     check_sparql(
@@ -211,6 +212,7 @@ def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
             from govkg.validating.draft_sidecar import write_after_switch
 
             write_after_switch(graph_store.path, hook, settings.base_iri)
+        prepare_push(graph_store, prepare=settings.neo4j_rows_on_load)
     return {
         "generation": os.readlink(Path(store) / "current"),
         "findings": hook.count if hook else None,

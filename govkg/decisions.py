@@ -17,6 +17,7 @@ from typing import Any
 from govkg.errors import InputError, Problem
 from govkg.loading import derived_graphs
 from govkg.ontology.namespaces import DCT, GK, ORG
+from govkg.push_copy import prepare_push
 from govkg.settings import Settings
 from govkg.shapes.decisions import (
     DECIDABLE,
@@ -162,4 +163,5 @@ def record_decisions(
             removed=[findings_graph(settings.base_iri)],
             prepare=derived_graphs(settings, writer.scratch),
         )
+        prepare_push(store, prepare=settings.neo4j_rows_on_load)
     return new

@@ -112,7 +112,7 @@ def load_sources(
                 write_after_switch(store.path, hook, settings.base_iri)
             # what `govkg neo4j push` sends, beside it too (read from the files just loaded)
             loaded = {g.graph: g.path for g in graphs if g.format == "nt"}
-            prepare_push(store, loaded, prepare=settings.neo4j_rows_on_load)
+            prepare_push(store, prepare=settings.neo4j_rows_on_load, loaded=loaded)
     finally:
         if progress:
             progress.close()
