@@ -5,14 +5,17 @@ Every writer of a new generation calls ``prepare_push`` after its switch, still 
 the store's lock: `govkg load` (govkg/loading.py), the API's SPARQL update
 (api/tasks.py) and the decisions (govkg/decisions.py). So `govkg neo4j push` finds the
 copy of whichever wrote the live generation, and maps the store only when the settings
-(``neo4j_rows_on_load``) said to prepare none.
+(``neo4j_rows_on_load``) said to prepare none or the copy could not be written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from govkg.errors import Problem
 from govkg.store import GraphStore
 
 
@@ -23,18 +26,40 @@ def prepare_push(
     written (the push then maps the store). Older generations' copies are removed, but
     the one a reader may still be on. ``loaded``: graphs the write has just loaded from
     N-Triples files, read from those files instead of the store (a load's sources);
-    without ``prepare`` only older generations' copies go."""
-    from govkg.neo4j.prepared import remove_other_copies, write_prepared
+    without ``prepare`` only older generations' copies go.
+
+    The copy is a cache and the generation has already switched: a failure to map or
+    write it (a full disk, memory, a literal the mapping refuses) is said on stderr and
+    leaves no copy, never failing the write."""
+    from govkg.neo4j.prepared import prepared_path, remove_other_copies, write_prepared
 
     generation, data = store.open_generation()
     if generation is None:
         return False
     kept = [entry.name for entry in store.path.glob("gen-*")]  # a reader may be on the last
-    try:
-        if not prepare:
+    if not prepare:
+        # an older generation's copy left behind is harmless: it is never read as the
+        # live one's
+        with contextlib.suppress(OSError):
             remove_other_copies(store.path, keep=kept)
-            return False
+        return False
+    path = prepared_path(store.path, generation)
+    try:
         write_prepared(store.path, generation, data, keep=kept, loaded=loaded)
-    except OSError:
+    except Exception as error:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)  # in case it was written whole before the failure
+        _say_not_prepared(path, error)
         return False
     return True
+
+
+def _say_not_prepared(path: Path, error: Exception) -> None:
+    reason = f"{type(error).__name__}: {error}"
+    problem = Problem(
+        str(path),
+        f"未能写入推送准备文件（{reason}）；数据已写入，推送时将改为读取存储",
+        f"could not write the push's prepared rows ({reason}); the data is written, and a "
+        "push will map the store instead",
+    )
+    print(f"govkg: {problem}", file=sys.stderr)
