@@ -107,14 +107,14 @@ def memory_store(
         predicates, classes = None, None
     store = oxi.memory_store()
     for workbook in workbooks:
-        # streamed: a province's N-Triples never sit in memory as one string; mapped
-        # beside the loading, in a child process when large (govkg/pipes.py)
         triples = workbook_triples(workbook, base_iri, predicates=predicates, classes=classes)
         graph = graph_iri(Path(workbook.file), base_iri)
         if at_once:
             text = b"".join(line.encode() for line in triples)  # a part's: ~36 MB
             oxi.bulk_load(store, text, format="nt", graph=graph, trusted=True)
         else:
+            # streamed: a province's N-Triples never sit in memory as one string; mapped
+            # beside the loading, in a child process when large (govkg/pipes.py)
             _load_nt(store, triples, in_child=large, graph=graph)
     for path in rdf:
         fmt, content = read_rdf_file(path)
