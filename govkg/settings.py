@@ -53,7 +53,7 @@ class Settings:
     neo4j_database: str | None = None
     neo4j_batch: int = 1000  # rows per UNWIND batch
     findings_on_load: bool = True  # store the findings of the rules with every write
-    neo4j_rows_on_load: bool = True  # prepare what `neo4j push` sends with every write
+    neo4j_rows_on_load: bool = True  # prepare what `neo4j push` sends with every load
     # --- safety limits (docs/security.md) ---
     sparql_endpoints: tuple[str, ...] = ()  # SERVICE / LOAD IRIs allowed; none by default
     query_max_length: int = 100_000  # characters of a SPARQL query or update
