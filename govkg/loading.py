@@ -10,6 +10,7 @@ from govkg.errors import InputError, Problem
 from govkg.loaders import PreparedSource, prepare_source
 from govkg.ontology.namespaces import GK, ONTOLOGY_FILE
 from govkg.progress import Progress
+from govkg.push_copy import prepare_push
 from govkg.settings import Settings
 from govkg.shapes.findings import Finding
 from govkg.shapes.findings_rdf import findings_graph
@@ -111,31 +112,11 @@ def load_sources(
                 write_after_switch(store.path, hook, settings.base_iri)
             # what `govkg neo4j push` sends, beside it too (read from the files just loaded)
             loaded = {g.graph: g.path for g in graphs if g.format == "nt"}
-            prepare_push(store, loaded, prepare=settings.neo4j_rows_on_load)
+            prepare_push(store, prepare=settings.neo4j_rows_on_load, loaded=loaded)
     finally:
         if progress:
             progress.close()
     return LoadReport(prepared, time.monotonic() - started, hook.findings if hook else None)
-
-
-def prepare_push(store: GraphStore, loaded: dict[str, Path], *, prepare: bool = True) -> bool:
-    """The rows a push of the live generation sends (govkg/neo4j/prepared.py), its graphs
-    in ``loaded`` read from those N-Triples files; False when they were not written (the
-    push then maps the store). Without ``prepare`` only older generations' copies go."""
-    from govkg.neo4j.prepared import remove_other_copies, write_prepared
-
-    generation, data = store.open_generation()
-    if generation is None:
-        return False
-    kept = [entry.name for entry in store.path.glob("gen-*")]  # a reader may be on the last
-    try:
-        if not prepare:
-            remove_other_copies(store.path, keep=kept)
-            return False
-        write_prepared(store.path, generation, data, keep=kept, loaded=loaded)
-    except OSError:
-        return False
-    return True
 
 
 def derived_graphs(settings: Settings, scratch: Path) -> FindingsWriter | None:

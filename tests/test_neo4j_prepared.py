@@ -229,7 +229,7 @@ def test_a_generation_without_a_copy_is_mapped(conn: Connection, tmp_path: Path)
     load(store, EXAMPLES / "city.xlsx")
     extra = tmp_path / "extra.nt"
     extra.write_text('<http://example.org/a> <http://example.org/p> "q" .\n', encoding="utf-8")
-    # a write that prepares nothing (as `decisions apply` or the API's /update)
+    # a bare write of the store, which prepares nothing (govkg's writers do: test_push_copy)
     GraphStore(store).replace_graphs([GraphData("http://example.org/g", extra)])
     copy = copy_of(store)
     assert not copy.path.exists() and not readable(copy)

@@ -109,7 +109,8 @@ def literal_entry(predicate: str, term: Any, ns: Namespaces) -> tuple[str, Any]:
         return predicate, lexical
     if datatype == XSD + "boolean" and lexical in ("true", "false"):
         return predicate, lexical == "true"
-    if datatype == XSD + "integer" and re.fullmatch(r"-?(0|[1-9][0-9]*)", lexical):
+    # at most 19 digits: 64 bits (int() refuses over 4,300 digits)
+    if datatype == XSD + "integer" and re.fullmatch(r"-?(0|[1-9][0-9]{0,18})", lexical):
         number = int(lexical)
         if -INT64 <= number < INT64:
             return predicate, number

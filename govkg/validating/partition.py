@@ -55,16 +55,14 @@ from govkg.errors import InputError, Problem
 from govkg.lifetime import die_with_parent
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.contract import TABLES, parse_bool
-from govkg.loaders.mapping import IriMaker, workbook_triples
-from govkg.loaders.sources import graph_iri
+from govkg.loaders.mapping import IriMaker
 from govkg.loaders.workbook import TableRows, Workbook
 from govkg.shapes.findings import Finding, RuleBook
 from govkg.shapes.store_validation import validate_store
-from govkg.store import oxigraph as oxi
 from govkg.validating.base_codes import base_code_findings
 from govkg.validating.finding_runs import FindingRuns, write_run
 from govkg.validating.report import Tally
-from govkg.validating.sources import footprint
+from govkg.validating.sources import footprint, memory_store
 
 if TYPE_CHECKING:
     from govkg.validating.government_stream import StreamPlan
@@ -211,13 +209,7 @@ def part_store(workbook: Workbook, base_iri: str, *, book: RuleBook, rules: froz
     workbook is (govkg/pipes.py): with a worker per core the overlap gains nothing, and
     the child's copy-on-write faults on the worker's pages cost a part ~0.6 s of its
     ~3.3 s of CPU (docs/benchmarks.md, fifth pass)."""
-    predicates, classes = footprint(book, rules)
-    triples = workbook_triples(workbook, base_iri, predicates=predicates, classes=classes)
-    text = b"".join(line.encode() for line in triples)  # a part's: ~36 MB
-    store = oxi.memory_store()
-    graph = graph_iri(Path(workbook.file), base_iri)
-    oxi.bulk_load(store, text, format="nt", graph=graph, trusted=True)
-    return store
+    return memory_store([workbook], [], base_iri, book=book, rules=rules, at_once=True)
 
 
 def validate_parts(

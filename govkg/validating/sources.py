@@ -91,12 +91,15 @@ def memory_store(
     *,
     book: RuleBook | None = None,
     rules: frozenset[str] | None = None,
+    at_once: bool = False,
 ) -> Any:
     """An in-memory store holding each source in its own named graph; given the rule
     book, large workbooks leave out the triples no rule can see (shapes/footprint.py),
     their ids included: the findings read them from the IRIs (``validate_workbooks``);
     given ``rules`` too, any workbook keeps only what those rules can see (their
-    footprint, once computed, costs nothing: validation by government's parts)."""
+    footprint, once computed, costs nothing: validation by government's parts).
+    ``at_once``: a workbook is mapped here, then loaded at once, never beside the loading
+    (a part in its worker: partition.part_store says why)."""
     large = sum(w.row_count() for w in workbooks) >= LARGE_FROM_ROWS
     if book is not None and (large or rules is not None):
         predicates, classes = footprint(book, rules)
@@ -104,10 +107,15 @@ def memory_store(
         predicates, classes = None, None
     store = oxi.memory_store()
     for workbook in workbooks:
-        # streamed: a province's N-Triples never sit in memory as one string; mapped
-        # beside the loading, in a child process when large (govkg/pipes.py)
         triples = workbook_triples(workbook, base_iri, predicates=predicates, classes=classes)
-        _load_nt(store, triples, in_child=large, graph=graph_iri(Path(workbook.file), base_iri))
+        graph = graph_iri(Path(workbook.file), base_iri)
+        if at_once:
+            text = b"".join(line.encode() for line in triples)  # a part's: ~36 MB
+            oxi.bulk_load(store, text, format="nt", graph=graph, trusted=True)
+        else:
+            # streamed: a province's N-Triples never sit in memory as one string; mapped
+            # beside the loading, in a child process when large (govkg/pipes.py)
+            _load_nt(store, triples, in_child=large, graph=graph)
     for path in rdf:
         fmt, content = read_rdf_file(path)
         oxi.load(
