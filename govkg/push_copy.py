@@ -30,7 +30,7 @@ def prepare_push(
     without ``prepare`` only older generations' copies go.
 
     The copy is a cache and the generation has already switched: a failure to map or
-    write it (a full disk, memory, a literal the mapping refuses) is said on stderr and
+    write it (a full disk, memory, an error of the mapping) is said on stderr and
     leaves no copy, never failing the write."""
     from govkg.neo4j.prepared import prepared_path, remove_other_copies, write_prepared
 

@@ -229,7 +229,7 @@ def test_a_generation_without_a_copy_is_mapped(conn: Connection, tmp_path: Path)
     load(store, EXAMPLES / "city.xlsx")
     extra = tmp_path / "extra.nt"
     extra.write_text('<http://example.org/a> <http://example.org/p> "q" .\n', encoding="utf-8")
-    # a bare write of the store, which prepares nothing (govkg's writers do: test_push_copy)
+    # a write that prepares nothing (as `decisions apply` or the API's /update: test_push_copy)
     GraphStore(store).replace_graphs([GraphData("http://example.org/g", extra)])
     copy = copy_of(store)
     assert not copy.path.exists() and not readable(copy)
@@ -252,6 +252,34 @@ def test_a_broken_or_foreign_copy_is_not_used(conn: Connection, tmp_path: Path) 
     # names shortened with namespaces the database does not give: mapped again
     assert not readable(copy, {"ns11": "http://example.org/other/"})
     conn.run("CREATE (:_GovkgNamespace {prefix: 'ns11', namespace: 'http://example.org/o/'})")
+    push(data, conn, prepared=copy)
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(data))
+
+
+def test_a_copy_of_the_format_before_is_stale(conn: Connection, tmp_path: Path) -> None:
+    """A store loaded by an older govkg holds its copy as plain `marshal.dump` records (no
+    lengths between them, format 1): it is not read, and the push maps the store."""
+    import marshal
+
+    from govkg.neo4j import prepared
+
+    store = tmp_path / "store"
+    load(store, EXAMPLES / "city.xlsx")
+    copy = copy_of(store)
+    with copy.path.open("rb") as source:
+        source.read(8)
+        header, meta = prepared._read_record(source), prepared._read_record(source)
+        records = []
+        while (record := prepared._read_record(source))[0] != "end":
+            records.append(record)
+    old = b"".join(
+        marshal.dumps(record)
+        for record in [(header[0], "1/" + header[1].split("/", 1)[1], *header[2:]), meta,
+                       *records, ("end",)]
+    )  # fmt: skip
+    copy.path.write_bytes(len(old).to_bytes(8, "little") + old)
+    assert not readable(copy)
+    _generation, data = GraphStore(store).open_generation()
     push(data, conn, prepared=copy)
     assert isomorphic(as_rdflib(pull(conn)), store_rdflib(data))
 

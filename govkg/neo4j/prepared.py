@@ -232,10 +232,10 @@ def _names_blank_nodes(path: Path) -> bool:
 
 def _read_record(source: BinaryIO) -> Any:
     length = int.from_bytes(source.read(_RECORD_LENGTH), "little")
-    data = source.read(length)
-    if len(data) != length:
+    # a length read from a copy of another format can be anything: never past the end
+    if length > os.fstat(source.fileno()).st_size - source.tell():
         raise EOFError("a record cut short")
-    return marshal.loads(data)
+    return marshal.loads(source.read(length))
 
 
 def _write_record(record: tuple[Any, ...], out: BinaryIO) -> None:
@@ -245,9 +245,8 @@ def _write_record(record: tuple[Any, ...], out: BinaryIO) -> None:
 
 
 def _write_records(out: BinaryIO, generation: str, rows: PushRows) -> None:
-    dump = _write_record
-    dump(_header(generation), out)
-    dump((rows.extra, rows.triples, rows.nodes, rows.relationship_count), out)
+    _write_record(_header(generation), out)
+    _write_record((rows.extra, rows.triples, rows.nodes, rows.relationship_count), out)
     # a record of nodes is a message of a first push into FalkorDB, marked when it can go
     # as it is (no text to escape): the push then sends it without sizing its rows
     stamp = {"stamp": "0" * STAMP_CHARACTERS}
@@ -257,12 +256,12 @@ def _write_records(out: BinaryIO, generation: str, rows: PushRows) -> None:
             chunk = part[start : start + RECORD_ROWS]
             begin = 0
             for end, _sent, clean in falkordb_parts(query, chunk, stamp):
-                dump(("n", labels, keys, chunk[begin:end], clean), out)
+                _write_record(("n", labels, keys, chunk[begin:end], clean), out)
                 begin = end
     for kind, part in rows.relationships.items():
         for start in range(0, len(part), RECORD_ROWS):
-            dump(("r", kind, part[start : start + RECORD_ROWS]), out)
-    dump(("end",), out)
+            _write_record(("r", kind, part[start : start + RECORD_ROWS]), out)
+    _write_record(("end",), out)
 
 
 def _abandoned(entry: Path) -> bool:
