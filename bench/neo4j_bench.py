@@ -190,10 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:
         if server is not None and server.process is not None:  # a crash report, if any
             time.sleep(1)
-            log = server.log  # a crash report's stack trace, else the log's end
-            start, end = log.find("STACK TRACE"), log.find("INFO OUTPUT")
-            part = log[start:end] if start >= 0 else log[-4000:]
-            print(f"server exit code {server.process.poll()}; its log:\n{part}", file=sys.stderr)
+            print(f"server exit code {server.process.poll()}; its log:\n{server.crash_report}",
+                  file=sys.stderr)  # fmt: skip
         raise
     finally:
         stack.close()

@@ -191,6 +191,15 @@ def falkordb() -> Iterator[FalkorServer]:
 
 @pytest.fixture
 def conn(falkordb: FalkorServer) -> Iterator[Connection]:
+    alive(falkordb)
     with Connection(falkordb.uri, "falkordb", "") as connection:
         connection.run("MATCH (n) DETACH DELETE n")
         yield connection
+    alive(falkordb)
+
+
+def alive(server: FalkorServer) -> None:
+    """Fail with the server's crash report (not a bare "connection refused" in every
+    later test) if the session's FalkorDB has died."""
+    if server.process is not None and server.process.poll() is not None:
+        pytest.fail(f"FalkorDB exited ({server.process.returncode}):\n{server.crash_report}")

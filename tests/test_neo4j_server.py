@@ -158,3 +158,17 @@ def test_the_server_is_launched_with_the_settings_given() -> None:
         assert [row["x"] for row in limited.read(query)] == [1, 2]
     with FalkorServer() as server, Connection(server.uri, "falkordb", "") as plain:
         assert [row["x"] for row in plain.read(query)] == [1, 2, 3, 4, 5]
+
+
+def test_a_crashed_server_leaves_its_crash_report() -> None:
+    """A server that dies on a fatal signal (as FalkorDB did, rarely, during writes) writes
+    its stack trace to its log: ``crash_report`` gives it, so a test run names the crash
+    (tests/conftest.py's ``conn``), not only "connection refused" in every later test."""
+    import os
+    import signal
+
+    with FalkorServer() as server:
+        assert server.process is not None and "STACK TRACE" not in server.crash_report
+        os.kill(server.process.pid, signal.SIGSEGV)
+        server.process.wait(timeout=30)
+        assert "STACK TRACE" in server.crash_report

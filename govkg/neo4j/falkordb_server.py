@@ -106,6 +106,14 @@ class FalkorServer:
         path = self.folder / "server.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    @property
+    def crash_report(self) -> str:
+        """What the log says of the server's end: its crash report (the stack trace
+        Redis writes on a fatal signal), else the log's last lines."""
+        log = self.log
+        start, end = log.find("STACK TRACE"), log.find("INFO OUTPUT")
+        return log[start:end] if start >= 0 else log[-4000:]
+
     def start(self, timeout: float = 30.0) -> FalkorServer:
         module = parts_dir() / "falkordb.so"
         if not module.exists():
