@@ -43,6 +43,7 @@ class BoltProxy:
         self.upstream_port = upstream_port
         self.port = free_port()
         self.messages: list[tuple[int, int]] = []  # (tag, bytes)
+        self.connections = 0  # accepted from the client
         self._listener = socket.create_server(("127.0.0.1", self.port))
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -52,6 +53,7 @@ class BoltProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            self.connections += 1
             server = socket.create_connection(("127.0.0.1", self.upstream_port))
             threading.Thread(target=self._upstream, args=(client, server), daemon=True).start()
             threading.Thread(target=_copy, args=(server, client), daemon=True).start()
@@ -172,3 +174,24 @@ def test_a_crashed_server_leaves_its_crash_report() -> None:
         os.kill(server.process.pid, signal.SIGSEGV)
         server.process.wait(timeout=30)
         assert "STACK TRACE" in server.crash_report
+
+
+def test_a_push_writes_on_a_second_connection_only_when_large(
+    proxy: BoltProxy, conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FalkorDB 4.18 can crash when two connections write at once (its issue #1240): a
+    push below SECOND_CONNECTION_FROM nodes writes on one connection, a larger one on
+    two (here the bound is lowered to fit a small graph); both give the graph."""
+    from govkg.neo4j import sync
+
+    store = long_texts_store(600)
+    opened = []
+    for bound in (601, 600):  # the push's 600 nodes: below the bound, then at it
+        monkeypatch.setattr(sync, "SECOND_CONNECTION_FROM", bound)
+        conn.run("MATCH (n) DETACH DELETE n")
+        before = proxy.connections
+        with Connection(f"bolt://127.0.0.1:{proxy.port}", "falkordb", "") as through:
+            push(store, through, batch=20)
+        opened.append(proxy.connections - before)
+        assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+    assert opened[1] == opened[0] + 1

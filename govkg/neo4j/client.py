@@ -273,14 +273,16 @@ class Connection:
             raise self._failed(query, error) from None
 
     @contextmanager
-    def writes(self, depth: int = 8) -> Iterator[RowWriter]:
+    def writes(self, depth: int = 8, *, connections: int = 2) -> Iterator[RowWriter]:
         """Writes of rows sent by threads of their own while the caller prepares the
         next: the server and Python work at the same time. On Neo4j one thread sends them
-        in order; FalkorDB runs writes one at a time, and a second connection keeps the
-        next write waiting at the server while the first's answer is read (the writes of
-        a block must not depend on each other's order there). Leaving the block waits for
-        every write; the first failure is raised (then or at the next write)."""
-        writer = RowWriter(self, depth, threads=2 if self.dialect == "falkordb" else 1)
+        in order; FalkorDB runs writes one at a time, and with ``connections`` 2 a second
+        connection keeps the next write waiting at the server while the first's answer
+        is read (the writes of a block must not depend on each other's order there).
+        Leaving the block waits for every write; the first failure is raised (then or at
+        the next write)."""
+        threads = connections if self.dialect == "falkordb" else 1
+        writer = RowWriter(self, depth, threads=threads)
         try:
             yield writer
         except BaseException:

@@ -40,6 +40,10 @@ from govkg.store import oxigraph as oxi
 
 BATCH = 1000
 DELETE_BATCH = 10_000
+# FalkorDB 4.18 can crash when two connections write at once (its issue #1240; seen twice
+# here in a day): a push writes on a second connection only when it is large enough to
+# gain from it (a province: 27–30 s against 37–40 s on one; docs/benchmarks.md)
+SECOND_CONNECTION_FROM = 50_000  # nodes
 
 
 @dataclass
@@ -107,7 +111,8 @@ def _push_rows(
     # by its id (a seek), not through the uri index (docs/benchmarks.md#neo4j)
     known = {uri: (node, labels) for node, uri, labels in conn.nodes_of(RESOURCE, URI)}
     ids: list[Any] = [None] * rows.nodes  # a node's number -> its id
-    with conn.writes() as writes:
+    connections = 2 if rows.nodes >= SECOND_CONNECTION_FROM else 1
+    with conn.writes(connections=connections) as writes:
         report(0, "nodes")
         nodes = NodeWrites(writes, known, stamp, batch, report, ids)
         first = 0
@@ -123,7 +128,7 @@ def _push_rows(
     # once over the nodes (not node by node), in the background while the relationships
     # are written (they find their ends by id)
     conn.create_indexes(RESOURCE, URI, wait=False)
-    with conn.writes() as writes:
+    with conn.writes(connections=connections) as writes:
         report(0, "relationships")
         # into an empty database every relationship is new (the pairs of a type are
         # distinct): CREATE, not MERGE
