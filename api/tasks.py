@@ -189,7 +189,7 @@ def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
     from govkg.shapes.findings_rdf import findings_graph
 
     from govkg.loading import derived_graphs
-    from govkg.push_copy import prepare_push
+    from govkg.push_copy import remove_older_copies
     from govkg.store import GraphStore
 
     check_sparql(
@@ -212,10 +212,7 @@ def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
             from govkg.validating.draft_sidecar import write_after_switch
 
             write_after_switch(graph_store.path, hook, settings.base_iri)
-        # no copy of this generation: preparing one would add ~65 % to the write's CPU
-        # (~12 s at 200 agencies, on a click in the pages); the older copies go, and
-        # the next push maps the store (docs/neo4j.md)
-        prepare_push(graph_store, prepare=False)
+        remove_older_copies(graph_store)  # no copy of this generation: it says why
     return {
         "generation": os.readlink(Path(store) / "current"),
         "findings": hook.count if hook else None,

@@ -17,7 +17,7 @@ from typing import Any
 from govkg.errors import InputError, Problem
 from govkg.loading import derived_graphs
 from govkg.ontology.namespaces import DCT, GK, ORG
-from govkg.push_copy import prepare_push
+from govkg.push_copy import remove_older_copies
 from govkg.settings import Settings
 from govkg.shapes.decisions import (
     DECIDABLE,
@@ -163,8 +163,5 @@ def record_decisions(
             removed=[findings_graph(settings.base_iri)],
             prepare=derived_graphs(settings, writer.scratch),
         )
-        # no copy of this generation: preparing one would add ~65 % to the write's CPU
-        # (~12 s at 200 agencies, on a click in the pages); the older copies go, and
-        # the next push maps the store (docs/neo4j.md)
-        prepare_push(store, prepare=False)
+        remove_older_copies(store)  # no copy of this generation: it says why
     return new
