@@ -266,11 +266,12 @@ def test_a_copy_of_the_format_before_is_stale(conn: Connection, tmp_path: Path) 
     store = tmp_path / "store"
     load(store, EXAMPLES / "city.xlsx")
     copy = copy_of(store)
+    end = copy.path.stat().st_size
     with copy.path.open("rb") as source:
         source.read(8)
-        header, meta = prepared._read_record(source), prepared._read_record(source)
+        header, meta = prepared._read_record(source, end), prepared._read_record(source, end)
         records = []
-        while (record := prepared._read_record(source))[0] != "end":
+        while (record := prepared._read_record(source, end))[0] != "end":
             records.append(record)
     old = b"".join(
         marshal.dumps(record)

@@ -72,8 +72,8 @@ class PreparedRows:
     read on opening, the records of nodes and then relationships are read as the push
     asks for them."""
 
-    def __init__(self, source: BinaryIO, meta: tuple[Any, ...], path: Path) -> None:
-        self._source, self._path = source, path
+    def __init__(self, source: BinaryIO, meta: tuple[Any, ...], path: Path, end: int) -> None:
+        self._source, self._path, self._end = source, path, end
         self.extra, self.triples, self.nodes, self.relationship_count = meta
         self._pending: tuple[Any, ...] | None = None  # the first relationship record
 
@@ -83,7 +83,7 @@ class PreparedRows:
 
     def _record(self) -> tuple[Any, ...]:
         try:
-            return _read_record(self._source)
+            return _read_record(self._source, self._end)
         except (OSError, EOFError, ValueError, TypeError) as error:
             # whole when opened (its length was right): damaged since
             raise StoreError(
@@ -130,12 +130,12 @@ class PreparedCopy:
         except OSError:
             return None
         try:
-            length = int.from_bytes(source.read(_LENGTH), "little")
-            whole = os.fstat(source.fileno()).st_size == _LENGTH + length
-            if whole and _read_record(source) == _header(self.generation):
-                meta = _read_record(source)
+            end = _LENGTH + int.from_bytes(source.read(_LENGTH), "little")
+            whole = os.fstat(source.fileno()).st_size == end
+            if whole and _read_record(source, end) == _header(self.generation):
+                meta = _read_record(source, end)
                 if not namespaces or namespaces == meta[0]:
-                    return PreparedRows(source, meta, self.path)
+                    return PreparedRows(source, meta, self.path, end)
         except (OSError, EOFError, ValueError, TypeError):
             pass
         source.close()
@@ -230,10 +230,11 @@ def _names_blank_nodes(path: Path) -> bool:
     return False
 
 
-def _read_record(source: BinaryIO) -> Any:
+def _read_record(source: BinaryIO, end: int) -> Any:
+    """The next record of a copy whose bytes end at ``end`` (its size, read once)."""
     length = int.from_bytes(source.read(_RECORD_LENGTH), "little")
     # a length read from a copy of another format can be anything: never past the end
-    if length > os.fstat(source.fileno()).st_size - source.tell():
+    if length > end - source.tell():
         raise EOFError("a record cut short")
     return marshal.loads(source.read(length))
 
