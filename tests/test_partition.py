@@ -10,20 +10,19 @@ import sys
 from pathlib import Path
 
 import pytest
-import rdflib
 from govkg.loaders.checks import check_workbook
 from govkg.loaders.workbook import read_workbook
 from govkg.shapes.store_validation import rule_book
 from rdflib.compare import isomorphic
 
 from govkg.errors import InputError
-from govkg.store import oxigraph as oxi
 from govkg.synthetic import generate_workbook
 from govkg.validating import sources as validation
 from govkg.validating.block_reader import workbook_blocks
 from govkg.validating.government_stream import plan_stream
 from govkg.validating.partition import CROSS, GOVERNMENT, GOVERNMENT_RULES, R7_PARTS, part_store
 from govkg.validating.sources import validate_by_government, validate_sources, validate_workbooks
+from tests.neo4j_support import store_rdflib
 
 BASE = "https://id.govkg.org/"
 
@@ -131,13 +130,8 @@ def test_a_part_store_holds_what_the_whole_path_maps(workbook, monkeypatch) -> N
     maps for the same rules (in a forked child, beside the loading, at any size here)."""
     monkeypatch.setattr(validation, "LARGE_FROM_ROWS", 0)
     book, rules = rule_book(), frozenset(GOVERNMENT_RULES)
-
-    def graph(store) -> rdflib.Graph:
-        lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in oxi.quads_of(store))
-        return rdflib.Graph().parse(data=lines, format="nt")
-
-    parted = graph(part_store(workbook, BASE, book=book, rules=rules))
-    whole = graph(validation.memory_store([workbook], [], BASE, book=book, rules=rules))
+    parted = store_rdflib(part_store(workbook, BASE, book=book, rules=rules))
+    whole = store_rdflib(validation.memory_store([workbook], [], BASE, book=book, rules=rules))
     assert len(parted) > 1000
     assert isomorphic(parted, whole)
 
