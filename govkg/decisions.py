@@ -33,6 +33,7 @@ from govkg.shapes.decisions import (
 from govkg.shapes.findings_rdf import findings_graph
 from govkg.store import GraphData, GraphStore
 from govkg.store import oxigraph as oxi
+from govkg.validating.draft_sidecar import write_after_switch
 
 # The digest of a finding's texts as the store has them now, or a problem: (column, zh, en)
 Digest = Callable[[str, str, str], "str | tuple[str, str, str]"]
@@ -158,10 +159,13 @@ def record_decisions(
     with store.writer() as writer:
         path = writer.scratch / "decisions.nt"
         path.write_text("".join(decision_ntriples(everything, settings.base_iri)), encoding="utf-8")
+        hook = derived_graphs(settings, writer.scratch)
         writer.replace_graphs(
             [GraphData(decisions_graph(settings.base_iri), path)],
             removed=[findings_graph(settings.base_iri)],
-            prepare=derived_graphs(settings, writer.scratch),
+            prepare=hook,
         )
+        if hook is not None:  # what draft checks read, as after a load
+            write_after_switch(store.path, hook, settings.base_iri)
         remove_older_copies(store)  # no copy of this generation: it says why
     return new

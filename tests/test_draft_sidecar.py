@@ -15,6 +15,7 @@ from govkg.loaders.workbook import read_workbook
 from govkg.shapes.findings_store import stored_scoped_findings
 from govkg.shapes.store_validation import rule_book
 
+from govkg.decisions import record_decisions
 from govkg.loading import load_sources
 from govkg.settings import Settings
 from govkg.store import GraphStore
@@ -160,6 +161,33 @@ def test_a_new_generation_replaces_the_older_sidecars(loaded: tuple[Path, Path, 
     assert generations == ["gen-000002", "gen-000003"]
     names = sorted(p.name for p in (store / "sidecars").iterdir())
     assert names == [f"{g}.sqlite" for g in generations]
+
+
+def test_a_decision_writes_the_sidecar_of_its_generation(
+    loaded: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """Recording a decision switches to a generation whose findings changed (one R16
+    finding dismissed): its sidecar is written then, as after a load, and holds the
+    findings the store now holds, so the next draft check reads it, not the store."""
+    store = tmp_path / "store"
+    shutil.copytree(loaded[0], store, symlinks=True)
+    _before, data = GraphStore(store).open_generation()
+    overlap = next(f.as_dict() for f, _ in stored_scoped_findings(data, BASE)
+                   if f.as_dict()["rule"] == "R16")  # fmt: skip
+    del data
+    settings = Settings.from_env({}, store=str(store), base_iri=BASE)
+    row = {"rule": "R16", "focus": overlap["focus"], "related": overlap["related"][0],
+           "decision": "dismiss", "note": "已核"}  # fmt: skip
+    record_decisions(settings, [row], who="编办")
+    generation, data = GraphStore(store).open_generation()
+    assert generation is not None and sidecar_path(store, generation).is_file()
+    sidecar = open_draft_sidecar(store, generation, BASE)
+    assert sidecar is not None
+    stored = stored_scoped_findings(data, BASE)
+    assert overlap not in [f.as_dict() for f, _ in stored]
+    assert finding_entries(sidecar) == [
+        {"finding": f.as_dict(), "agencies": a, "governments": g} for f, (a, g) in stored
+    ]
 
 
 def test_the_command_streams_the_report_from_it(loaded: tuple[Path, Path, Path],
