@@ -113,9 +113,11 @@ class Run:
     def relationships(self, stamp: bool, pairs: bool = False, columns: bool = False) -> None:
         ids = self.ids
         with self.conn.writes() as writes:
-            for kind, rows in self.rows.relationships.items():
+            for kind, (by_source, rows) in self.rows.relationships.items():
                 props = " {_stamp: $stamp}" if stamp else ""
-                create = f"CREATE (a)-[x:{quote_name(kind)}{props}]->(b)"
+                # a row's first end is b: the target, or the source when grouped by source
+                ends = ("b", "a") if by_source else ("a", "b")
+                create = f"CREATE ({ends[0]})-[x:{quote_name(kind)}{props}]->({ends[1]})"
                 if columns:
                     query = (
                         "UNWIND range(0, size($c0) - 1) AS i WITH $c0[i] AS t, $c1[i] AS ss "

@@ -28,7 +28,7 @@ from govkg.neo4j.client import (
 )
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.mapping import Namespaces
-from govkg.neo4j.push_rows import SOURCES_PER_ROW
+from govkg.neo4j.push_rows import SOURCES_PER_ROW, push_rows
 from govkg.neo4j.rules import validate_neo4j
 from govkg.neo4j.sync import pull, push, store_graph
 from tests.conftest import (
@@ -250,6 +250,34 @@ def test_relationships_to_one_target_from_many_sources(conn: Connection) -> None
         assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
     count = "MATCH (:Resource)-[x]->(:Resource {uri: 'http://e.org/Lead'}) RETURN count(x) AS n"
     assert conn.read(count) == [{"n": many}]
+
+
+def test_relationships_from_one_source_to_many_targets(conn: Connection) -> None:
+    """A type whose relationships share their source more than their target (a finding
+    concerns several items) is grouped by source, another by target: each takes fewer
+    rows than the other way. Both give the graph, into an empty database and again, with
+    ids that are not the nodes' numbers (FalkorDB reuses deleted ids)."""
+    from govkg.store import oxigraph as oxi
+
+    conn.run("UNWIND range(0, 29) AS i CREATE (:Other {k: i})")
+    conn.run("MATCH (n:Other) WHERE n.k % 2 = 0 DELETE n")  # ids not the numbers
+    many = 2 * SOURCES_PER_ROW + 20  # a source's targets take two rows
+    text = "".join(
+        f"<http://e.org/f{i % 2}> <http://e.org/v/concerns> <http://e.org/n{i}> .\n"
+        f"<http://e.org/n{i}> <http://e.org/v/kind> <http://e.org/K{i % 3}> .\n"
+        for i in range(many)
+    )
+    store = oxi.memory_store()
+    oxi.load(store, text, format="nt")
+    rows = push_rows(store_graph(store, Namespaces())).relationships
+    grouping = {kind.split("__")[-1]: (by, len(part)) for kind, (by, part) in rows.items()}
+    assert grouping == {"concerns": (True, 4), "kind": (False, 3)}
+    for _ in range(2):
+        report = push(store, conn, batch=2)
+        assert report.relationships == 2 * many
+        assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
+    count = "MATCH (:Resource {uri: 'http://e.org/f1'})-[x]->(:Resource) RETURN count(x) AS n"
+    assert conn.read(count) == [{"n": len(range(1, many, 2))}]
 
 
 def test_falkordb_messages_stay_under_its_limit(conn: Connection) -> None:

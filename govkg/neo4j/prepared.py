@@ -42,7 +42,7 @@ from govkg.store import oxigraph as oxi
 FOLDER = "neo4j"
 SUFFIX = ".rows"
 # of the rows: a copy of another format (or another marshal) is stale
-FORMAT = "2"
+FORMAT = "3"
 STAMP_CHARACTERS = 16  # of a push's stamp (sync.py: secrets.token_hex(8))
 
 
@@ -105,9 +105,9 @@ class PreparedRows:
     def relationship_parts(self) -> Iterator[RelationshipPart]:
         if self._pending is None:
             return
-        yield self._pending[1], self._pending[2]
+        yield self._pending[1], self._pending[2], self._pending[3]
         for record in self._records():
-            yield record[1], record[2]
+            yield record[1], record[2], record[3]
 
     def close(self) -> None:
         self._source.close()
@@ -259,9 +259,9 @@ def _write_records(out: BinaryIO, generation: str, rows: PushRows) -> None:
             for end, _sent, clean in falkordb_parts(query, chunk, stamp):
                 _write_record(("n", labels, keys, chunk[begin:end], clean), out)
                 begin = end
-    for kind, part in rows.relationships.items():
+    for kind, (by_source, part) in rows.relationships.items():
         for start in range(0, len(part), RECORD_ROWS):
-            _write_record(("r", kind, part[start : start + RECORD_ROWS]), out)
+            _write_record(("r", kind, by_source, part[start : start + RECORD_ROWS]), out)
     _write_record(("end",), out)
 
 

@@ -159,28 +159,31 @@ def _write_relationships(
     *,
     create: bool,
 ) -> None:
-    """Every relationship, one query per type: a row is a target's id and its sources'
-    (push_rows.py), so a target (a function, an agency, a code like gk:Lead) is sent and
+    """Every relationship, one query per type: a row is one end's id and the other
+    ends' (push_rows.py: a target and its sources, or a source and its targets), so a
+    shared end (a function, an agency, a code like gk:Lead, a finding) is sent and
     found once for many; both ends are found by id. With ``create`` none is there yet:
     each is CREATEd, else MERGEd."""
     node_id = writes.node_id
     # the ids a first push into an empty graph gets are often the numbers themselves
     same = ids == list(range(len(ids)))
     take = ids.__getitem__
-    for kind, kind_rows in relationships:
+    for kind, by_source, kind_rows in relationships:
         write = f"MERGE (a)-[x:{quote_name(kind)}]->(b) SET x.{STAMP} = $stamp"
         if create:
             write = f"CREATE (a)-[x:{quote_name(kind)} {{{STAMP}: $stamp}}]->(b)"
+        one, other = ("a", "b") if by_source else ("b", "a")
         # the ids as plain variables: FalkorDB seeks by id(n) = a variable, but scans
         # for id(n) = r[0]
         query = (
-            f"UNWIND $rows AS r WITH r[0] AS t, r[1] AS ss MATCH (b) WHERE {node_id}(b) = t "
-            f"UNWIND ss AS s MATCH (a) WHERE {node_id}(a) = s {write}"
+            f"UNWIND $rows AS r WITH r[0] AS e, r[1] AS es MATCH ({one}) WHERE "
+            f"{node_id}({one}) = e UNWIND es AS o MATCH ({other}) WHERE {node_id}({other}) = o "
+            f"{write}"
         )
         for start in range(0, len(kind_rows), batch):
             part = kind_rows[start : start + batch]
             if not same:
-                part = [[take(t), list(map(take, ss))] for t, ss in part]
+                part = [[take(e), list(map(take, es))] for e, es in part]
             writes.rows(query, part, {"stamp": stamp})
             report(sum(len(row[1]) for row in part), "relationships")
 
