@@ -12,6 +12,7 @@ between the driver and the server reads each message's real bytes.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from rdflib.compare import isomorphic
 
-from govkg.neo4j.client import FALKORDB_MESSAGE_BYTES, Connection
+from govkg.neo4j.client import FALKORDB_MESSAGE_BYTES, Connection, Neo4jError
 from govkg.neo4j.falkordb_server import FalkorServer, free_port
 from govkg.neo4j.prepared import prepared_copy, write_prepared
 from govkg.neo4j.sync import pull, push
@@ -44,6 +45,7 @@ class BoltProxy:
         self.port = free_port()
         self.messages: list[tuple[int, int]] = []  # (tag, bytes)
         self.connections = 0  # accepted from the client
+        self._sockets: list[socket.socket] = []
         self._listener = socket.create_server(("127.0.0.1", self.port))
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -55,6 +57,7 @@ class BoltProxy:
                 return
             self.connections += 1
             server = socket.create_connection(("127.0.0.1", self.upstream_port))
+            self._sockets += [client, server]
             threading.Thread(target=self._upstream, args=(client, server), daemon=True).start()
             threading.Thread(target=_copy, args=(server, client), daemon=True).start()
 
@@ -62,7 +65,10 @@ class BoltProxy:
         pending = bytearray()
         handshaken = False
         while data := _receive(client):
-            server.sendall(data)
+            try:
+                server.sendall(data)
+            except OSError:  # cut
+                break
             pending += data
             if not handshaken:
                 if len(pending) < HANDSHAKE:
@@ -77,6 +83,14 @@ class BoltProxy:
 
     def close(self) -> None:
         self._listener.close()
+
+    def cut(self) -> None:
+        """The network gone: every connection through the proxy dropped, no new one."""
+        self.close()
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
 
 
 def _receive(sock: socket.socket) -> bytes:
@@ -195,3 +209,29 @@ def test_a_push_writes_on_a_second_connection_only_when_large(
         opened.append(proxy.connections - before)
         assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
     assert opened[1] == opened[0] + 1
+
+
+def test_a_push_cut_short_says_so_and_pushing_again_completes_it(
+    proxy: BoltProxy, conn: Connection
+) -> None:
+    """The connection lost during a push (a server that stops, as FalkorDB can, or the
+    network): the error says so, Chinese first, and that pushing again completes the
+    push, not that the server refused a query; the database holds part of the graph,
+    and the next push gives the whole graph."""
+    store = long_texts_store(600)
+    conn.run("MATCH (n) DETACH DELETE n")
+
+    def cut_after_a_batch(count: int, stage: str, _total: int) -> None:
+        if stage == "nodes" and count:
+            proxy.cut()
+
+    through = Connection(f"bolt://127.0.0.1:{proxy.port}", "falkordb", "")
+    with through, pytest.raises(Neo4jError) as raised:
+        push(store, through, batch=20, on_progress=cut_after_a_batch)
+    said = str(raised.value)
+    assert "连接中断" in said and "lost the connection" in said
+    assert "拒绝了查询" not in said and "refused the query" not in said
+    assert said.index("重新推送") < said.index("pushing again")
+    assert conn.read("MATCH (n:Resource) RETURN count(n) AS n")[0]["n"] < 600
+    push(store, conn)
+    assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))

@@ -303,6 +303,17 @@ class Connection:
 
     def _failed(self, query: str, error: Exception) -> Neo4jError:
         first = query.strip().splitlines()[0][:80] if query.strip() else ""
+        exceptions = self._neo4j.exceptions
+        if isinstance(error, exceptions.ServiceUnavailable | exceptions.SessionExpired):
+            # the server is gone, not the query wrong (FalkorDB can crash: docs/neo4j.md)
+            return _problem(
+                self.uri,
+                f"查询「{first}」时与图数据库的连接中断：{error}。服务器是否已停止？"
+                "推送中断后，重新推送即可补全",
+                f"lost the connection to the graph database during the query '{first}': "
+                f"{error}. Has the server stopped? A push cut short is completed by pushing "
+                "again",
+            )
         return _problem(
             self.uri,
             f"图数据库拒绝了查询「{first}」：{error}",
