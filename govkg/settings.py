@@ -52,6 +52,7 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_database: str | None = None
     neo4j_batch: int = 1000  # rows per UNWIND batch
+    neo4j_connections: int | None = None  # writing on FalkorDB: 1, 2, None = by size
     findings_on_load: bool = True  # store the findings of the rules with every write
     neo4j_rows_on_load: bool = True  # prepare what `neo4j push` sends with every load
     # --- safety limits (docs/security.md) ---
@@ -113,6 +114,7 @@ def _coerce(values: dict[str, object]) -> dict[str, Any]:
         "row_limit": int,
         "max_body_bytes": int,
         "neo4j_batch": int,
+        "neo4j_connections": int,
         "query_max_length": int,
         "query_max_depth": int,
         "result_max_bytes": int,

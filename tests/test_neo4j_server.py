@@ -13,6 +13,7 @@ between the driver and the server reads each message's real bytes.
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import struct
 import threading
@@ -27,6 +28,7 @@ from govkg.neo4j.falkordb_server import FalkorServer, free_port
 from govkg.neo4j.prepared import prepared_copy, write_prepared
 from govkg.neo4j.sync import pull, push
 from govkg.store import oxigraph as oxi
+from tests.conftest import EXAMPLES, run_govkg
 from tests.neo4j_support import as_rdflib, store_rdflib
 
 # the least size FalkorDB's RESET scan can take from a RUN whose query text has 16 to
@@ -190,25 +192,42 @@ def test_a_crashed_server_leaves_its_crash_report() -> None:
         assert "STACK TRACE" in server.crash_report
 
 
-def test_a_push_writes_on_a_second_connection_only_when_large(
-    proxy: BoltProxy, conn: Connection, monkeypatch: pytest.MonkeyPatch
+def test_a_push_writes_on_a_second_connection_only_when_large_or_told(
+    proxy: BoltProxy, conn: Connection, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """FalkorDB 4.18 can crash when two connections write at once (its issue #1240): a
     push below SECOND_CONNECTION_FROM nodes writes on one connection, a larger one on
-    two (here the bound is lowered to fit a small graph); both give the graph."""
+    two (here the bound is lowered to fit a small graph), unless told how many
+    (``--connections``, GOVKG_NEO4J_CONNECTIONS); each gives the graph."""
     from govkg.neo4j import sync
 
     store = long_texts_store(600)
     opened = []
-    for bound in (601, 600):  # the push's 600 nodes: below the bound, then at it
+    # the push's 600 nodes: below the bound, at it, at it told 1, below it told 2
+    for bound, told in ((601, None), (600, None), (600, 1), (601, 2)):
         monkeypatch.setattr(sync, "SECOND_CONNECTION_FROM", bound)
         conn.run("MATCH (n) DETACH DELETE n")
         before = proxy.connections
         with Connection(f"bolt://127.0.0.1:{proxy.port}", "falkordb", "") as through:
-            push(store, through, batch=20)
+            push(store, through, batch=20, connections=told)
         opened.append(proxy.connections - before)
         assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
-    assert opened[1] == opened[0] + 1
+    one = opened[0]
+    assert opened == [one, one + 1, one, one + 1]
+    # the setting, as the command reads it (the city would go on one); a number it
+    # cannot take is refused, exit 2
+    monkeypatch.setattr(sync, "SECOND_CONNECTION_FROM", 10**9)
+    env = {**os.environ, "GOVKG_STORE": str(tmp_path / "store")}
+    assert run_govkg("load", EXAMPLES / "city.xlsx", env=env).returncode == 0
+    uri = ("--uri", f"bolt://127.0.0.1:{proxy.port}", "--user", "falkordb")
+    before = proxy.connections
+    done = run_govkg("neo4j", "push", *uri, env={**env, "GOVKG_NEO4J_CONNECTIONS": "2"})
+    assert done.returncode == 0, done.stderr
+    assert proxy.connections - before == one + 1
+    refused = run_govkg("neo4j", "push", *uri, env={**env, "GOVKG_NEO4J_CONNECTIONS": "3"})
+    assert refused.returncode == 2
+    assert "GOVKG_NEO4J_CONNECTIONS" in refused.stderr
+    assert refused.stderr.index("须为 1 或 2") < refused.stderr.index("must be 1 or 2")
 
 
 def test_a_push_cut_short_says_so_and_pushing_again_completes_it(

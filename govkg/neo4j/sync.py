@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from govkg.errors import InputError, Problem
 from govkg.neo4j.client import Connection, quote_name
 from govkg.neo4j.mapping import (
     NAMESPACE_LABEL,
@@ -40,9 +41,10 @@ from govkg.store import oxigraph as oxi
 
 BATCH = 1000
 DELETE_BATCH = 10_000
-# FalkorDB 4.18 can crash when two connections write at once (its issue #1240; seen twice
-# here in a day): a push writes on a second connection only when it is large enough to
-# gain from it (a province: 27–30 s against 37–40 s on one; docs/benchmarks.md)
+# FalkorDB 4.18 can crash when two connections write at once (its issue #1240; ~1 in 25
+# province pushes here): unless told (--connections), a push writes on a second
+# connection only when it is large enough to gain from it (a province: 27–30 s against
+# 37–40 s on one; docs/neo4j.md)
 SECOND_CONNECTION_FROM = 50_000  # nodes
 
 
@@ -76,18 +78,31 @@ def push(
     batch: int = BATCH,
     on_progress: Callable[[int, str, int], None] | None = None,
     prepared: PreparedCopy | None = None,
+    connections: int | None = None,
 ) -> PushReport:
     """Make the database's ``Resource`` graph the store's graph; ``on_progress`` is told
     (rows written, stage, rows in all) after every batch. The rows come from
     ``prepared`` (the copy a load made of the store's generation) when it can be read
-    and was shortened as the database's names are; else the store is mapped now."""
+    and was shortened as the database's names are; else the store is mapped now.
+    ``connections``: how many write on FalkorDB, 1 or 2 (None: 2 from
+    SECOND_CONNECTION_FROM nodes)."""
+    if connections not in (None, 1, 2):
+        raise InputError(
+            Problem(
+                "GOVKG_NEO4J_CONNECTIONS",
+                f"写入连接数须为 1 或 2，现为 {connections}",
+                f"writing connections must be 1 or 2, not {connections}",
+            )
+        )
     started = time.perf_counter()
     found = read_namespaces(conn)
     rows: RowSource | None = prepared.open(found) if prepared is not None else None
     if rows is None:
         rows = push_rows(store_graph(store, Namespaces(found)))
     try:
-        return _push_rows(rows, conn, batch, on_progress, started)
+        if connections is None:
+            connections = 2 if rows.nodes >= SECOND_CONNECTION_FROM else 1
+        return _push_rows(rows, conn, batch, connections, on_progress, started)
     finally:
         rows.close()
 
@@ -96,6 +111,7 @@ def _push_rows(
     rows: RowSource,
     conn: Connection,
     batch: int,
+    connections: int,
     on_progress: Callable[[int, str, int], None] | None,
     started: float,
 ) -> PushReport:
@@ -111,7 +127,6 @@ def _push_rows(
     # by its id (a seek), not through the uri index (docs/benchmarks.md#neo4j)
     known = {uri: (node, labels) for node, uri, labels in conn.nodes_of(RESOURCE, URI)}
     ids: list[Any] = [None] * rows.nodes  # a node's number -> its id
-    connections = 2 if rows.nodes >= SECOND_CONNECTION_FROM else 1
     with conn.writes(connections=connections) as writes:
         report(0, "nodes")
         nodes = NodeWrites(writes, known, stamp, batch, report, ids)
