@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from govkg.errors import InputError, Problem
 from govkg.loaders.archives import ArchiveLimits
 from govkg.ontology.namespaces import DEFAULT_BASE_IRI
 
@@ -130,7 +131,17 @@ def _coerce(values: dict[str, object]) -> dict[str, Any]:
     out: dict[str, Any] = dict(values)
     for name, kind in types.items():
         if name in out and not isinstance(out[name], kind):
-            out[name] = kind(out[name])
+            try:
+                out[name] = kind(out[name])
+            except ValueError:
+                zh, en = ("整数", "a whole number") if kind is int else ("数字", "a number")
+                raise InputError(
+                    Problem(
+                        f"GOVKG_{name.upper()}",
+                        f"须为{zh}，现为「{out[name]}」",
+                        f"must be {en}, not '{out[name]}'",
+                    )
+                ) from None
     for name in ("findings_on_load", "neo4j_rows_on_load"):
         if name in out and not isinstance(out[name], bool):
             out[name] = str(out[name]).strip().lower() not in FALSE_WORDS

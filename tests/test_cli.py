@@ -88,6 +88,24 @@ def test_store_location_option_then_environment_then_default(
     assert (tmp_path / "opt" / "current").exists()
 
 
+def test_a_setting_that_is_not_a_number_is_refused_by_name(
+    small_city: Path, tmp_path: Path
+) -> None:
+    """A setting from the environment that must be a number and is not: exit 2, the
+    variable named, Chinese first, nothing written (not a traceback)."""
+    store = tmp_path / "store"
+    for name, value, zh, en in (
+        ("GOVKG_ROW_LIMIT", "many", "须为整数", "must be a whole number"),
+        ("GOVKG_QUERY_TIMEOUT", "30s", "须为数字", "must be a number"),
+    ):
+        env = dict(os.environ, **{name: value})
+        done = run_govkg("load", small_city, "--store", store, env=env)
+        assert done.returncode == 2
+        assert f"{name}: {zh}" in done.stderr and en in done.stderr
+        assert done.stderr.index(zh) < done.stderr.index(en)
+        assert "Traceback" not in done.stderr and not store.exists()
+
+
 def test_progress_bar_only_on_a_terminal(small_city: Path, tmp_path: Path) -> None:
     primary, replica = pty.openpty()
     command = [

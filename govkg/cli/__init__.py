@@ -326,9 +326,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings.from_env(store=getattr(args, "store", None), base_iri=args.base_iri)
-    use_limits(settings.archive_limits())
     try:
+        settings = Settings.from_env(store=getattr(args, "store", None), base_iri=args.base_iri)
+        use_limits(settings.archive_limits())
         return COMMANDS[args.command](args, settings)
     except GovkgError as error:
         print("错误 error:", file=sys.stderr)
