@@ -178,6 +178,28 @@ def test_the_server_is_launched_with_the_settings_given() -> None:
         assert [row["x"] for row in plain.read(query)] == [1, 2, 3, 4, 5]
 
 
+def test_the_server_keeps_the_pages_it_frees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The local server's jemalloc keeps the pages it frees (falkordb_server.ALLOCATOR),
+    as Redis itself reports over its socket; the environment can say otherwise."""
+
+    def decay(server: FalkorServer) -> list[str]:
+        with socket.socket(socket.AF_UNIX) as redis:
+            redis.connect(str(server.folder / "redis.sock"))
+            redis.sendall(b"*2\r\n$6\r\nMEMORY\r\n$12\r\nMALLOC-STATS\r\n")
+            stats = b""
+            while b"opt.muzzy_decay_ms" not in stats:
+                stats += redis.recv(1 << 16)
+        lines = stats.decode(errors="replace").splitlines()
+        return [line.split()[1] for line in lines if "opt." in line and "_decay_ms" in line]
+
+    monkeypatch.delenv("JE_MALLOC_CONF", raising=False)
+    with FalkorServer() as server:
+        assert decay(server) == ["-1", "-1"]
+    monkeypatch.setenv("JE_MALLOC_CONF", "dirty_decay_ms:5000,muzzy_decay_ms:0")
+    with FalkorServer() as server:
+        assert decay(server) == ["5000", "0"]
+
+
 def test_a_crashed_server_leaves_its_crash_report() -> None:
     """A server that dies on a fatal signal (as FalkorDB did, rarely, during writes) writes
     its stack trace to its log: ``crash_report`` gives it, so a test run names the crash
