@@ -75,6 +75,7 @@ def timed_push(
     batch: int,
     server: FalkorServer | None,
     prepared: PreparedCopy | None = None,
+    connections: int | None = None,
 ) -> tuple[PushReport, dict, float]:
     """A push, the seconds of its stages (``map`` is everything before the first node
     write: the RDF-to-graph mapping, the index, the read of the nodes already there; ``cpu``
@@ -90,7 +91,14 @@ def timed_push(
             mark[:] = [now, stage]
 
     cpu, server_cpu = cpu_seconds(), cpu_seconds(server) if server else 0.0
-    report = push(store, conn, batch=batch, on_progress=on_progress, prepared=prepared)
+    report = push(
+        store,
+        conn,
+        batch=batch,
+        on_progress=on_progress,
+        prepared=prepared,
+        connections=connections,
+    )
     on_progress(0, "end", 0)
     stages["cpu"] = cpu_seconds() - cpu
     stages["server"] = cpu_seconds(server) - server_cpu if server else float("nan")
@@ -116,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--governments", type=int, help="default: one per 40 agencies")
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument(
+        "--connections", type=int, choices=(1, 2), help="writing on FalkorDB (the command's: 1)"
+    )
     parser.add_argument("--push-only", action="store_true", help="no rules, no SHACL")
     parser.add_argument(
         "--disk", action="store_true", help="push from an on-disk store, as `govkg neo4j push` does"
@@ -162,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
             conn.run("MATCH (n) DETACH DELETE n")
             pushes = []
             for name in ("into an empty database", "the same graph again"):
-                pushes.append((name, *timed_push(store, conn, args.batch, server, prepared)))
+                pushes.append(
+                    (name, *timed_push(store, conn, args.batch, server, prepared, args.connections))
+                )
                 report = pushes[-1][1]
                 print(f"push {name}: {report.seconds:.1f} s", file=sys.stderr, flush=True)
             server_mb = resident_mb(server.process.pid) if server and server.process else None
@@ -225,7 +238,8 @@ def print_pushes(
     print(f"server: {name}; agencies {args.agencies:,}; {first.triples:,} triples "
           f"({'on disk' if args.disk else 'in memory'}"
           f"{', prepared rows' if args.prepared else ''}); "
-          f"batch {args.batch}; load average {sampler.summary()}")  # fmt: skip
+          f"batch {args.batch}; connections {args.connections or 1}; "
+          f"load average {sampler.summary()}")  # fmt: skip
     print()
     print("| push | nodes | relationships | seconds | nodes/s | relationships/s | items/s "
           "| map / nodes / relationships / stale s | CPU s: Python / server "

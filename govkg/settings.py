@@ -53,7 +53,7 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_database: str | None = None
     neo4j_batch: int = 1000  # rows per UNWIND batch
-    neo4j_connections: int | None = None  # writing on FalkorDB: 1, 2, None = by size
+    neo4j_connections: int | None = None  # writing on FalkorDB: 1 or 2 (None: 1)
     findings_on_load: bool = True  # store the findings of the rules with every write
     neo4j_rows_on_load: bool = True  # prepare what `neo4j push` sends with every load
     # --- safety limits (docs/security.md) ---

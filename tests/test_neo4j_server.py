@@ -214,20 +214,15 @@ def test_a_crashed_server_leaves_its_crash_report() -> None:
         assert "STACK TRACE" in server.crash_report
 
 
-def test_a_push_writes_on_a_second_connection_only_when_large_or_told(
-    proxy: BoltProxy, conn: Connection, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_push_writes_on_one_connection_unless_told_two(
+    proxy: BoltProxy, conn: Connection, tmp_path: Path
 ) -> None:
     """FalkorDB 4.18 can crash when two connections write at once (its issue #1240): a
-    push below SECOND_CONNECTION_FROM nodes writes on one connection, a larger one on
-    two (here the bound is lowered to fit a small graph), unless told how many
-    (``--connections``, GOVKG_NEO4J_CONNECTIONS); each gives the graph."""
-    from govkg.neo4j import sync
-
+    push writes on one connection unless told two (``--connections``,
+    GOVKG_NEO4J_CONNECTIONS), which opens one more; each gives the graph."""
     store = long_texts_store(600)
     opened = []
-    # the push's 600 nodes: below the bound, at it, at it told 1, below it told 2
-    for bound, told in ((601, None), (600, None), (600, 1), (601, 2)):
-        monkeypatch.setattr(sync, "SECOND_CONNECTION_FROM", bound)
+    for told in (None, 1, 2):
         conn.run("MATCH (n) DETACH DELETE n")
         before = proxy.connections
         with Connection(f"bolt://127.0.0.1:{proxy.port}", "falkordb", "") as through:
@@ -235,17 +230,16 @@ def test_a_push_writes_on_a_second_connection_only_when_large_or_told(
         opened.append(proxy.connections - before)
         assert isomorphic(as_rdflib(pull(conn)), store_rdflib(store))
     one = opened[0]
-    assert opened == [one, one + 1, one, one + 1]
-    # the setting, as the command reads it (the city would go on one); a number it
-    # cannot take is refused, exit 2
-    monkeypatch.setattr(sync, "SECOND_CONNECTION_FROM", 10**9)
+    assert opened == [one, one, one + 1]
+    # the command: its setting and its option; a number they cannot take is refused
     env = {**os.environ, "GOVKG_STORE": str(tmp_path / "store")}
     assert run_govkg("load", EXAMPLES / "city.xlsx", env=env).returncode == 0
     uri = ("--uri", f"bolt://127.0.0.1:{proxy.port}", "--user", "falkordb")
-    before = proxy.connections
-    done = run_govkg("neo4j", "push", *uri, env={**env, "GOVKG_NEO4J_CONNECTIONS": "2"})
-    assert done.returncode == 0, done.stderr
-    assert proxy.connections - before == one + 1
+    for told, setting in ((("--connections", "2"), {}), ((), {"GOVKG_NEO4J_CONNECTIONS": "2"})):
+        before = proxy.connections
+        done = run_govkg("neo4j", "push", *uri, *told, env={**env, **setting})
+        assert done.returncode == 0, done.stderr
+        assert proxy.connections - before == one + 1
     refused = run_govkg("neo4j", "push", *uri, env={**env, "GOVKG_NEO4J_CONNECTIONS": "3"})
     assert refused.returncode == 2
     assert "GOVKG_NEO4J_CONNECTIONS" in refused.stderr

@@ -59,10 +59,10 @@ def add_parser(sub: Any, store_options: Any) -> None:
         "--connections",
         type=int,
         choices=(1, 2),
-        help="FalkorDB 上的写入连接数（默认：5 万节点以上用 2 个，更快；"
-        "FalkorDB 4.18 用 2 个时偶尔崩溃，见 docs/neo4j.md） "
-        "writing connections on FalkorDB (default: 2 from 50,000 nodes, "
-        "faster; FalkorDB 4.18 can crash with 2: docs/neo4j.md) ($GOVKG_NEO4J_CONNECTIONS)",
+        help="FalkorDB 上的写入连接数（默认 1；2 个快约四分之一，但 FalkorDB 4.18 "
+        "用 2 个时偶尔崩溃，见 docs/neo4j.md） writing connections on FalkorDB (default 1; "
+        "2 is a quarter faster, but FalkorDB 4.18 can crash with 2: docs/neo4j.md) "
+        "($GOVKG_NEO4J_CONNECTIONS)",
     )
     store_options(push)
     pull = actions.add_parser(

@@ -41,11 +41,10 @@ from govkg.store import oxigraph as oxi
 
 BATCH = 1000
 DELETE_BATCH = 10_000
-# FalkorDB 4.18 can crash when two connections write at once (its issue #1240; ~1 in 25
-# province pushes here): unless told (--connections), a push writes on a second
-# connection only when it is large enough to gain from it (a province: 27–30 s against
-# 37–40 s on one; docs/neo4j.md)
-SECOND_CONNECTION_FROM = 50_000  # nodes
+# FalkorDB 4.18 can crash when two connections write at once (its issue #1240; 3 of ~50
+# province pushes here): a push writes on one unless told two (--connections 2: a
+# province in 27–30 s against 37–40 s on one; docs/neo4j.md)
+CONNECTIONS = 1
 
 
 @dataclass
@@ -84,8 +83,7 @@ def push(
     (rows written, stage, rows in all) after every batch. The rows come from
     ``prepared`` (the copy a load made of the store's generation) when it can be read
     and was shortened as the database's names are; else the store is mapped now.
-    ``connections``: how many write on FalkorDB, 1 or 2 (None: 2 from
-    SECOND_CONNECTION_FROM nodes)."""
+    ``connections``: how many write on FalkorDB, 1 or 2 (None: CONNECTIONS)."""
     if connections not in (None, 1, 2):
         raise InputError(
             Problem(
@@ -100,9 +98,7 @@ def push(
     if rows is None:
         rows = push_rows(store_graph(store, Namespaces(found)))
     try:
-        if connections is None:
-            connections = 2 if rows.nodes >= SECOND_CONNECTION_FROM else 1
-        return _push_rows(rows, conn, batch, connections, on_progress, started)
+        return _push_rows(rows, conn, batch, connections or CONNECTIONS, on_progress, started)
     finally:
         rows.close()
 
