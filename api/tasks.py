@@ -188,8 +188,7 @@ def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
     findings recomputed (or none, as for a load, when the settings say so)."""
     from govkg.shapes.findings_rdf import findings_graph
 
-    from govkg.loading import derived_graphs
-    from govkg.push_copy import remove_older_copies
+    from govkg.loading import after_switch, derived_graphs
     from govkg.store import GraphStore
 
     check_sparql(
@@ -208,11 +207,7 @@ def update(store: str, *, text: str, settings: Settings) -> dict[str, Any]:
             )
         except SyntaxError as error:
             raise query_syntax_error(error, prefixes.count("\n")) from None
-        if hook is not None:
-            from govkg.validating.draft_sidecar import write_after_switch
-
-            write_after_switch(graph_store.path, hook, settings.base_iri)
-        remove_older_copies(graph_store)  # no copy of this generation: it says why
+        after_switch(graph_store, hook, settings, prepare=False)  # no copy: push_copy.py
     return {
         "generation": os.readlink(Path(store) / "current"),
         "findings": hook.count if hook else None,

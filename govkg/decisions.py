@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from govkg.errors import InputError, Problem
-from govkg.loading import derived_graphs
+from govkg.loading import after_switch, derived_graphs
 from govkg.ontology.namespaces import DCT, GK, ORG
-from govkg.push_copy import remove_older_copies
 from govkg.settings import Settings
 from govkg.shapes.decisions import (
     DECIDABLE,
@@ -33,7 +32,6 @@ from govkg.shapes.decisions import (
 from govkg.shapes.findings_rdf import findings_graph
 from govkg.store import GraphData, GraphStore
 from govkg.store import oxigraph as oxi
-from govkg.validating.draft_sidecar import write_after_switch
 
 # The digest of a finding's texts as the store has them now, or a problem: (column, zh, en)
 Digest = Callable[[str, str, str], "str | tuple[str, str, str]"]
@@ -165,7 +163,5 @@ def record_decisions(
             removed=[findings_graph(settings.base_iri)],
             prepare=hook,
         )
-        if hook is not None:  # what draft checks read, as after a load
-            write_after_switch(store.path, hook, settings.base_iri)
-        remove_older_copies(store)  # no copy of this generation: it says why
+        after_switch(store, hook, settings, prepare=False)  # no copy: push_copy.py says why
     return new

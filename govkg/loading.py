@@ -107,12 +107,9 @@ def load_sources(
                 removed=[findings_graph(settings.base_iri)],
                 prepare=prepare,
             )
-            if hook is not None:
-                # what draft checks read, beside the new generation (still under the lock)
-                write_after_switch(store.path, hook, settings.base_iri)
-            # what `govkg neo4j push` sends, beside it too (read from the files just loaded)
+            # the push's copy read from the files just loaded
             loaded = {g.graph: g.path for g in graphs if g.format == "nt"}
-            prepare_push(store, prepare=settings.neo4j_rows_on_load, loaded=loaded)
+            after_switch(store, hook, settings, prepare=settings.neo4j_rows_on_load, loaded=loaded)
     finally:
         if progress:
             progress.close()
@@ -123,6 +120,22 @@ def derived_graphs(settings: Settings, scratch: Path) -> FindingsWriter | None:
     """What a write adds to the new generation before the switch: the findings graph,
     unless the settings turn it off (a load then leaves none, never a stale one)."""
     return FindingsWriter(settings.base_iri, scratch) if settings.findings_on_load else None
+
+
+def after_switch(
+    store: GraphStore,
+    hook: FindingsWriter | None,
+    settings: Settings,
+    *,
+    prepare: bool,
+    loaded: dict[str, Path] | None = None,
+) -> None:
+    """What every write leaves beside the generation it has just switched to, still under
+    the store's lock: the draft check's sidecar, from the findings ``hook`` computed, and
+    with ``prepare`` the push's copy (else the older copies go: govkg/push_copy.py)."""
+    if hook is not None:
+        write_after_switch(store.path, hook, settings.base_iri)
+    prepare_push(store, prepare=prepare, loaded=loaded)
 
 
 def _refuse_shared_graphs(prepared: list[PreparedSource], problems: list[Problem]) -> None:

@@ -2,11 +2,12 @@
 store has just switched to.
 
 Every writer of a new generation calls ``prepare_push`` after its switch, still under
-the store's lock. `govkg load` (govkg/loading.py) prepares the copy of its generation
-(unless ``neo4j_rows_on_load`` is off), reading its own N-Triples files. The API's SPARQL
-update (api/tasks.py) and the decisions (govkg/decisions.py) only remove the older
-copies: mapping their generation from the store would add ~65 % to their CPU (~12 s at
-200 agencies, on a click in the pages), so a push after them maps the store.
+the store's lock (govkg/loading.py's ``after_switch``). `govkg load` prepares the copy
+of its generation (unless ``neo4j_rows_on_load`` is off), reading its own N-Triples
+files. The API's SPARQL update (api/tasks.py) and the decisions (govkg/decisions.py)
+prepare none and only remove the older copies: mapping their generation from the store
+would add ~65 % to their CPU (~12 s at 200 agencies, on a click in the pages), so a push
+after them maps the store.
 """
 
 from __future__ import annotations
@@ -52,12 +53,10 @@ def prepare_push(
 
 
 def remove_older_copies(store: GraphStore) -> None:
-    """What a write that prepares no copy of its generation leaves: the copies of the
-    generations the store no longer keeps are removed (an older one left behind would be
-    harmless: it is never read as the live one's). The API's update and the decisions
-    prepare none: mapping their generation from the store would add ~65 % to their CPU
-    (~12 s at 200 agencies, on a click in the pages), so the push after them maps the
-    store. The generation itself is not opened."""
+    """What a write that prepares no copy of its generation leaves (the module says
+    which and why): the copies of the generations the store no longer keeps are removed
+    (an older one left behind would be harmless: it is never read as the live one's).
+    The generation itself is not opened."""
     from govkg.neo4j.prepared import remove_other_copies
 
     with contextlib.suppress(OSError):
