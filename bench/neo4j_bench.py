@@ -36,7 +36,7 @@ from govkg.neo4j.client import Connection
 from govkg.neo4j.falkordb_server import FalkorServer
 from govkg.neo4j.prepared import PreparedCopy, prepared_copy, write_prepared
 from govkg.neo4j.rules import rule_results, validate_neo4j
-from govkg.neo4j.sync import PushReport, push
+from govkg.neo4j.sync import CONNECTIONS, PushReport, push
 from govkg.store import oxigraph as oxi
 from govkg.synthetic import generate_workbook
 from govkg.validating.sources import memory_store, read_sources
@@ -125,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--governments", type=int, help="default: one per 40 agencies")
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument(
-        "--connections", type=int, choices=(1, 2), help="writing on FalkorDB (the command's: 1)"
+        "--connections",
+        type=int,
+        choices=(1, 2),
+        help="writing on FalkorDB (default: the command's)",
     )
     parser.add_argument("--push-only", action="store_true", help="no rules, no SHACL")
     parser.add_argument(
@@ -238,7 +241,7 @@ def print_pushes(
     print(f"server: {name}; agencies {args.agencies:,}; {first.triples:,} triples "
           f"({'on disk' if args.disk else 'in memory'}"
           f"{', prepared rows' if args.prepared else ''}); "
-          f"batch {args.batch}; connections {args.connections or 1}; "
+          f"batch {args.batch}; connections {args.connections or CONNECTIONS}; "
           f"load average {sampler.summary()}")  # fmt: skip
     print()
     print("| push | nodes | relationships | seconds | nodes/s | relationships/s | items/s "
