@@ -59,10 +59,10 @@ def add_parser(sub: Any, store_options: Any) -> None:
         "--connections",
         type=int,
         choices=(1, 2),
-        help="FalkorDB 上的写入连接数（默认 1；2 个快约四分之一，但 FalkorDB 4.18 "
-        "用 2 个时偶尔崩溃，见 docs/neo4j.md） writing connections on FalkorDB (default 1; "
-        "2 is a quarter faster, but FalkorDB 4.18 can crash with 2: docs/neo4j.md) "
-        "($GOVKG_NEO4J_CONNECTIONS)",
+        help="FalkorDB 上的写入连接数（默认 1；2 个快约四分之一，但两个连接同时写入会使 "
+        "FalkorDB 4.18 崩溃，见 docs/neo4j.md） writing connections on FalkorDB (default 1; "
+        "2 is a quarter faster, but two connections writing at once crash FalkorDB 4.18: "
+        "docs/neo4j.md) ($GOVKG_NEO4J_CONNECTIONS)",
     )
     store_options(push)
     pull = actions.add_parser(
@@ -112,6 +112,17 @@ def connect(args: argparse.Namespace, settings: Settings, uri: str | None = None
     )
 
 
+# said before a push on two connections into FalkorDB (docs/neo4j.md: the race is
+# FalkorDB's, reproduced by bench/falkordb_race.py)
+TWO_CONNECTIONS_WARNING = (
+    "注意：两个连接同时写入会使 FalkorDB 4.18 崩溃（其 Bolt 桥在两个线程中无原子操作地增减同一"
+    "字符串的引用计数，见 docs/neo4j.md）；仅用于可随时重启、不存其他数据的服务器。 warning: two "
+    "connections writing at once crash FalkorDB 4.18 (its Bolt bridge counts references to "
+    "one string from two threads without atomics: docs/neo4j.md); use two only on a server "
+    "that can be restarted and holds nothing else."
+)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.neo4j_action == "push":
         return _push(args, settings)
@@ -134,13 +145,16 @@ def _push(args: argparse.Namespace, settings: Settings) -> int:
         progress.stage = stage
         progress.advance(count)
 
+    connections = args.connections or settings.neo4j_connections
     with connect(args, settings) as conn:
+        if connections == 2 and conn.dialect == "falkordb":
+            print(TWO_CONNECTIONS_WARNING, file=sys.stderr)
         try:
             report = push(
                 reader,
                 conn,
                 batch=args.batch or settings.neo4j_batch,
-                connections=args.connections or settings.neo4j_connections,
+                connections=connections,
                 on_progress=on_progress,
                 prepared=prepared,
             )

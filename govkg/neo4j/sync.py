@@ -41,9 +41,9 @@ from govkg.store import oxigraph as oxi
 
 BATCH = 1000
 DELETE_BATCH = 10_000
-# FalkorDB 4.18 can crash when two connections write at once (its issue #1240; 3 of ~50
-# province pushes here): a push writes on one unless told two (--connections 2: a
-# province in 27–30 s against 37–40 s on one; docs/neo4j.md)
+# two connections writing at once crash FalkorDB 4.18 (a race in its Bolt bridge:
+# docs/neo4j.md, bench/falkordb_race.py): a push writes on one unless told two
+# (--connections 2: a province in 27–30 s against 31–40 s on one)
 CONNECTIONS = 1
 
 
