@@ -101,6 +101,11 @@ def test_pushing_twice_gives_the_same_graph(conn: Connection) -> None:
     again = push(store, conn, batch=100)
     assert (again.deleted_nodes, again.deleted_relationships) == (0, 0)
     assert snapshot(conn) == first
+    # the index, dropped while every node was rewritten, is there again and ready
+    indexes = conn.read("CALL db.indexes() YIELD label, properties, status RETURN *")
+    assert [(i["label"], i["properties"], i["status"]) for i in indexes] == [
+        ("Resource", ["uri"], "OPERATIONAL")
+    ]
 
 
 def test_a_changed_workbook_leaves_nothing_stale(conn: Connection, tmp_path: Path) -> None:

@@ -337,6 +337,18 @@ class Connection:
         if wait:
             self.await_indexes()
 
+    def drop_index(self, label: str, key: str) -> None:
+        """On FalkorDB, drop the index of ``label`` by ``key`` if there is one: it updates
+        the index at every rewrite of a node (``SET n = {…}``) even when the value is the
+        same, which made rewriting a province's nodes 3 times dearer (docs/benchmarks.md,
+        the push's ninth pass), more than building it again after them. Neo4j keeps its
+        uniqueness constraint."""
+        if self.dialect == "neo4j":
+            return
+        present = self.read("CALL db.indexes() YIELD label, properties RETURN *")
+        if any(row["label"] == label and key in row["properties"] for row in present):
+            self.run(f"DROP INDEX ON :{quote_name(label)}({quote_name(key)})")
+
     def await_indexes(self) -> None:
         """Wait until every index is built (FalkorDB builds one over existing nodes in the
         background; until then a lookup would scan)."""

@@ -123,6 +123,8 @@ def _push_rows(
     # by its id (a seek), not through the uri index (docs/benchmarks.md#neo4j)
     known = {uri: (node, labels) for node, uri, labels in conn.nodes_of(RESOURCE, URI)}
     ids: list[Any] = [None] * rows.nodes  # a node's number -> its id
+    if known:  # every node there is rewritten: the index is built again after them
+        conn.drop_index(RESOURCE, URI)
     with conn.writes(connections=connections) as writes:
         report(0, "nodes")
         nodes = NodeWrites(writes, known, stamp, batch, report, ids)
@@ -135,9 +137,9 @@ def _push_rows(
         relationships = list(rows.relationship_parts())
     if None in ids:
         raise RuntimeError("the server did not return the id of every node created")
-    # what rules and the next push look nodes up by; into an empty database it is built
-    # once over the nodes (not node by node), in the background while the relationships
-    # are written (they find their ends by id)
+    # what rules look nodes up by; built once over the nodes (not node by node, nor
+    # updated at each node's rewrite), in the background while the relationships are
+    # written (they find their ends by id)
     conn.create_indexes(RESOURCE, URI, wait=False)
     with conn.writes(connections=connections) as writes:
         report(0, "relationships")
