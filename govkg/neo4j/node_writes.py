@@ -86,17 +86,19 @@ class NodeWrites:
     def _send_new(
         self, labels: tuple[str, ...], keys: tuple[str, ...], rows: list[list[Any]], numbers: Any
     ) -> None:
-        self._send(new_nodes_query(labels, keys, self._writes.node_id), rows, numbers)
+        self._send(new_nodes_query(labels, keys, self._writes.node_id), rows, numbers, columns=True)
 
-    def _send(self, query: str, rows: list[list[Any]], numbers: Any = None) -> None:
-        """``rows`` in batches; with the ``numbers`` of new nodes, by column, their ids
-        kept."""
+    def _send(
+        self, query: str, rows: list[list[Any]], numbers: Any = None, *, columns: bool = False
+    ) -> None:
+        """``rows`` in batches, by column when ``columns``; with the ``numbers`` of new
+        nodes (by column), their ids kept."""
         for start in range(0, len(rows), self._batch):
             part = rows[start : start + self._batch]
             took = None
             if numbers is not None:
                 took = self._took(numbers[start : start + len(part)])
-            self._writes.rows(query, part, self._params, took, columns=numbers is not None)
+            self._writes.rows(query, part, self._params, took, columns=columns)
             self._report(len(part), "nodes")
 
     def _took(self, at: Any) -> Callable[[int, list[Any]], None]:
@@ -117,13 +119,14 @@ class NodeWrites:
     def _send_old(
         self, labels: tuple[str, ...], keys: tuple[str, ...], rows: list[list[Any]]
     ) -> None:
+        # by column as new nodes are; the id a plain variable, for a seek
         query = (
-            f"UNWIND $rows AS r WITH r, r[0] AS i MATCH (n) WHERE {self._writes.node_id}(n) = i "
-            f"SET n = {{{_body(keys, 1)}}}"
+            f"UNWIND range(0, size($c0) - 1) AS i WITH i, $c0[i] AS node MATCH (n) "
+            f"WHERE {self._writes.node_id}(n) = node SET n = {{{_body(keys, 1)}}}"
         )
         if labels:
             query += f" SET n{_labels(labels)}"
-        self._send(query, rows)
+        self._send(query, rows, columns=True)
 
     def flush(self) -> None:
         """What is left of a repeated push's batches, then the labels to remove."""
@@ -148,13 +151,9 @@ def new_nodes_query(labels: tuple[str, ...], keys: tuple[str, ...], node_id: str
     ``columns``): FalkorDB's UNWIND then copies a number for each node, not its row of
     texts (a fifth less of the server's CPU for the nodes: docs/benchmarks.md, the
     push's sixth pass)."""
-    body = ", ".join(
-        [f"{URI}: $c0[i]", f"{STAMP}: $stamp"]
-        + [f"{quote_name(key)}: $c{i}[i]" for i, key in enumerate(keys, 1)]
-    )
     return (
         f"UNWIND range(0, size($c0) - 1) AS i CREATE (n:{RESOURCE}{_labels(labels)} "
-        f"{{{body}}}) RETURN collect({node_id}(n)) AS ids"
+        f"{{{_body(keys, 0)}}}) RETURN collect({node_id}(n)) AS ids"
     )
 
 
@@ -163,9 +162,10 @@ def _labels(labels: tuple[str, ...]) -> str:
 
 
 def _body(keys: tuple[str, ...], first: int) -> str:
-    """The properties of a row whose uri is ``r[first]`` and values follow in ``keys``'
-    order: the keys go in the text, no key is sent once per node."""
+    """The properties of the ``i``-th node of a message by column whose uris are
+    ``$c{first}`` and values follow in ``keys``' order: the keys go in the text, no key
+    is sent once per node."""
     return ", ".join(
-        [f"{URI}: r[{first}]", f"{STAMP}: $stamp"]
-        + [f"{quote_name(key)}: r[{i}]" for i, key in enumerate(keys, first + 1)]
+        [f"{URI}: $c{first}[i]", f"{STAMP}: $stamp"]
+        + [f"{quote_name(key)}: $c{i}[i]" for i, key in enumerate(keys, first + 1)]
     )
