@@ -330,12 +330,14 @@ class Connection:
                 f"CREATE CONSTRAINT govkg_{label.lower()}_{key} IF NOT EXISTS "
                 f"FOR (n:{lbl}) REQUIRE n.{prop} IS UNIQUE"
             )
-        else:
-            present = self.read("CALL db.indexes() YIELD label, properties RETURN *")
-            if not any(row["label"] == label and key in row["properties"] for row in present):
-                self.run(f"CREATE INDEX FOR (n:{lbl}) ON (n.{prop})")
+        elif not self._falkordb_has_index(label, key):
+            self.run(f"CREATE INDEX FOR (n:{lbl}) ON (n.{prop})")
         if wait:
             self.await_indexes()
+
+    def _falkordb_has_index(self, label: str, key: str) -> bool:
+        present = self.read("CALL db.indexes() YIELD label, properties RETURN *")
+        return any(row["label"] == label and key in row["properties"] for row in present)
 
     def drop_index(self, label: str, key: str) -> None:
         """On FalkorDB, drop the index of ``label`` by ``key`` if there is one: it updates
@@ -343,10 +345,7 @@ class Connection:
         same, which made rewriting a province's nodes 3 times dearer (docs/benchmarks.md,
         the push's ninth pass), more than building it again after them. Neo4j keeps its
         uniqueness constraint."""
-        if self.dialect == "neo4j":
-            return
-        present = self.read("CALL db.indexes() YIELD label, properties RETURN *")
-        if any(row["label"] == label and key in row["properties"] for row in present):
+        if self.dialect == "falkordb" and self._falkordb_has_index(label, key):
             self.run(f"DROP INDEX ON :{quote_name(label)}({quote_name(key)})")
 
     def await_indexes(self) -> None:
