@@ -86,19 +86,17 @@ class NodeWrites:
     def _send_new(
         self, labels: tuple[str, ...], keys: tuple[str, ...], rows: list[list[Any]], numbers: Any
     ) -> None:
-        self._send(new_nodes_query(labels, keys, self._writes.node_id), rows, numbers, columns=True)
+        self._send(new_nodes_query(labels, keys, self._writes.node_id), rows, numbers)
 
-    def _send(
-        self, query: str, rows: list[list[Any]], numbers: Any = None, *, columns: bool = False
-    ) -> None:
-        """``rows`` in batches, by column when ``columns``; with the ``numbers`` of new
-        nodes (by column), their ids kept."""
+    def _send(self, query: str, rows: list[list[Any]], numbers: Any = None) -> None:
+        """``rows`` in batches, by column (new nodes and nodes already there alike); with
+        the ``numbers`` of new nodes, their ids kept."""
         for start in range(0, len(rows), self._batch):
             part = rows[start : start + self._batch]
             took = None
             if numbers is not None:
                 took = self._took(numbers[start : start + len(part)])
-            self._writes.rows(query, part, self._params, took, columns=columns)
+            self._writes.rows(query, part, self._params, took, columns=True)
             self._report(len(part), "nodes")
 
     def _took(self, at: Any) -> Callable[[int, list[Any]], None]:
@@ -126,7 +124,7 @@ class NodeWrites:
         )
         if labels:
             query += f" SET n{_labels(labels)}"
-        self._send(query, rows, columns=True)
+        self._send(query, rows)
 
     def flush(self) -> None:
         """What is left of a repeated push's batches, then the labels to remove."""
